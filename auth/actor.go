@@ -1,0 +1,60 @@
+package auth
+
+import (
+	"context"
+	"slices"
+)
+
+// Role is what a user may do. Values are stored in lower case in the database and shown in
+// upper case in GraphQL.
+type Role string
+
+// The roles. Each user has exactly one.
+const (
+	RoleAdmin        Role = "admin"
+	RoleStaff        Role = "staff"
+	RoleTrainee      Role = "trainee"
+	RoleDonor        Role = "donor"
+	RoleSocialWorker Role = "social_worker"
+)
+
+// Roles lists every role, most powerful first.
+var Roles = []Role{RoleAdmin, RoleStaff, RoleTrainee, RoleDonor, RoleSocialWorker}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool { return slices.Contains(Roles, r) }
+
+// Actor is who performs a request: a signed-in user, through a browser session or an API token.
+type Actor struct {
+	UserID    int64
+	Role      Role
+	DonorID   int64 // set for RoleDonor
+	PartnerID int64 // set for RoleSocialWorker
+	TokenID   int64 // the API token used, zero for a browser session or the command line
+}
+
+type actorKey struct{}
+
+// WithActor returns a context in which a is the actor.
+func WithActor(ctx context.Context, a Actor) context.Context {
+	return context.WithValue(ctx, actorKey{}, a)
+}
+
+// ActorFrom returns the context's actor and whether there is one.
+func ActorFrom(ctx context.Context) (Actor, bool) {
+	a, ok := ctx.Value(actorKey{}).(Actor)
+	return a, ok && a.UserID != 0
+}
+
+// Require returns the actor if it has one of roles (any role when none are given),
+// ErrUnauthenticated when there is no actor and ErrForbidden otherwise.
+func Require(ctx context.Context, roles ...Role) (Actor, error) {
+	a, ok := ActorFrom(ctx)
+	if !ok {
+		return Actor{}, ErrUnauthenticated
+	}
+	if len(roles) > 0 && !slices.Contains(roles, a.Role) {
+		return Actor{}, ErrForbidden
+	}
+	return a, nil
+}

@@ -1,0 +1,62 @@
+// Package database opens Refurb's PostgreSQL connections: bun on top of pgx's database/sql
+// driver, either as the schema owner (migrations, administration) or as the application role
+// that owns nothing (everything else).
+package database
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
+
+	"github.com/digital-inclusion/refurb/migrations"
+)
+
+// Options tune a connection pool.
+type Options struct {
+	// AsApp makes every connection SET ROLE to migrations.AppRole, so that the application
+	// runs with only the privileges the migrations granted it, whatever login DATABASE_URL
+	// names. Migrations and administrative commands leave it false.
+	AsApp bool
+	// MaxOpenConns caps the pool; zero means 20.
+	MaxOpenConns int
+}
+
+// Open connects to the database at url and checks that it answers.
+func Open(ctx context.Context, url string, opts Options) (*bun.DB, error) {
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("parse database URL: %w", err)
+	}
+	var connOpts []stdlib.OptionOpenDB
+	if opts.AsApp {
+		connOpts = append(connOpts, stdlib.OptionAfterConnect(func(ctx context.Context, c *pgx.Conn) error {
+			_, err := c.Exec(ctx, "SET ROLE "+pgx.Identifier{migrations.AppRole}.Sanitize())
+			return err
+		}))
+	}
+	sqldb := stdlib.OpenDB(*cfg, connOpts...)
+	maxOpen := opts.MaxOpenConns
+	if maxOpen == 0 {
+		maxOpen = 20
+	}
+	sqldb.SetMaxOpenConns(maxOpen)
+	sqldb.SetMaxIdleConns(maxOpen)
+	sqldb.SetConnMaxIdleTime(5 * time.Minute)
+	db := bun.NewDB(sqldb, pgdialect.New())
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := db.PingContext(pingCtx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to database: %w", err)
+	}
+	return db, nil
+}
+
+// SQL returns the database/sql handle under db, for libraries that take one (scs's store).
+func SQL(db *bun.DB) *sql.DB { return db.DB }
