@@ -71,13 +71,13 @@ CREATE TABLE audit_log (
   actor_id    bigint REFERENCES users (id),
   action      text NOT NULL CHECK (action ~ '^[a-z_.]+$'),
   subject_id  bigint,
-  -- A keyed hash of the e-mail address tried at login, never the address itself: it lets login
-  -- attempts be counted per account (rate limit) without storing unknown addresses.
+  -- SHA-256 of the e-mail address tried at login, never the address itself: it lets login
+  -- attempts be counted per account (rate limit) without storing mistyped addresses in clear.
   account_key text,
   client_addr inet,
   detail      jsonb NOT NULL DEFAULT '{}'
 );
-CREATE INDEX audit_log_failed_account_idx ON audit_log (account_key, at) WHERE action = 'login.failed';
+CREATE INDEX audit_log_account_idx ON audit_log (account_key, at) WHERE account_key IS NOT NULL;
 CREATE INDEX audit_log_failed_addr_idx ON audit_log (client_addr, at) WHERE action = 'login.failed';
 CREATE INDEX audit_log_actor_idx ON audit_log (actor_id, at);
 GRANT SELECT, INSERT ON audit_log TO refurb_app;

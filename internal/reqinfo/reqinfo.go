@@ -11,8 +11,9 @@ import (
 // Info is filled in while a request is served. Handlers may set Operation; the middleware that
 // created the Info reads it when the response is written.
 type Info struct {
-	ID        string
-	Operation string
+	ID         string
+	Operation  string
+	ClientAddr string // the client's IP address, for the audit log and rate limits
 }
 
 type ctxKey struct{}

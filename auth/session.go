@@ -1,0 +1,111 @@
+package auth
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/alexedwards/scs/postgresstore"
+	"github.com/alexedwards/scs/v2"
+)
+
+// sessionUserKey is the session key under which the signed-in user's id is kept.
+const sessionUserKey = "user_id"
+
+// SessionCookieName is the browser session cookie's name.
+const SessionCookieName = "refurb_session"
+
+// NewSessions returns the browser session manager. Sessions live in PostgreSQL (the sessions
+// table), so they survive a restart and work across several server instances; only a hash of
+// each session token is stored. secure sets the cookie's Secure flag (PUBLIC_URL is https).
+func NewSessions(db *sql.DB, secure bool) *scs.SessionManager {
+	sm := scs.New()
+	sm.Store = postgresstore.NewWithCleanupInterval(db, 30*time.Minute)
+	sm.HashTokenInStore = true
+	// A workshop bench device stays signed in for a working week; an idle one is signed out
+	// after a day.
+	sm.Lifetime = 7 * 24 * time.Hour
+	sm.IdleTimeout = 24 * time.Hour
+	sm.Cookie.Name = SessionCookieName
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	sm.Cookie.Secure = secure
+	sm.Cookie.Path = "/"
+	return sm
+}
+
+// StartSession signs user in on the request's session, with a new session token so that a
+// token planted before login is worthless.
+func StartSession(ctx context.Context, sm *scs.SessionManager, user *User) error {
+	if err := sm.RenewToken(ctx); err != nil {
+		return fmt.Errorf("renew session: %w", err)
+	}
+	sm.Put(ctx, sessionUserKey, user.ID)
+	return nil
+}
+
+// EndSession signs the request's session out.
+func EndSession(ctx context.Context, sm *scs.SessionManager) error {
+	return sm.Destroy(ctx)
+}
+
+// Middleware puts the request's actor in its context: from an `Authorization: Bearer` API
+// token, or else from the browser session. Cookie-authenticated requests with an unsafe method
+// must come from the same origin (CSRF protection); bearer requests need no such check, since a
+// browser never adds the header on its own. An invalid bearer token gets 401; a request with no
+// credentials goes on anonymously, and domain methods decide what it may see.
+func (s *Service) Middleware(sm *scs.SessionManager, errorLog func(r *http.Request, err error)) func(http.Handler) http.Handler {
+	csrf := http.NewCrossOriginProtection()
+	return func(next http.Handler) http.Handler {
+		withSession := sm.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if err := csrf.Check(r); err != nil {
+				http.Error(w, "cross-origin request refused: send it from Refurb's own pages or use an API token", http.StatusForbidden)
+				return
+			}
+			ctx := r.Context()
+			if id := sm.GetInt64(ctx, sessionUserKey); id != 0 {
+				u, err := s.userByID(ctx, id)
+				switch {
+				case err == nil && u.DisabledAt == nil:
+					ctx = WithActor(ctx, u.Actor())
+				case err == nil || errors.Is(err, ErrNotFound):
+					sm.Remove(ctx, sessionUserKey)
+				default:
+					errorLog(r, err)
+					http.Error(w, "service unavailable", http.StatusServiceUnavailable)
+					return
+				}
+			}
+			next.ServeHTTP(w, r.WithContext(ctx))
+		}))
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			h := r.Header.Get("Authorization")
+			if h == "" {
+				withSession.ServeHTTP(w, r)
+				return
+			}
+			token, ok := strings.CutPrefix(h, "Bearer ")
+			if !ok {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="refurb"`)
+				http.Error(w, "unsupported Authorization scheme: use Bearer with an API token", http.StatusUnauthorized)
+				return
+			}
+			actor, err := s.AuthenticateToken(r.Context(), strings.TrimSpace(token))
+			if errors.Is(err, ErrUnauthenticated) {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="refurb", error="invalid_token"`)
+				http.Error(w, "invalid or revoked API token", http.StatusUnauthorized)
+				return
+			}
+			if err != nil {
+				errorLog(r, err)
+				http.Error(w, "service unavailable", http.StatusServiceUnavailable)
+				return
+			}
+			next.ServeHTTP(w, r.WithContext(WithActor(r.Context(), actor)))
+		})
+	}
+}

@@ -1,0 +1,162 @@
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/digital-inclusion/refurb/validation"
+)
+
+// tokenPrefix makes Refurb tokens recognisable, e.g. to secret scanners.
+const tokenPrefix = "rfb_"
+
+// Token is an API token. Only its SHA-256 is stored; the token itself is shown once.
+type Token struct {
+	bun.BaseModel `bun:"table:api_tokens"`
+
+	ID         int64      `bun:"id,pk,autoincrement"`
+	UserID     int64      `bun:"user_id"`
+	Name       string     `bun:"name"`
+	Hash       []byte     `bun:"token_hash"`
+	CreatedAt  time.Time  `bun:"created_at,nullzero,notnull,default:current_timestamp"`
+	LastUsedAt *time.Time `bun:"last_used_at"`
+	RevokedAt  *time.Time `bun:"revoked_at"`
+}
+
+func hashToken(token string) []byte {
+	sum := sha256.Sum256([]byte(token))
+	return sum[:]
+}
+
+// CreateToken creates an API token for the user with the given e-mail address and returns the
+// token in clear, the only time it exists outside the caller. Administrators may create tokens
+// for anyone, users for themselves.
+func (s *Service) CreateToken(ctx context.Context, email, name string) (string, *Token, error) {
+	actor, err := Require(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	name = strings.TrimSpace(name)
+	if len(name) > 100 {
+		return "", nil, validation.Field("name", "the label is longer than 100 characters")
+	}
+	u := new(User)
+	err = s.db.NewSelect().Model(u).Where("email = ?", NormalizeEmail(email)).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		if actor.Role != RoleAdmin {
+			return "", nil, ErrForbidden
+		}
+		return "", nil, fmt.Errorf("user %w", ErrNotFound)
+	}
+	if err != nil {
+		return "", nil, fmt.Errorf("select user: %w", err)
+	}
+	if actor.Role != RoleAdmin && actor.UserID != u.ID {
+		return "", nil, ErrForbidden
+	}
+	if u.DisabledAt != nil {
+		return "", nil, validation.Field("email", "the account is disabled")
+	}
+	plain := tokenPrefix + rand.Text() + rand.Text()
+	t := &Token{UserID: u.ID, Name: name, Hash: hashToken(plain)}
+	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.NewInsert().Model(t).Returning("*").Exec(ctx); err != nil {
+			return fmt.Errorf("insert token: %w", err)
+		}
+		return s.audit(ctx, tx, actor, "token.created", u.ID, map[string]any{"token_id": t.ID})
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	return plain, t, nil
+}
+
+// RevokeToken revokes a token. Administrators may revoke any token, users their own.
+func (s *Service) RevokeToken(ctx context.Context, id int64) error {
+	actor, err := Require(ctx)
+	if err != nil {
+		return err
+	}
+	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		t := new(Token)
+		err := tx.NewSelect().Model(t).Where("id = ?", id).For("UPDATE").Scan(ctx)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("token %w", ErrNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("select token: %w", err)
+		}
+		if actor.Role != RoleAdmin && actor.UserID != t.UserID {
+			return ErrForbidden
+		}
+		if t.RevokedAt != nil {
+			return nil
+		}
+		if _, err := tx.NewUpdate().Model(t).Set("revoked_at = now()").WherePK().Exec(ctx); err != nil {
+			return fmt.Errorf("revoke token: %w", err)
+		}
+		return s.audit(ctx, tx, actor, "token.revoked", t.UserID, map[string]any{"token_id": t.ID})
+	})
+}
+
+// Tokens lists the tokens of a user, revoked ones included. Administrators may list anyone's,
+// users their own.
+func (s *Service) Tokens(ctx context.Context, userID int64) ([]Token, error) {
+	actor, err := Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if actor.Role != RoleAdmin && actor.UserID != userID {
+		return nil, ErrForbidden
+	}
+	var ts []Token
+	if err := s.db.NewSelect().Model(&ts).Where("user_id = ?", userID).Order("id").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("select tokens: %w", err)
+	}
+	return ts, nil
+}
+
+// lastUsedResolution is how stale last_used_at may get: writing it on every request would turn
+// every API read into a write.
+const lastUsedResolution = time.Minute
+
+// AuthenticateToken returns the actor for a bearer token, or ErrUnauthenticated when the token
+// is unknown, revoked or its user disabled.
+func (s *Service) AuthenticateToken(ctx context.Context, token string) (Actor, error) {
+	if !strings.HasPrefix(token, tokenPrefix) || len(token) > 200 {
+		return Actor{}, ErrUnauthenticated
+	}
+	var row struct {
+		TokenID    int64      `bun:"token_id"`
+		LastUsedAt *time.Time `bun:"last_used_at"`
+		User
+	}
+	err := s.db.NewSelect().
+		TableExpr("api_tokens AS t").Join("JOIN users AS u ON u.id = t.user_id").
+		ColumnExpr("t.id AS token_id, t.last_used_at").ColumnExpr("u.*").
+		Where("t.token_hash = ?", hashToken(token)).
+		Where("t.revoked_at IS NULL").Where("u.disabled_at IS NULL").
+		Scan(ctx, &row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Actor{}, ErrUnauthenticated
+	}
+	if err != nil {
+		return Actor{}, fmt.Errorf("select token: %w", err)
+	}
+	if row.LastUsedAt == nil || time.Since(*row.LastUsedAt) > lastUsedResolution {
+		if _, err := s.db.NewUpdate().Model((*Token)(nil)).Set("last_used_at = now()").Where("id = ?", row.TokenID).Exec(ctx); err != nil {
+			return Actor{}, fmt.Errorf("record token use: %w", err)
+		}
+	}
+	a := row.User.Actor()
+	a.TokenID = row.TokenID
+	return a, nil
+}

@@ -1,0 +1,239 @@
+package auth
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/uptrace/bun"
+
+	"github.com/digital-inclusion/refurb/validation"
+)
+
+// User is a person who signs in to Refurb.
+type User struct {
+	bun.BaseModel `bun:"table:users"`
+
+	ID           int64      `bun:"id,pk,autoincrement"`
+	Email        string     `bun:"email"`
+	Name         string     `bun:"name"`
+	Role         Role       `bun:"role"`
+	PasswordHash string     `bun:"password_hash"`
+	DonorID      *int64     `bun:"donor_id"`
+	PartnerID    *int64     `bun:"partner_id"`
+	DisabledAt   *time.Time `bun:"disabled_at"`
+	CreatedAt    time.Time  `bun:"created_at,nullzero,notnull,default:current_timestamp"`
+	UpdatedAt    time.Time  `bun:"updated_at,nullzero,notnull,default:current_timestamp"`
+}
+
+// Actor returns the actor this user acts as.
+func (u *User) Actor() Actor {
+	a := Actor{UserID: u.ID, Role: u.Role}
+	if u.DonorID != nil {
+		a.DonorID = *u.DonorID
+	}
+	if u.PartnerID != nil {
+		a.PartnerID = *u.PartnerID
+	}
+	return a
+}
+
+// NewUser is what it takes to create a user.
+type NewUser struct {
+	Email    string
+	Name     string
+	Role     Role
+	Password string
+}
+
+// NormalizeEmail trims and lower-cases an e-mail address: addresses are unique whatever their
+// case, and the database stores them lower-cased.
+func NormalizeEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+
+func (n NewUser) validate() error {
+	email := NormalizeEmail(n.Email)
+	if a, err := mail.ParseAddress(email); err != nil || a.Address != email || len(email) > 254 {
+		return validation.Field("email", "%q is not an e-mail address", n.Email)
+	}
+	name := strings.TrimSpace(n.Name)
+	if name == "" || len(name) > 200 {
+		return validation.Field("name", "a name of 1 to 200 characters is required")
+	}
+	if strings.IndexFunc(name, unicode.IsControl) >= 0 {
+		return validation.Field("name", "the name contains control characters")
+	}
+	if !n.Role.Valid() {
+		return validation.Field("role", "unknown role %q", n.Role)
+	}
+	if len(n.Password) < MinPasswordLength || len(n.Password) > MaxPasswordLength {
+		return validation.Field("password", "a password of %d to %d characters is required", MinPasswordLength, MaxPasswordLength)
+	}
+	return nil
+}
+
+// CreateUser creates a user. Only an administrator (or the command line) may.
+func (s *Service) CreateUser(ctx context.Context, n NewUser) (*User, error) {
+	actor, err := Require(ctx, RoleAdmin)
+	if err != nil {
+		return nil, err
+	}
+	if err := n.validate(); err != nil {
+		return nil, err
+	}
+	hash, err := HashPassword(n.Password)
+	if err != nil {
+		return nil, err
+	}
+	u := &User{Email: NormalizeEmail(n.Email), Name: strings.TrimSpace(n.Name), Role: n.Role, PasswordHash: hash}
+	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.NewInsert().Model(u).Returning("*").Exec(ctx); err != nil {
+			if isUniqueViolation(err) {
+				return fmt.Errorf("e-mail address %w", ErrConflict)
+			}
+			return fmt.Errorf("insert user: %w", err)
+		}
+		return s.audit(ctx, tx, actor, "user.created", u.ID, map[string]any{"role": u.Role})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// SetPassword replaces a user's password. Administrators may set anyone's, users their own.
+func (s *Service) SetPassword(ctx context.Context, userID int64, password string) error {
+	actor, err := Require(ctx)
+	if err != nil {
+		return err
+	}
+	if actor.Role != RoleAdmin && actor.UserID != userID {
+		return ErrForbidden
+	}
+	if len(password) < MinPasswordLength || len(password) > MaxPasswordLength {
+		return validation.Field("password", "a password of %d to %d characters is required", MinPasswordLength, MaxPasswordLength)
+	}
+	hash, err := HashPassword(password)
+	if err != nil {
+		return err
+	}
+	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		res, err := tx.NewUpdate().Model((*User)(nil)).
+			Set("password_hash = ?", hash).Set("updated_at = now()").
+			Where("id = ?", userID).Exec(ctx)
+		if err != nil {
+			return fmt.Errorf("update password: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		return s.audit(ctx, tx, actor, "user.password_changed", userID, nil)
+	})
+}
+
+// SetDisabled disables or re-enables a user. A disabled user's sessions and tokens stop
+// working at their next request.
+func (s *Service) SetDisabled(ctx context.Context, userID int64, disabled bool) error {
+	actor, err := Require(ctx, RoleAdmin)
+	if err != nil {
+		return err
+	}
+	if disabled && actor.UserID == userID {
+		return validation.Field("id", "you cannot disable your own account")
+	}
+	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		q := tx.NewUpdate().Model((*User)(nil)).Set("updated_at = now()").Where("id = ?", userID)
+		action := "user.enabled"
+		if disabled {
+			q = q.Set("disabled_at = now()")
+			action = "user.disabled"
+		} else {
+			q = q.Set("disabled_at = NULL")
+		}
+		res, err := q.Exec(ctx)
+		if err != nil {
+			return fmt.Errorf("update user: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		return s.audit(ctx, tx, actor, action, userID, nil)
+	})
+}
+
+// User returns a user by id. Users may read themselves; staff and administrators anyone.
+func (s *Service) User(ctx context.Context, id int64) (*User, error) {
+	actor, err := Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if actor.UserID != id && actor.Role != RoleAdmin && actor.Role != RoleStaff {
+		return nil, ErrForbidden
+	}
+	return s.userByID(ctx, id)
+}
+
+// Me returns the signed-in user, or nil when the request is anonymous.
+func (s *Service) Me(ctx context.Context) (*User, error) {
+	actor, ok := ActorFrom(ctx)
+	if !ok || actor.System {
+		return nil, nil
+	}
+	return s.userByID(ctx, actor.UserID)
+}
+
+func (s *Service) userByID(ctx context.Context, id int64) (*User, error) {
+	u := new(User)
+	err := s.db.NewSelect().Model(u).Where("id = ?", id).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("select user: %w", err)
+	}
+	return u, nil
+}
+
+// UserByEmail returns a user by e-mail address (any case). Administrators only.
+func (s *Service) UserByEmail(ctx context.Context, email string) (*User, error) {
+	if _, err := Require(ctx, RoleAdmin); err != nil {
+		return nil, err
+	}
+	u := new(User)
+	err := s.db.NewSelect().Model(u).Where("email = ?", NormalizeEmail(email)).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("select user: %w", err)
+	}
+	return u, nil
+}
+
+// Users lists every user by e-mail address. Administrators only.
+func (s *Service) Users(ctx context.Context) ([]User, error) {
+	if _, err := Require(ctx, RoleAdmin); err != nil {
+		return nil, err
+	}
+	var us []User
+	if err := s.db.NewSelect().Model(&us).Order("email").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("select users: %w", err)
+	}
+	return us, nil
+}
+
+// CountUsers returns how many users exist; the server creates a first administrator when none do.
+func (s *Service) CountUsers(ctx context.Context) (int, error) {
+	n, err := s.db.NewSelect().Model((*User)(nil)).Count(ctx)
+	return int(n), err
+}
+
+func isUniqueViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "23505"
+}
