@@ -1,0 +1,312 @@
+package graph
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"sync/atomic"
+
+	"github.com/graphql-go/graphql"
+	"github.com/graphql-go/graphql/gqlerrors"
+	"github.com/graphql-go/graphql/language/ast"
+	"github.com/graphql-go/graphql/language/parser"
+	lru "github.com/hashicorp/golang-lru/v2"
+
+	"github.com/digital-inclusion/refurb/internal/reqinfo"
+)
+
+// Config sets the limits and switches of a Handler. Zero values take the defaults.
+type Config struct {
+	MaxDepth      int   // how deep fields may nest, fragments expanded (default 12)
+	MaxAliases    int   // aliases per document (default 30)
+	MaxFields     int   // field selections per document, fragments expanded (default 1000)
+	MaxQueryBytes int   // query text (default 64 KiB)
+	MaxBodyBytes  int64 // POST body (default 1 MiB)
+	Introspection bool  // allow __schema and __type (__typename is always allowed)
+	GraphiQL      bool  // serve GraphiQL to browsers on a GET without a query
+	CacheSize     int   // parsed and validated documents kept (default 512)
+}
+
+// The defaults of Config.
+const (
+	DefaultMaxDepth      = 12
+	DefaultMaxAliases    = 30
+	DefaultMaxFields     = 1000
+	DefaultMaxQueryBytes = 64 << 10
+	DefaultMaxBodyBytes  = 1 << 20
+	DefaultCacheSize     = 512
+)
+
+func (c Config) withDefaults() Config {
+	if c.MaxDepth <= 0 {
+		c.MaxDepth = DefaultMaxDepth
+	}
+	if c.MaxAliases <= 0 {
+		c.MaxAliases = DefaultMaxAliases
+	}
+	if c.MaxFields <= 0 {
+		c.MaxFields = DefaultMaxFields
+	}
+	if c.MaxQueryBytes <= 0 {
+		c.MaxQueryBytes = DefaultMaxQueryBytes
+	}
+	if c.MaxBodyBytes <= 0 {
+		c.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if c.CacheSize <= 0 {
+		c.CacheSize = DefaultCacheSize
+	}
+	return c
+}
+
+// Handler serves GraphQL over HTTP: POST with a JSON body, or GET with URL parameters for
+// queries. It parses and validates each distinct query text once and keeps the document in an
+// LRU cache keyed by that text, because graphql-go's validation costs several times more than
+// executing a typical query (docs/performance.md). With Config.GraphiQL it also serves
+// GraphiQL and its assets under <path>/assets/, so mount it at both /graphql and
+// /graphql/assets/. A Handler is safe for concurrent use.
+type Handler struct {
+	schema    *graphql.Schema
+	cfg       Config
+	logger    *slog.Logger
+	rules     []graphql.ValidationRuleFn
+	documents *lru.Cache[string, *ast.Document] // valid documents by query text
+	presenter *presenter
+	graphiql  *graphiql // nil unless Config.GraphiQL
+
+	validations atomic.Int64 // documents parsed and validated, i.e. cache misses
+}
+
+// NewHandler returns a Handler that executes requests against schema. The logger receives the
+// details of internal errors, which clients only see as a request id.
+func NewHandler(schema *graphql.Schema, cfg Config, logger *slog.Logger) *Handler {
+	cfg = cfg.withDefaults()
+	if logger == nil {
+		logger = slog.Default()
+	}
+	rules := make([]graphql.ValidationRuleFn, 0, len(graphql.SpecifiedRules)+5)
+	rules = append(rules, graphql.SpecifiedRules...)
+	rules = append(rules,
+		executableDefinitionsRule,
+		depthRule(cfg.MaxDepth),
+		aliasRule(cfg.MaxAliases),
+		fieldCountRule(cfg.MaxFields),
+	)
+	if !cfg.Introspection {
+		rules = append(rules, noIntrospectionRule)
+	}
+	documents, err := lru.New[string, *ast.Document](cfg.CacheSize)
+	if err != nil {
+		panic(err) // only for a size <= 0, which withDefaults rules out
+	}
+	h := &Handler{
+		schema:    schema,
+		cfg:       cfg,
+		logger:    logger,
+		rules:     rules,
+		documents: documents,
+		presenter: &presenter{mappings: errorMappings(), logger: logger},
+	}
+	if cfg.GraphiQL {
+		h.graphiql = newGraphiQL()
+	}
+	return h
+}
+
+// params are the parameters of a GraphQL request.
+type params struct {
+	Query         string         `json:"query"`
+	OperationName string         `json:"operationName"`
+	Variables     map[string]any `json:"variables"`
+}
+
+// httpError is a request that fails before execution: its status and what the client reads.
+type httpError struct {
+	status int
+	errors []gqlError
+}
+
+func badRequest(status int, format string, args ...any) *httpError {
+	return &httpError{status: status, errors: requestError(fmt.Sprintf(format, args...))}
+}
+
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if h.graphiql != nil && h.graphiql.serveAsset(w, r) {
+		return
+	}
+	var p params
+	var herr *httpError
+	switch r.Method {
+	case http.MethodPost:
+		p, herr = h.readPost(w, r)
+	case http.MethodGet:
+		if h.graphiql != nil && !r.URL.Query().Has("query") && acceptsHTML(r) {
+			h.graphiql.servePage(w, r)
+			return
+		}
+		p, herr = readGet(r)
+	default:
+		w.Header().Set("Allow", "GET, POST")
+		herr = badRequest(http.StatusMethodNotAllowed, "method %s is not allowed; send POST, or GET for queries", r.Method)
+	}
+	if herr == nil {
+		herr = h.execute(w, r, p)
+	}
+	if herr != nil {
+		h.writeJSON(w, r, herr.status, struct {
+			Errors []gqlError `json:"errors"`
+		}{herr.errors})
+	}
+}
+
+func (h *Handler) readPost(w http.ResponseWriter, r *http.Request) (params, *httpError) {
+	var p params
+	mediaType, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mediaType != "application/json" {
+		return p, badRequest(http.StatusUnsupportedMediaType, "the request body must be JSON sent as Content-Type application/json")
+	}
+	tooLarge := badRequest(http.StatusRequestEntityTooLarge, "the request body is larger than the limit of %d bytes", h.cfg.MaxBodyBytes)
+	if r.ContentLength > h.cfg.MaxBodyBytes {
+		return p, tooLarge
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.cfg.MaxBodyBytes))
+	if err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			return p, tooLarge
+		}
+		return p, badRequest(http.StatusBadRequest, "could not read the request body: %v", err)
+	}
+	if err := json.Unmarshal(body, &p); err != nil {
+		return p, badRequest(http.StatusBadRequest, "the request body is not a valid GraphQL request in JSON: %v", err)
+	}
+	return p, nil
+}
+
+func readGet(r *http.Request) (params, *httpError) {
+	q := r.URL.Query()
+	p := params{Query: q.Get("query"), OperationName: q.Get("operationName")}
+	if v := q.Get("variables"); v != "" {
+		if err := json.Unmarshal([]byte(v), &p.Variables); err != nil {
+			return p, badRequest(http.StatusBadRequest, "the variables parameter is not a JSON object: %v", err)
+		}
+	}
+	return p, nil
+}
+
+// execute runs one request and writes its result, or returns why it cannot run. Over GET
+// (the safe method, which caches, prefetchers and links may repeat) only queries run.
+func (h *Handler) execute(w http.ResponseWriter, r *http.Request, p params) *httpError {
+	if p.Query == "" {
+		return badRequest(http.StatusBadRequest, "query is required")
+	}
+	if len(p.Query) > h.cfg.MaxQueryBytes {
+		return badRequest(http.StatusRequestEntityTooLarge, "query is %d bytes; the limit is %d", len(p.Query), h.cfg.MaxQueryBytes)
+	}
+	doc, errs := h.document(r, p.Query)
+	if errs != nil {
+		return errs
+	}
+	op, herr := selectOperation(doc, p.OperationName)
+	if herr != nil {
+		return herr
+	}
+	name := "anonymous"
+	if op.Name != nil && op.Name.Value != "" {
+		name = op.Name.Value
+	}
+	reqinfo.From(r.Context()).Operation = name
+	switch op.Operation {
+	case ast.OperationTypeMutation:
+		if r.Method == http.MethodGet {
+			w.Header().Set("Allow", "POST")
+			return badRequest(http.StatusMethodNotAllowed, "mutations must be sent with POST, not GET")
+		}
+		if h.schema.MutationType() == nil {
+			return badRequest(http.StatusBadRequest, "this API has no mutations")
+		}
+	case ast.OperationTypeSubscription:
+		return badRequest(http.StatusBadRequest, "subscriptions are not supported")
+	}
+
+	result := graphql.Execute(graphql.ExecuteParams{
+		Schema:        *h.schema,
+		AST:           doc,
+		OperationName: p.OperationName,
+		Args:          p.Variables,
+		Context:       r.Context(),
+	})
+	h.writeJSON(w, r, http.StatusOK, struct {
+		Errors []gqlError `json:"errors,omitempty"`
+		Data   any        `json:"data"`
+	}{h.presenter.executionErrors(r.Context(), result.Errors), result.Data})
+	return nil
+}
+
+// document returns the parsed and validated document for query, from the cache when it can.
+// Only valid documents are cached: an invalid one costs its sender a validation every time.
+func (h *Handler) document(r *http.Request, query string) (doc *ast.Document, herr *httpError) {
+	if doc, ok := h.documents.Get(query); ok {
+		return doc, nil
+	}
+	h.validations.Add(1)
+	defer func() {
+		// graphql-go's parser and rules have panicked on odd documents before; such a panic is
+		// our bug to log, not a reason to drop the connection.
+		if v := recover(); v != nil {
+			doc = nil
+			herr = &httpError{status: http.StatusInternalServerError, errors: []gqlError{
+				h.presenter.present(r.Context(), gqlerrors.FormatError(fmt.Errorf("parsing or validating a query panicked: %v", v))),
+			}}
+		}
+	}()
+	doc, err := parser.Parse(parser.ParseParams{Source: query})
+	if err != nil {
+		return nil, &httpError{status: http.StatusBadRequest, errors: requestErrors(gqlerrors.FormatErrors(err))}
+	}
+	if res := graphql.ValidateDocument(h.schema, doc, h.rules); !res.IsValid {
+		return nil, &httpError{status: http.StatusBadRequest, errors: requestErrors(res.Errors)}
+	}
+	h.documents.Add(query, doc)
+	return doc, nil
+}
+
+// selectOperation returns the operation that operationName names, or the document's only
+// operation when it is empty.
+func selectOperation(doc *ast.Document, operationName string) (*ast.OperationDefinition, *httpError) {
+	var found *ast.OperationDefinition
+	n := 0
+	for _, op := range operations(doc) {
+		n++
+		if operationName == "" || op.Name != nil && op.Name.Value == operationName {
+			found = op
+		}
+	}
+	switch {
+	case operationName != "" && found == nil:
+		return nil, badRequest(http.StatusBadRequest, "unknown operation %q: operationName must name an operation of the query", operationName)
+	case n == 0:
+		return nil, badRequest(http.StatusBadRequest, "the query has no operation")
+	case operationName == "" && n > 1:
+		return nil, badRequest(http.StatusBadRequest, "the query has %d operations; operationName must say which to run", n)
+	}
+	return found, nil
+}
+
+// writeJSON writes v as the JSON response.
+func (h *Handler) writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		// A resolver returned a value that JSON cannot hold, such as NaN.
+		status = http.StatusInternalServerError
+		body, _ = json.Marshal(struct {
+			Errors []gqlError `json:"errors"`
+		}{[]gqlError{h.presenter.present(r.Context(), gqlerrors.FormatError(fmt.Errorf("encoding the response: %w", err)))}})
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(body)
+}

@@ -1,0 +1,269 @@
+package graph
+
+import (
+	"fmt"
+
+	"github.com/graphql-go/graphql"
+	"github.com/graphql-go/graphql/gqlerrors"
+	"github.com/graphql-go/graphql/language/ast"
+	"github.com/graphql-go/graphql/language/kinds"
+	"github.com/graphql-go/graphql/language/visitor"
+)
+
+// The validation rules below bound what one document may ask for, so that a request's cost is
+// known before anything runs. graphql-go runs all rules in one pass of one visitor, in no
+// guaranteed order with respect to NoFragmentCyclesRule or KnownFragmentNamesRule, so each rule
+// that follows fragment spreads guards against cycles and unknown fragments itself (and leaves
+// reporting them to those rules).
+
+// countCeiling caps field counts, which grow exponentially with nested fragment spreads (a
+// fragment spreading the next one twice, thirty deep, asks for a billion fields).
+const countCeiling = 1_000_000_000
+
+// depthRule rejects an operation whose fields nest deeper than max, counting the fields of
+// fragments where they are spread. The subtrees under __schema and __type count as one level:
+// introspection is switched on only for development, and the introspection query of GraphiQL
+// and graphql-js nests fifteen levels deep.
+func depthRule(max int) graphql.ValidationRuleFn {
+	return func(vc *graphql.ValidationContext) *graphql.ValidationRuleInstance {
+		return documentRule(func(doc *ast.Document) {
+			w := newFragmentWalker(vc)
+			for _, op := range operations(doc) {
+				if d := w.depth(op.SelectionSet); d > max {
+					report(vc, op, fmt.Sprintf("%s is %d levels deep; the limit is %d", opLabel(op), d, max))
+				}
+			}
+		})
+	}
+}
+
+// fieldCountRule rejects a document that selects more than max fields, counting the fields of
+// a fragment again at every place it is spread.
+func fieldCountRule(max int) graphql.ValidationRuleFn {
+	return func(vc *graphql.ValidationContext) *graphql.ValidationRuleInstance {
+		return documentRule(func(doc *ast.Document) {
+			w := newFragmentWalker(vc)
+			ops := operations(doc)
+			total := 0
+			for _, op := range ops {
+				total = saturatingAdd(total, w.count(op.SelectionSet))
+			}
+			if total <= max {
+				return
+			}
+			var msg string
+			if total >= countCeiling {
+				msg = fmt.Sprintf("query has more than %d field selections; the limit is %d", countCeiling, max)
+			} else {
+				msg = fmt.Sprintf("query has %d field selections; the limit is %d", total, max)
+			}
+			report(vc, ops[0], msg)
+		})
+	}
+}
+
+// aliasRule rejects a document with more than max aliased fields, each alias counted once
+// where it is written. Aliases are how one request repeats a field (a login attempt, an
+// expensive search) under different names; a fragment spread twice at one place merges with
+// itself, so the written count bounds the repetitions.
+func aliasRule(max int) graphql.ValidationRuleFn {
+	return func(vc *graphql.ValidationContext) *graphql.ValidationRuleInstance {
+		return documentRule(func(doc *ast.Document) {
+			var n int
+			var first *ast.Field // the first alias over the limit, to point at
+			var visit func(set *ast.SelectionSet)
+			visit = func(set *ast.SelectionSet) {
+				if set == nil {
+					return
+				}
+				for _, sel := range set.Selections {
+					switch s := sel.(type) {
+					case *ast.Field:
+						if s.Alias != nil {
+							n++
+							if n == max+1 {
+								first = s
+							}
+						}
+						visit(s.SelectionSet)
+					case *ast.InlineFragment:
+						visit(s.SelectionSet)
+					}
+				}
+			}
+			for _, def := range doc.Definitions {
+				if d, ok := def.(ast.Definition); ok {
+					visit(d.GetSelectionSet())
+				}
+			}
+			if n > max {
+				report(vc, first, fmt.Sprintf("query has %d aliases; the limit is %d", n, max))
+			}
+		})
+	}
+}
+
+// noIntrospectionRule rejects __schema and __type, for servers that keep their schema to
+// themselves. __typename stays allowed: clients need it to tell union members apart.
+func noIntrospectionRule(vc *graphql.ValidationContext) *graphql.ValidationRuleInstance {
+	return &graphql.ValidationRuleInstance{VisitorOpts: &visitor.VisitorOptions{
+		KindFuncMap: map[string]visitor.NamedVisitFuncs{
+			kinds.Field: {Kind: func(p visitor.VisitFuncParams) (string, any) {
+				if f, ok := p.Node.(*ast.Field); ok && f.Name != nil && isIntrospection(f) {
+					report(vc, f, fmt.Sprintf("introspection is disabled; %s is not allowed", f.Name.Value))
+				}
+				return visitor.ActionNoChange, nil
+			}},
+		},
+	}}
+}
+
+// executableDefinitionsRule rejects type system definitions (type, schema, directive, ...) in
+// a request. The GraphQL specification has this rule but graphql-go v0.8.1 lacks it, and its
+// executor then fails with an error that would otherwise be presented as internal.
+func executableDefinitionsRule(vc *graphql.ValidationContext) *graphql.ValidationRuleInstance {
+	return documentRule(func(doc *ast.Document) {
+		for _, def := range doc.Definitions {
+			switch def.(type) {
+			case *ast.OperationDefinition, *ast.FragmentDefinition:
+			default:
+				report(vc, def, fmt.Sprintf("a request may only hold operations and fragments, not a %s", def.GetKind()))
+			}
+		}
+	})
+}
+
+// documentRule returns a rule instance that calls check once with the whole document.
+func documentRule(check func(doc *ast.Document)) *graphql.ValidationRuleInstance {
+	return &graphql.ValidationRuleInstance{VisitorOpts: &visitor.VisitorOptions{
+		KindFuncMap: map[string]visitor.NamedVisitFuncs{
+			kinds.Document: {Kind: func(p visitor.VisitFuncParams) (string, any) {
+				if doc, ok := p.Node.(*ast.Document); ok {
+					check(doc)
+				}
+				return visitor.ActionNoChange, nil
+			}},
+		},
+	}}
+}
+
+// fragmentWalker measures selection sets with fragments expanded. It remembers each
+// fragment's measure, so a document is walked in time linear in its size however often its
+// fragments are spread, and a fragment met again while it is being measured (a cycle) counts
+// as empty.
+type fragmentWalker struct {
+	vc         *graphql.ValidationContext
+	depths     map[string]int
+	counts     map[string]int
+	inProgress map[string]bool
+}
+
+func newFragmentWalker(vc *graphql.ValidationContext) *fragmentWalker {
+	return &fragmentWalker{vc: vc, depths: map[string]int{}, counts: map[string]int{}, inProgress: map[string]bool{}}
+}
+
+// depth returns how deep the fields of set nest; a set of leaf fields is one level deep.
+func (w *fragmentWalker) depth(set *ast.SelectionSet) int {
+	if set == nil {
+		return 0
+	}
+	deepest := 0
+	for _, sel := range set.Selections {
+		var d int
+		switch s := sel.(type) {
+		case *ast.Field:
+			d = 1
+			if !isIntrospection(s) {
+				d += w.depth(s.SelectionSet)
+			}
+		case *ast.InlineFragment:
+			d = w.depth(s.SelectionSet)
+		case *ast.FragmentSpread:
+			d = w.fragment(s, w.depths, w.depth)
+		}
+		deepest = max(deepest, d)
+	}
+	return deepest
+}
+
+// count returns the number of fields selected in set, fragments expanded.
+func (w *fragmentWalker) count(set *ast.SelectionSet) int {
+	if set == nil {
+		return 0
+	}
+	n := 0
+	for _, sel := range set.Selections {
+		switch s := sel.(type) {
+		case *ast.Field:
+			n = saturatingAdd(n, saturatingAdd(1, w.count(s.SelectionSet)))
+		case *ast.InlineFragment:
+			n = saturatingAdd(n, w.count(s.SelectionSet))
+		case *ast.FragmentSpread:
+			n = saturatingAdd(n, w.fragment(s, w.counts, w.count))
+		}
+	}
+	return n
+}
+
+// fragment returns measure of the spread fragment's selection set, remembered in memo.
+func (w *fragmentWalker) fragment(s *ast.FragmentSpread, memo map[string]int, measure func(*ast.SelectionSet) int) int {
+	if s.Name == nil {
+		return 0
+	}
+	name := s.Name.Value
+	if v, ok := memo[name]; ok {
+		return v
+	}
+	frag := w.vc.Fragment(name)
+	if frag == nil || w.inProgress[name] {
+		return 0 // unknown or cyclic: KnownFragmentNamesRule or NoFragmentCyclesRule reports it
+	}
+	w.inProgress[name] = true
+	v := measure(frag.SelectionSet)
+	delete(w.inProgress, name)
+	memo[name] = v
+	return v
+}
+
+func isIntrospection(f *ast.Field) bool {
+	return f.Name != nil && (f.Name.Value == "__schema" || f.Name.Value == "__type")
+}
+
+func operations(doc *ast.Document) []*ast.OperationDefinition {
+	var ops []*ast.OperationDefinition
+	for _, def := range doc.Definitions {
+		if op, ok := def.(*ast.OperationDefinition); ok {
+			ops = append(ops, op)
+		}
+	}
+	return ops
+}
+
+// opLabel names an operation in a message: "query", or "query Devices" in a document that
+// names it.
+func opLabel(op *ast.OperationDefinition) string {
+	kind := op.Operation
+	if kind == "" {
+		kind = ast.OperationTypeQuery
+	}
+	if op.Name != nil && op.Name.Value != "" {
+		return kind + " " + op.Name.Value
+	}
+	return kind
+}
+
+func saturatingAdd(a, b int) int {
+	if a+b >= countCeiling {
+		return countCeiling
+	}
+	return a + b
+}
+
+// report records a validation error located at node.
+func report(vc *graphql.ValidationContext, node ast.Node, message string) {
+	var nodes []ast.Node
+	if node != nil {
+		nodes = []ast.Node{node}
+	}
+	vc.ReportError(gqlerrors.NewError(message, nodes, "", nil, []int{}, nil))
+}
