@@ -1,0 +1,116 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/uptrace/bun"
+
+	"github.com/digital-inclusion/refurb/internal/database"
+	"github.com/digital-inclusion/refurb/internal/pgcluster"
+	"github.com/digital-inclusion/refurb/migrations"
+)
+
+// dbHandle finds the database the way every command does: DATABASE_URL if set, else the
+// private cluster in the data directory, attaching to it when a server already runs it and
+// starting it for the command's duration when not.
+type dbHandle struct {
+	cfg     dbConfig
+	log     *slog.Logger
+	cluster *pgcluster.Cluster
+	app     *bun.DB
+	owner   *bun.DB
+}
+
+func openDBHandle(ctx context.Context, cfg dbConfig, logger *slog.Logger) (*dbHandle, error) {
+	h := &dbHandle{cfg: cfg, log: logger}
+	if cfg.URL == "" {
+		c, err := pgcluster.Start(ctx, pgcluster.Options{DataDir: cfg.DataDir, Logger: logger})
+		if err != nil {
+			return nil, err
+		}
+		h.cluster = c
+		h.cfg.URL = c.URL("refurb")
+		h.cfg.MigrateURL = h.cfg.URL
+	}
+	if h.cfg.MigrateURL == "" {
+		h.cfg.MigrateURL = h.cfg.URL
+	}
+	return h, nil
+}
+
+// embedded reports whether the database is the private cluster.
+func (h *dbHandle) embedded() bool { return h.cluster != nil }
+
+// Owner returns a pool connected as the schema owner, for migrations.
+func (h *dbHandle) Owner(ctx context.Context) (*bun.DB, error) {
+	if h.owner == nil {
+		db, err := database.Open(ctx, h.cfg.MigrateURL, database.Options{MaxOpenConns: 2})
+		if err != nil {
+			return nil, err
+		}
+		h.owner = db
+	}
+	return h.owner, nil
+}
+
+// App returns the application role's pool. It refuses a database whose schema is behind this
+// binary, since the code would meet tables it does not expect.
+func (h *dbHandle) App(ctx context.Context) (*bun.DB, error) {
+	if h.app != nil {
+		return h.app, nil
+	}
+	db, err := database.Open(ctx, h.cfg.URL, database.Options{AsApp: true})
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "22023" { // invalid_parameter_value: role refurb_app does not exist
+		return nil, errors.New("the database has no Refurb schema yet: run `refurb migrate up` or start the server with -migrate")
+	}
+	if err != nil {
+		return nil, err
+	}
+	n, err := migrations.Pending(ctx, db)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	if n > 0 {
+		db.Close()
+		return nil, fmt.Errorf("the database schema is behind this binary by %d migration(s): run `refurb migrate up` or start the server with -migrate", n)
+	}
+	h.app = db
+	return db, nil
+}
+
+// Migrate applies pending migrations as the schema owner.
+func (h *dbHandle) Migrate(ctx context.Context) error {
+	owner, err := h.Owner(ctx)
+	if err != nil {
+		return err
+	}
+	m, err := migrations.New(owner)
+	if err != nil {
+		return err
+	}
+	applied, err := m.Up(ctx)
+	for _, name := range applied {
+		h.log.Info("migration applied", "migration", name)
+	}
+	return err
+}
+
+// Close closes the pools and stops the cluster if this command started it.
+func (h *dbHandle) Close(ctx context.Context) error {
+	if h.app != nil {
+		h.app.Close()
+	}
+	if h.owner != nil {
+		h.owner.Close()
+	}
+	if h.cluster != nil {
+		return h.cluster.Stop(context.WithoutCancel(ctx))
+	}
+	return nil
+}

@@ -1,0 +1,134 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/digital-inclusion/refurb/auth"
+	"github.com/digital-inclusion/refurb/graph"
+	"github.com/digital-inclusion/refurb/internal/server"
+)
+
+type serveConfig struct {
+	db            dbConfig
+	log           logConfig
+	listenAddr    string
+	publicURL     string
+	migrate       bool
+	graphiql      string
+	introspection bool
+	trustProxy    bool
+	adminEmail    string
+	shutdownGrace time.Duration
+}
+
+func runServe(ctx context.Context, e env, args []string) error {
+	var c serveConfig
+	fs := newFlagSet("serve", e, "Runs the Refurb server: GraphQL API at /graphql, web pages, /healthz, /readyz and /metrics.")
+	fs.database(&c.db)
+	fs.logging(&c.log)
+	fs.String(&c.listenAddr, "listen-addr", "LISTEN_ADDR", ":8080", "address to listen on")
+	fs.String(&c.publicURL, "public-url", "PUBLIC_URL", "http://localhost:8080", "URL at which users reach the server; QR codes and links use it, https makes cookies Secure")
+	fs.Bool(&c.migrate, "migrate", "MIGRATE", false, "apply pending database migrations before serving (otherwise a schema that is behind stops the server)")
+	fs.String(&c.graphiql, "graphiql", "GRAPHIQL", "auto", "serve GraphiQL at /graphql to browsers: true, false, or auto (on with the private database)")
+	fs.Bool(&c.introspection, "introspection", "INTROSPECTION", true, "allow GraphQL introspection (__schema, __type)")
+	fs.Bool(&c.trustProxy, "trust-proxy", "TRUST_PROXY", false, "take the client address from X-Forwarded-For (only behind a reverse proxy you run)")
+	fs.String(&c.adminEmail, "admin-email", "ADMIN_EMAIL", "admin@refurb.local", "e-mail address of the administrator created on first start, when no user exists")
+	fs.Duration(&c.shutdownGrace, "shutdown-grace", "SHUTDOWN_GRACE", 15*time.Second, "how long requests in flight may take to finish on shutdown")
+	if err := fs.parse(args); err != nil {
+		return err
+	}
+	logger, err := newLogger(c.log, e.stderr)
+	if err != nil {
+		return err
+	}
+	pub, err := url.Parse(c.publicURL)
+	if err != nil || (pub.Scheme != "http" && pub.Scheme != "https") || pub.Host == "" {
+		return fmt.Errorf("-public-url %q: an absolute http or https URL is required", c.publicURL)
+	}
+
+	start := time.Now()
+	h, err := openDBHandle(ctx, c.db, logger)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := h.Close(ctx); err != nil {
+			logger.Error("stop database", "err", err)
+		}
+	}()
+	graphiql, err := autoBool(c.graphiql, h.embedded())
+	if err != nil {
+		return fmt.Errorf("-graphiql: %w", err)
+	}
+	logger.Info("starting refurb", "version", version(), "listen_addr", c.listenAddr, "public_url", c.publicURL,
+		"database_url", maskURL(c.db.URL), "embedded_database", h.embedded(), "data_dir", c.db.DataDir,
+		"migrate", c.migrate, "graphiql", graphiql, "introspection", c.introspection, "trust_proxy", c.trustProxy)
+	if c.migrate {
+		if err := h.Migrate(ctx); err != nil {
+			return err
+		}
+	}
+	db, err := h.App(ctx)
+	if err != nil {
+		return err
+	}
+	authSvc, err := auth.NewService(db, auth.DefaultLimits)
+	if err != nil {
+		return err
+	}
+	if err := bootstrapAdmin(ctx, e, authSvc, c.adminEmail); err != nil {
+		return err
+	}
+	srv, err := server.New(server.Config{
+		ListenAddr: c.listenAddr,
+		TrustProxy: c.trustProxy,
+		GraphQL:    graph.Config{GraphiQL: graphiql, Introspection: c.introspection},
+	}, server.Deps{
+		DB:       db,
+		Auth:     authSvc,
+		Sessions: auth.NewSessions(db.DB, pub.Scheme == "https"),
+		Logger:   logger,
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", c.listenAddr)
+	if err != nil {
+		return err
+	}
+	logger.Info("serving", "addr", ln.Addr().String(), "url", c.publicURL, "startup", time.Since(start).Round(time.Millisecond))
+	return server.Run(ctx, srv, ln, c.shutdownGrace)
+}
+
+// bootstrapAdmin creates the first administrator when the database has no user, and prints its
+// password once: without it nobody could sign in to a new installation.
+func bootstrapAdmin(ctx context.Context, e env, svc *auth.Service, email string) error {
+	n, err := svc.CountUsers(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	password := auth.GeneratePassword()
+	u, err := svc.CreateUser(auth.System(ctx), auth.NewUser{Email: email, Name: "Administrator", Role: auth.RoleAdmin, Password: password})
+	if err != nil {
+		return fmt.Errorf("create first administrator: %w", err)
+	}
+	fmt.Fprintf(e.stdout, "\nFirst start: created administrator\n  e-mail:   %s\n  password: %s\nThis password is shown only once; change it after signing in.\n\n", u.Email, password)
+	return nil
+}
+
+func autoBool(v string, auto bool) (bool, error) {
+	switch strings.ToLower(v) {
+	case "auto", "":
+		return auto, nil
+	case "true", "1", "on", "yes":
+		return true, nil
+	case "false", "0", "off", "no":
+		return false, nil
+	}
+	return false, fmt.Errorf("%q: use true, false or auto", v)
+}

@@ -1,0 +1,199 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/digital-inclusion/refurb/auth"
+)
+
+// authService opens the database as the application and returns the auth service, acting as
+// the command line's system administrator.
+func authService(ctx context.Context, db dbConfig, logger *slog.Logger) (*auth.Service, *dbHandle, error) {
+	h, err := openDBHandle(ctx, db, logger)
+	if err != nil {
+		return nil, nil, err
+	}
+	app, err := h.App(ctx)
+	if err != nil {
+		h.Close(ctx)
+		return nil, nil, err
+	}
+	svc, err := auth.NewService(app, auth.DefaultLimits)
+	if err != nil {
+		h.Close(ctx)
+		return nil, nil, err
+	}
+	return svc, h, nil
+}
+
+func runUsers(ctx context.Context, e env, args []string) error {
+	if len(args) == 0 {
+		return errors.New("users: say create or list")
+	}
+	sub, args := args[0], args[1:]
+	var db dbConfig
+	var lc logConfig
+	var email, name, role string
+	var passwordStdin bool
+	fs := newFlagSet("users "+sub, e, "refurb users create --email E --name N --role ROLE [--password-stdin]\nrefurb users list")
+	fs.database(&db)
+	fs.logging(&lc)
+	if sub == "create" {
+		fs.StringVar(&email, "email", "", "the user's e-mail address (unique, any case)")
+		fs.StringVar(&name, "name", "", "the user's name")
+		fs.StringVar(&role, "role", "", "ADMIN, STAFF, TRAINEE, DONOR or SOCIAL_WORKER")
+		fs.BoolVar(&passwordStdin, "password-stdin", false, "read the password from the first line of standard input (otherwise one is generated and printed)")
+	} else if sub != "list" {
+		return fmt.Errorf("users: unknown subcommand %q: use create or list", sub)
+	}
+	if err := fs.parse(args); err != nil {
+		return err
+	}
+	logger, err := newLogger(lc, e.stderr)
+	if err != nil {
+		return err
+	}
+	ctx = auth.System(ctx)
+	if sub == "list" {
+		svc, h, err := authService(ctx, db, logger)
+		if err != nil {
+			return err
+		}
+		defer h.Close(ctx)
+		us, err := svc.Users(ctx)
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tE-MAIL\tNAME\tROLE\tSTATE")
+		for _, u := range us {
+			state := "active"
+			if u.DisabledAt != nil {
+				state = "disabled"
+			}
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", u.ID, u.Email, u.Name, strings.ToUpper(string(u.Role)), state)
+		}
+		return tw.Flush()
+	}
+
+	r := auth.Role(strings.ToLower(role))
+	if !r.Valid() {
+		return fmt.Errorf("users create: --role %q: use ADMIN, STAFF, TRAINEE, DONOR or SOCIAL_WORKER", role)
+	}
+	password, generated := "", false
+	if passwordStdin {
+		line, err := bufio.NewReader(e.stdin).ReadString('\n')
+		if err != nil && line == "" {
+			return errors.New("users create: --password-stdin: no password on standard input")
+		}
+		password = strings.TrimRight(line, "\r\n")
+	} else {
+		password, generated = auth.GeneratePassword(), true
+	}
+	svc, h, err := authService(ctx, db, logger)
+	if err != nil {
+		return err
+	}
+	defer h.Close(ctx)
+	u, err := svc.CreateUser(ctx, auth.NewUser{Email: email, Name: name, Role: r, Password: password})
+	if errors.Is(err, auth.ErrConflict) {
+		return fmt.Errorf("users create: a user with e-mail address %s already exists", auth.NormalizeEmail(email))
+	}
+	if err != nil {
+		return fmt.Errorf("users create: %w", err)
+	}
+	fmt.Fprintf(e.stdout, "created user %d %s (%s)\n", u.ID, u.Email, strings.ToUpper(string(u.Role)))
+	if generated {
+		fmt.Fprintf(e.stdout, "password: %s\n", password)
+	}
+	return nil
+}
+
+func runTokens(ctx context.Context, e env, args []string) error {
+	if len(args) == 0 {
+		return errors.New("tokens: say create, list or revoke")
+	}
+	sub, args := args[0], args[1:]
+	var db dbConfig
+	var lc logConfig
+	var email, name, id string
+	fs := newFlagSet("tokens "+sub, e, "refurb tokens create --email E [--name LABEL]\nrefurb tokens list --email E\nrefurb tokens revoke --id ID")
+	fs.database(&db)
+	fs.logging(&lc)
+	switch sub {
+	case "create":
+		fs.StringVar(&email, "email", "", "e-mail address of the user the token acts as")
+		fs.StringVar(&name, "name", "", "a label saying what the token is for")
+	case "list":
+		fs.StringVar(&email, "email", "", "e-mail address of the user whose tokens to list")
+	case "revoke":
+		fs.StringVar(&id, "id", "", "id of the token to revoke (see tokens list)")
+	default:
+		return fmt.Errorf("tokens: unknown subcommand %q: use create, list or revoke", sub)
+	}
+	if err := fs.parse(args); err != nil {
+		return err
+	}
+	logger, err := newLogger(lc, e.stderr)
+	if err != nil {
+		return err
+	}
+	ctx = auth.System(ctx)
+	svc, h, err := authService(ctx, db, logger)
+	if err != nil {
+		return err
+	}
+	defer h.Close(ctx)
+	switch sub {
+	case "create":
+		plain, t, err := svc.CreateToken(ctx, email, name)
+		if errors.Is(err, auth.ErrNotFound) {
+			return fmt.Errorf("tokens create: no user with e-mail address %q", email)
+		}
+		if err != nil {
+			return fmt.Errorf("tokens create: %w", err)
+		}
+		fmt.Fprintf(e.stderr, "created token %d; it is shown only once:\n", t.ID)
+		fmt.Fprintln(e.stdout, plain)
+		return nil
+	case "list":
+		u, err := svc.UserByEmail(ctx, email)
+		if err != nil {
+			return fmt.Errorf("tokens list: %w", err)
+		}
+		ts, err := svc.Tokens(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tNAME\tCREATED\tLAST USED\tSTATE")
+		for _, t := range ts {
+			last, state := "never", "active"
+			if t.LastUsedAt != nil {
+				last = t.LastUsedAt.Format("2006-01-02 15:04")
+			}
+			if t.RevokedAt != nil {
+				state = "revoked"
+			}
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", t.ID, t.Name, t.CreatedAt.Format("2006-01-02 15:04"), last, state)
+		}
+		return tw.Flush()
+	default:
+		n, err := strconv.ParseInt(id, 10, 64)
+		if err != nil || n <= 0 {
+			return fmt.Errorf("tokens revoke: --id %q is not a token id", id)
+		}
+		if err := svc.RevokeToken(ctx, n); err != nil {
+			return fmt.Errorf("tokens revoke: %w", err)
+		}
+		fmt.Fprintf(e.stdout, "revoked token %d\n", n)
+		return nil
+	}
+}

@@ -1,0 +1,224 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/uptrace/bun"
+
+	"github.com/digital-inclusion/refurb/auth"
+	"github.com/digital-inclusion/refurb/graph"
+	"github.com/digital-inclusion/refurb/internal/reqinfo"
+	"github.com/digital-inclusion/refurb/migrations"
+	"github.com/digital-inclusion/refurb/web"
+)
+
+// Config is what the server needs to know beyond its dependencies.
+type Config struct {
+	ListenAddr string
+	// TrustProxy takes the client address from X-Forwarded-For, for a server behind a reverse
+	// proxy. Off, a client could forge its address and escape the login limits.
+	TrustProxy bool
+	GraphQL    graph.Config
+}
+
+// Deps are the server's collaborators, built by main.
+type Deps struct {
+	DB       *bun.DB // the application role's pool
+	Auth     *auth.Service
+	Sessions *scs.SessionManager
+	Logger   *slog.Logger
+}
+
+// New returns the HTTP server with every route and middleware in place.
+func New(cfg Config, deps Deps) (*http.Server, error) {
+	h, err := Handler(cfg, deps)
+	if err != nil {
+		return nil, err
+	}
+	return &http.Server{
+		Addr:              cfg.ListenAddr,
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second, // uploads of donor asset lists fit well within this
+		WriteTimeout:      60 * time.Second, // long PDF sheets and certificates
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(deps.Logger.Handler(), slog.LevelWarn),
+	}, nil
+}
+
+// Handler returns the server's root handler; tests serve it with httptest.
+func Handler(cfg Config, deps Deps) (http.Handler, error) {
+	schema, err := graph.NewSchema(graph.Deps{Auth: deps.Auth})
+	if err != nil {
+		return nil, err
+	}
+	pages, err := web.NewHandler(deps.Auth, deps.Sessions, deps.Logger)
+	if err != nil {
+		return nil, err
+	}
+	m := newMetrics(deps.DB.DB)
+
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", graph.NewHandler(schema, cfg.GraphQL, deps.Logger))
+	mux.Handle("/graphql/", graph.NewHandler(schema, cfg.GraphQL, deps.Logger))
+	mux.Handle("/", pages)
+
+	authed := deps.Auth.Middleware(deps.Sessions, func(r *http.Request, err error) {
+		deps.Logger.ErrorContext(r.Context(), "authenticate request", "request_id", reqinfo.From(r.Context()).ID, "err", err)
+	})(mux)
+
+	// Probes and metrics skip authentication and sessions: they are polled often and must not
+	// touch the sessions table.
+	root := http.NewServeMux()
+	root.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("ok\n"))
+	})
+	root.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := ready(ctx, deps.DB); err != nil {
+			http.Error(w, err.Error(), http.StatusServiceUnavailable)
+			return
+		}
+		w.Write([]byte("ready\n"))
+	})
+	root.Handle("GET /metrics", promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}))
+	root.Handle("/", authed)
+
+	return observe(cfg, deps.Logger, m, root), nil
+}
+
+// ready reports why the server cannot serve yet: the database is unreachable or its schema is
+// behind this binary's migrations.
+func ready(ctx context.Context, db *bun.DB) error {
+	if err := db.PingContext(ctx); err != nil {
+		return errors.New("database unreachable")
+	}
+	n, err := migrations.Pending(ctx, db)
+	if err != nil {
+		return errors.New("cannot read the schema version")
+	}
+	if n > 0 {
+		return errors.New("database schema is behind: run `refurb migrate up`")
+	}
+	return nil
+}
+
+// statusWriter remembers the status code for the access log and metrics.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// observe gives each request an id and its client address, then writes one log line and
+// records metrics when it is done.
+func observe(cfg Config, logger *slog.Logger, m *metrics, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		info := &reqinfo.Info{ID: reqinfo.NewID(), ClientAddr: clientAddr(r, cfg.TrustProxy)}
+		w.Header().Set("X-Request-Id", info.ID)
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, r.WithContext(reqinfo.With(r.Context(), info)))
+		if sw.status == 0 {
+			sw.status = http.StatusOK
+		}
+		d := time.Since(start)
+		route := routeOf(r.URL.Path)
+		m.observe(route, info.Operation, sw.status, d.Seconds())
+		if route == "/healthz" || route == "/readyz" || route == "/metrics" {
+			return // probes would drown the log
+		}
+		attrs := []slog.Attr{
+			slog.String("method", r.Method),
+			slog.String("path", r.URL.Path),
+			slog.Int("status", sw.status),
+			slog.Duration("duration", d),
+			slog.String("request_id", info.ID),
+		}
+		if info.Operation != "" {
+			attrs = append(attrs, slog.String("operation", info.Operation))
+		}
+		if a, ok := auth.ActorFrom(r.Context()); ok {
+			attrs = append(attrs, slog.Int64("user_id", a.UserID))
+		}
+		logger.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
+	})
+}
+
+// routeOf maps a path to a bounded set of metric labels.
+func routeOf(path string) string {
+	switch {
+	case path == "/graphql" || strings.HasPrefix(path, "/graphql/"):
+		return "/graphql"
+	case path == "/healthz", path == "/readyz", path == "/metrics", path == "/login", path == "/logout":
+		return path
+	}
+	return "other"
+}
+
+// clientAddr returns the client's IP address: the first hop of X-Forwarded-For when behind a
+// trusted proxy, else the connection's peer.
+func clientAddr(r *http.Request, trustProxy bool) string {
+	if trustProxy {
+		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+			first, _, _ := strings.Cut(xff, ",")
+			if ip := net.ParseIP(strings.TrimSpace(first)); ip != nil {
+				return ip.String()
+			}
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	if ip := net.ParseIP(host); ip != nil {
+		return ip.String()
+	}
+	return ""
+}
+
+// Run serves until ctx is cancelled, then shuts down gracefully, letting requests in flight
+// finish for up to grace.
+func Run(ctx context.Context, srv *http.Server, ln net.Listener, grace time.Duration) error {
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), grace)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
