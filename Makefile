@@ -1,0 +1,44 @@
+# Refurb: `make run` serves with a private PostgreSQL, `make test` runs every test on a
+# throwaway one. `make help` lists the targets.
+GO          ?= go
+BIN         := bin/refurb
+VERSION     := $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
+LDFLAGS     := -X main.buildVersion=$(VERSION)
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+# withpg starts one throwaway PostgreSQL cluster for the whole run (unless TEST_DATABASE_URL
+# is set) and runs the command given after -- with TEST_DATABASE_URL pointing at it.
+WITHPG      := $(GO) run ./internal/pgtest/withpg --
+
+.PHONY: help build run test test-short bench lint fmt migrate clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
+
+build: ## build bin/refurb
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/refurb
+
+run: build ## serve on :8080 with the private database in ./var/postgres (migrated; admin printed on first start)
+	./$(BIN) serve -migrate
+
+test: ## run every test on a throwaway PostgreSQL
+	$(WITHPG) $(GO) test -count=1 ./...
+
+test-short: ## run the tests that need no database
+	$(GO) test -short ./...
+
+bench: ## run the benchmarks on a throwaway PostgreSQL
+	$(WITHPG) $(GO) test -run '^$$' -bench . -benchmem ./...
+
+lint: ## go vet, gofmt check, staticcheck
+	$(GO) vet ./...
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) run $(STATICCHECK) ./...
+
+fmt: ## format the code
+	gofmt -w $$(git ls-files '*.go')
+
+migrate: build ## apply pending migrations to the configured database
+	./$(BIN) migrate up
+
+clean: ## remove build output (keeps the database in ./var)
+	rm -rf bin

@@ -1,0 +1,265 @@
+package auth_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/digital-inclusion/refurb/auth"
+	"github.com/digital-inclusion/refurb/internal/pgtest"
+	"github.com/digital-inclusion/refurb/internal/reqinfo"
+	"github.com/digital-inclusion/refurb/validation"
+)
+
+func newService(t *testing.T) (*auth.Service, *pgtest.DB) {
+	t.Helper()
+	db := pgtest.New(t)
+	svc, err := auth.NewService(db.App, auth.Limits{Window: 15 * time.Minute, FailuresPerAccount: 3, FailuresPerAddr: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc, db
+}
+
+func fromAddr(addr string) context.Context {
+	return reqinfo.With(context.Background(), &reqinfo.Info{ID: "test", ClientAddr: addr})
+}
+
+func createUser(t *testing.T, svc *auth.Service, email string, role auth.Role) *auth.User {
+	t.Helper()
+	u, err := svc.CreateUser(auth.System(context.Background()), auth.NewUser{Email: email, Name: "Test " + string(role), Role: role, Password: "correct horse battery"})
+	if err != nil {
+		t.Fatalf("create user %s: %v", email, err)
+	}
+	return u
+}
+
+func TestCreateUserRules(t *testing.T) {
+	t.Parallel()
+	svc, _ := newService(t)
+	sys := auth.System(context.Background())
+	createUser(t, svc, "Staff@Example.org", auth.RoleStaff)
+
+	_, err := svc.CreateUser(sys, auth.NewUser{Email: "STAFF@example.ORG", Name: "Dup", Role: auth.RoleStaff, Password: "correct horse battery"})
+	if !errors.Is(err, auth.ErrConflict) {
+		t.Errorf("same e-mail in another case: got %v, want ErrConflict", err)
+	}
+	for _, tc := range []struct {
+		name  string
+		in    auth.NewUser
+		field string
+	}{
+		{"bad email", auth.NewUser{Email: "not-an-address", Name: "X", Role: auth.RoleStaff, Password: "correct horse battery"}, "email"},
+		{"empty name", auth.NewUser{Email: "a@example.org", Name: "  ", Role: auth.RoleStaff, Password: "correct horse battery"}, "name"},
+		{"control chars", auth.NewUser{Email: "a@example.org", Name: "A\x07B", Role: auth.RoleStaff, Password: "correct horse battery"}, "name"},
+		{"bad role", auth.NewUser{Email: "a@example.org", Name: "A", Role: "boss", Password: "correct horse battery"}, "role"},
+		{"short password", auth.NewUser{Email: "a@example.org", Name: "A", Role: auth.RoleStaff, Password: "short"}, "password"},
+	} {
+		_, err := svc.CreateUser(sys, tc.in)
+		fe, ok := validation.As(err)
+		if !ok || fe.Field != tc.field {
+			t.Errorf("%s: got %v, want a field error on %q", tc.name, err, tc.field)
+		}
+	}
+
+	staff, err := svc.Login(fromAddr("192.0.2.1"), "staff@example.org", "correct horse battery")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = svc.CreateUser(auth.WithActor(context.Background(), staff.Actor()), auth.NewUser{Email: "b@example.org", Name: "B", Role: auth.RoleAdmin, Password: "correct horse battery"})
+	if !errors.Is(err, auth.ErrForbidden) {
+		t.Errorf("staff creating a user: got %v, want ErrForbidden", err)
+	}
+	_, err = svc.CreateUser(context.Background(), auth.NewUser{Email: "b@example.org", Name: "B", Role: auth.RoleAdmin, Password: "correct horse battery"})
+	if !errors.Is(err, auth.ErrUnauthenticated) {
+		t.Errorf("anonymous creating a user: got %v, want ErrUnauthenticated", err)
+	}
+	us, err := svc.Users(sys)
+	if err != nil || len(us) != 1 {
+		t.Errorf("users after refused creations: got %d (%v), want 1", len(us), err)
+	}
+}
+
+func TestLogin(t *testing.T) {
+	t.Parallel()
+	svc, _ := newService(t)
+	u := createUser(t, svc, "trainee@example.org", auth.RoleTrainee)
+	ctx := fromAddr("192.0.2.10")
+
+	got, err := svc.Login(ctx, "  TRAINEE@example.org ", "correct horse battery")
+	if err != nil || got.ID != u.ID {
+		t.Fatalf("login with the right password: got %v, %v", got, err)
+	}
+	_, errWrong := svc.Login(ctx, "trainee@example.org", "wrong password")
+	_, errUnknown := svc.Login(ctx, "nobody@example.org", "wrong password")
+	for _, err := range []error{errWrong, errUnknown} {
+		if !errors.Is(err, auth.ErrInvalidCredentials) || err.Error() != "invalid email or password" {
+			t.Errorf("failed login: got %v, want exactly \"invalid email or password\"", err)
+		}
+	}
+
+	if err := svc.SetDisabled(auth.System(ctx), u.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Login(ctx, "trainee@example.org", "correct horse battery"); !errors.Is(err, auth.ErrInvalidCredentials) {
+		t.Errorf("disabled user: got %v, want ErrInvalidCredentials", err)
+	}
+}
+
+func TestLoginRateLimitPerAccount(t *testing.T) {
+	t.Parallel()
+	svc, _ := newService(t)
+	createUser(t, svc, "staff@example.org", auth.RoleStaff)
+
+	// Three failures (the test limit), each from a different address, lock the account.
+	for i, addr := range []string{"192.0.2.1", "192.0.2.2", "192.0.2.3"} {
+		if _, err := svc.Login(fromAddr(addr), "staff@example.org", "guess"+string(rune('a'+i))); !errors.Is(err, auth.ErrInvalidCredentials) {
+			t.Fatalf("guess %d: %v", i, err)
+		}
+	}
+	_, err := svc.Login(fromAddr("192.0.2.4"), "staff@example.org", "correct horse battery")
+	if !errors.Is(err, auth.ErrInvalidCredentials) {
+		t.Fatalf("right password on a locked account: got %v, want ErrInvalidCredentials", err)
+	}
+	// Another account is not affected.
+	createUser(t, svc, "other@example.org", auth.RoleStaff)
+	if _, err := svc.Login(fromAddr("192.0.2.4"), "other@example.org", "correct horse battery"); err != nil {
+		t.Errorf("other account: %v", err)
+	}
+}
+
+func TestLoginRateLimitPerAddress(t *testing.T) {
+	t.Parallel()
+	svc, _ := newService(t)
+	createUser(t, svc, "staff@example.org", auth.RoleStaff)
+	ctx := fromAddr("198.51.100.7")
+	// Ten failures over different (unknown) accounts from one address lock the address.
+	for i := range 10 {
+		svc.Login(ctx, "nobody"+strings.Repeat("x", i)+"@example.org", "guess")
+	}
+	if _, err := svc.Login(ctx, "staff@example.org", "correct horse battery"); !errors.Is(err, auth.ErrInvalidCredentials) {
+		t.Errorf("right password from a locked address: got %v, want ErrInvalidCredentials", err)
+	}
+	if _, err := svc.Login(fromAddr("198.51.100.8"), "staff@example.org", "correct horse battery"); err != nil {
+		t.Errorf("right password from another address: %v", err)
+	}
+}
+
+func TestConcurrentGuessesCannotPassTheLimit(t *testing.T) {
+	t.Parallel()
+	svc, db := newService(t)
+	createUser(t, svc, "staff@example.org", auth.RoleStaff)
+	var wg sync.WaitGroup
+	for i := range 12 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			svc.Login(fromAddr("203.0.113.1"), "staff@example.org", "guess"+strings.Repeat("!", i))
+		}()
+	}
+	wg.Wait()
+	// Every attempt is audited; after the third, the account is locked, so the right password
+	// still fails.
+	n, err := db.Owner.NewSelect().Table("audit_log").Where("action = 'login.failed'").Count(context.Background())
+	if err != nil || n != 12 {
+		t.Errorf("failed logins audited: got %d (%v), want 12", n, err)
+	}
+	if _, err := svc.Login(fromAddr("203.0.113.2"), "staff@example.org", "correct horse battery"); !errors.Is(err, auth.ErrInvalidCredentials) {
+		t.Errorf("after 12 parallel guesses: got %v, want a locked account", err)
+	}
+}
+
+func TestTokens(t *testing.T) {
+	t.Parallel()
+	svc, db := newService(t)
+	sys := auth.System(context.Background())
+	u := createUser(t, svc, "script@example.org", auth.RoleStaff)
+	plain, tok, err := svc.CreateToken(sys, "SCRIPT@example.org", "label printer")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(plain, "rfb_") {
+		t.Errorf("token %q lacks the rfb_ prefix", plain)
+	}
+	var stored []byte
+	if err := db.Owner.NewSelect().Table("api_tokens").Column("token_hash").Where("id = ?", tok.ID).Scan(context.Background(), &stored); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(stored), plain) || len(stored) != 32 {
+		t.Errorf("stored token: got %d bytes, want a 32-byte hash", len(stored))
+	}
+
+	a, err := svc.AuthenticateToken(context.Background(), plain)
+	if err != nil || a.UserID != u.ID || a.Role != auth.RoleStaff || a.TokenID != tok.ID {
+		t.Fatalf("authenticate: got %+v, %v", a, err)
+	}
+	ts, _ := svc.Tokens(sys, u.ID)
+	if len(ts) != 1 || ts[0].LastUsedAt == nil {
+		t.Errorf("last used time: got %+v, want it recorded", ts)
+	}
+	if _, err := svc.AuthenticateToken(context.Background(), plain+"x"); !errors.Is(err, auth.ErrUnauthenticated) {
+		t.Errorf("altered token: got %v, want ErrUnauthenticated", err)
+	}
+	if err := svc.RevokeToken(sys, tok.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.AuthenticateToken(context.Background(), plain); !errors.Is(err, auth.ErrUnauthenticated) {
+		t.Errorf("revoked token: got %v, want ErrUnauthenticated", err)
+	}
+
+	other := createUser(t, svc, "other@example.org", auth.RoleStaff)
+	ctxOther := auth.WithActor(context.Background(), other.Actor())
+	if _, _, err := svc.CreateToken(ctxOther, "script@example.org", ""); !errors.Is(err, auth.ErrForbidden) {
+		t.Errorf("token for someone else: got %v, want ErrForbidden", err)
+	}
+	if _, _, err := svc.CreateToken(sys, "ghost@example.org", ""); !errors.Is(err, auth.ErrNotFound) {
+		t.Errorf("token for an unknown user: got %v, want ErrNotFound", err)
+	}
+}
+
+func TestAuditLogIsAppendOnly(t *testing.T) {
+	t.Parallel()
+	svc, db := newService(t)
+	createUser(t, svc, "admin@example.org", auth.RoleAdmin)
+	ctx := context.Background()
+	entries, err := svc.AuditLog(auth.System(ctx), 10)
+	if err != nil || len(entries) != 1 || entries[0].Action != "user.created" {
+		t.Fatalf("audit log after creating a user: got %+v, %v", entries, err)
+	}
+	if _, err := db.App.ExecContext(ctx, "UPDATE audit_log SET action = 'forged'"); err == nil || !strings.Contains(err.Error(), "permission denied") {
+		t.Errorf("UPDATE as the app role: got %v, want permission denied", err)
+	}
+	if _, err := db.App.ExecContext(ctx, "DELETE FROM audit_log"); err == nil || !strings.Contains(err.Error(), "permission denied") {
+		t.Errorf("DELETE as the app role: got %v, want permission denied", err)
+	}
+	if _, err := db.App.ExecContext(ctx, "TRUNCATE audit_log"); err == nil {
+		t.Error("TRUNCATE as the app role succeeded")
+	}
+	n, _ := db.Owner.NewSelect().Table("audit_log").Count(ctx)
+	if n != 1 {
+		t.Errorf("audit rows after the attempts: got %d, want 1", n)
+	}
+}
+
+func TestPasswordHash(t *testing.T) {
+	h, err := auth.HashPassword("correct horse battery")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(h, "$argon2id$v=19$") {
+		t.Errorf("hash %q is not an argon2id PHC string", h)
+	}
+	if ok, _ := auth.CheckPassword(h, "correct horse battery"); !ok {
+		t.Error("the right password does not match")
+	}
+	if ok, _ := auth.CheckPassword(h, "correct horse batterz"); ok {
+		t.Error("a wrong password matches")
+	}
+	h2, _ := auth.HashPassword("correct horse battery")
+	if h == h2 {
+		t.Error("two hashes of one password are equal: the salt is not random")
+	}
+}
