@@ -1,0 +1,259 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/digital-inclusion/refurb/internal/pgtest"
+)
+
+// refurb runs the command in-process with the given environment and returns its output.
+func refurb(t *testing.T, ctx context.Context, envv map[string]string, stdin string, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	err := run(ctx, args, func(k string) string { return envv[k] }, strings.NewReader(stdin), &out, &errb)
+	return out.String(), errb.String(), err
+}
+
+func TestUsersAndTokensCommands(t *testing.T) {
+	t.Parallel()
+	db := pgtest.New(t)
+	ctx := context.Background()
+	envv := map[string]string{"DATABASE_URL": db.URL}
+
+	out, _, err := refurb(t, ctx, envv, "", "users", "create", "--email", "Ana@Example.org", "--name", "Ana Sousa", "--role", "STAFF")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "created user") || !strings.Contains(out, "password: ") {
+		t.Errorf("users create without a password: got %q, want the generated password printed", out)
+	}
+	out, _, err = refurb(t, ctx, envv, "a very long password\n", "users", "create", "--email", "jo@example.org", "--name", "Jo", "--role", "trainee", "--password-stdin")
+	if err != nil || strings.Contains(out, "password:") {
+		t.Errorf("users create --password-stdin: got %q, %v; the password must not be echoed", out, err)
+	}
+	_, _, err = refurb(t, ctx, envv, "", "users", "create", "--email", "ANA@example.org", "--name", "Dup", "--role", "STAFF")
+	if err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Errorf("duplicate e-mail: got %v, want already exists", err)
+	}
+	_, _, err = refurb(t, ctx, envv, "", "users", "create", "--email", "x@example.org", "--name", "X", "--role", "BOSS")
+	if err == nil || !strings.Contains(err.Error(), "--role") {
+		t.Errorf("unknown role: got %v", err)
+	}
+	out, _, err = refurb(t, ctx, envv, "", "users", "list")
+	if err != nil || !strings.Contains(out, "ana@example.org") || !strings.Contains(out, "TRAINEE") {
+		t.Errorf("users list: got %q, %v", out, err)
+	}
+
+	token, stderr, err := refurb(t, ctx, envv, "", "tokens", "create", "--email", "ana@example.org", "--name", "label printer")
+	token = strings.TrimSpace(token)
+	if err != nil || !strings.HasPrefix(token, "rfb_") || !strings.Contains(stderr, "only once") {
+		t.Fatalf("tokens create: got %q %q %v", token, stderr, err)
+	}
+	out, _, _ = refurb(t, ctx, envv, "", "tokens", "list", "--email", "ana@example.org")
+	if !strings.Contains(out, "label printer") || strings.Contains(out, token) {
+		t.Errorf("tokens list: got %q; it must list the token by name, never show it", out)
+	}
+	if _, _, err := refurb(t, ctx, envv, "", "tokens", "create", "--email", "ghost@example.org"); err == nil || !strings.Contains(err.Error(), "no user") {
+		t.Errorf("token for an unknown user: got %v", err)
+	}
+}
+
+func TestMigrateCommands(t *testing.T) {
+	t.Parallel()
+	db := pgtest.New(t)
+	ctx := context.Background()
+	envv := map[string]string{"DATABASE_URL": db.URL}
+
+	out, _, err := refurb(t, ctx, envv, "", "migrate", "status")
+	if err != nil || !strings.Contains(out, "applied  20261123000001_create_identity") {
+		t.Fatalf("status: got %q, %v", out, err)
+	}
+	out, _, err = refurb(t, ctx, envv, "", "migrate", "down")
+	if err != nil || !strings.Contains(out, "reverted") {
+		t.Fatalf("down: got %q, %v", out, err)
+	}
+	var n int
+	db.Owner.NewRaw("SELECT count(*) FROM pg_tables WHERE tablename = 'users'").Scan(ctx, &n)
+	if n != 0 {
+		t.Errorf("users table after migrate down: still there")
+	}
+	// A server refuses a schema that is behind.
+	_, _, err = refurb(t, ctx, envv, "", "users", "list")
+	if err == nil || !strings.Contains(err.Error(), "behind") {
+		t.Errorf("command on a schema that is behind: got %v, want a message saying so", err)
+	}
+	out, _, err = refurb(t, ctx, envv, "", "migrate", "up")
+	if err != nil || !strings.Contains(out, "applied 20261123000001_create_identity") {
+		t.Fatalf("up: got %q, %v", out, err)
+	}
+	out, _, _ = refurb(t, ctx, envv, "", "migrate", "up")
+	if !strings.Contains(out, "nothing to apply") {
+		t.Errorf("second up: got %q", out)
+	}
+}
+
+func TestMigrateNew(t *testing.T) {
+	dir := t.TempDir()
+	out, _, err := refurb(t, context.Background(), nil, "", "migrate", "-dir", dir, "new", "create_devices")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*_create_devices.tx.*.sql"))
+	if len(files) != 2 || !strings.Contains(out, "created") {
+		t.Errorf("migrate new: got files %v, output %q", files, out)
+	}
+	if _, _, err := refurb(t, context.Background(), nil, "", "migrate", "-dir", dir, "new", "Bad Name"); err == nil {
+		t.Error("migrate new with a bad name succeeded")
+	}
+}
+
+func TestHelpVersionAndUnknown(t *testing.T) {
+	out, _, err := refurb(t, context.Background(), nil, "", "version")
+	if err != nil || !strings.HasPrefix(out, "refurb ") {
+		t.Errorf("version: %q %v", out, err)
+	}
+	_, stderr, _ := refurb(t, context.Background(), nil, "", "serve", "-h")
+	for _, want := range []string{"-database-url", "[DATABASE_URL]", "-listen-addr", "[LISTEN_ADDR]", "-public-url", "[PUBLIC_URL]", "-log-level", "-log-format", "-data-dir", "-migrate", "-graphiql", "-introspection"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("serve -h lacks %s", want)
+		}
+	}
+	if _, _, err := refurb(t, context.Background(), nil, "", "frobnicate"); err == nil {
+		t.Error("an unknown command succeeded")
+	}
+	_, _, err = refurb(t, context.Background(), map[string]string{"LOG_FORMAT": "xml"}, "", "serve")
+	if err == nil || !strings.Contains(err.Error(), "log-format") {
+		t.Errorf("bad LOG_FORMAT: got %v", err)
+	}
+}
+
+func TestMaskURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"postgres://app:s3cret@db.example:5432/refurb?sslmode=require": "postgres://app:xxxxx@db.example:5432/refurb?sslmode=require",
+		"postgres:///refurb?host=/tmp&password=s3cret":                 "postgres:///refurb?host=%2Ftmp&password=xxxxx",
+		"host=db user=app password=s3cret dbname=refurb":               "host=db user=app password=xxxxx dbname=refurb",
+	} {
+		if got := maskURL(in); got != want || strings.Contains(got, "s3cret") {
+			t.Errorf("maskURL(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func freeAddr(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// serve runs `refurb serve` until it answers /readyz, and returns a function that stops it
+// (as SIGTERM would) and returns its output and error.
+func serve(t *testing.T, envv map[string]string, args ...string) (string, func() (string, error)) {
+	t.Helper()
+	addr := freeAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errb bytes.Buffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, append([]string{"serve", "-listen-addr", addr}, args...), func(k string) string { return envv[k] }, strings.NewReader(""), &out, &errb)
+	}()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		resp, err := http.Get("http://" + addr + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				break
+			}
+		}
+		select {
+		case err := <-done:
+			cancel()
+			t.Fatalf("serve stopped before it was ready: %v\n%s\n%s", err, out.String(), errb.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			cancel()
+			t.Fatalf("serve not ready after 60s:\n%s", errb.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return "http://" + addr, func() (string, error) {
+		cancel()
+		err := <-done
+		return out.String() + errb.String(), err
+	}
+}
+
+func TestServeRefusesSchemaBehind(t *testing.T) {
+	t.Parallel()
+	db := pgtest.New(t)
+	if _, err := db.Owner.ExecContext(context.Background(), "DELETE FROM bun_migrations"); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := refurb(t, context.Background(), map[string]string{"DATABASE_URL": db.URL}, "", "serve", "-listen-addr", freeAddr(t))
+	if err == nil || !strings.Contains(err.Error(), "behind") || !strings.Contains(err.Error(), "-migrate") {
+		t.Errorf("serve on a schema that is behind: got %v, want a refusal naming -migrate", err)
+	}
+}
+
+// TestServeEmbeddedDatabase is what `make run` does: a private cluster created on first start,
+// migrated, an administrator printed once; stopped with the server and reused on the next start.
+func TestServeEmbeddedDatabase(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts PostgreSQL")
+	}
+	t.Parallel()
+	// The postgres user must be able to reach the data directory when the tests run as root.
+	base, err := os.MkdirTemp("", "refurb-serve-test-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(base, 0o755)
+	t.Cleanup(func() { os.RemoveAll(base) })
+	dataDir := filepath.Join(base, "postgres")
+	envv := map[string]string{"REFURB_DATA_DIR": dataDir}
+
+	url, stop := serve(t, envv, "-migrate")
+	resp, err := http.Get(url + "/graphql?query=%7Bme%7Bid%7D%7D")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("GET /graphql: got %d", resp.StatusCode)
+	}
+	out, err := stop()
+	if err != nil {
+		t.Fatalf("serve: %v\n%s", err, out)
+	}
+	if !strings.Contains(out, "e-mail:   admin@refurb.local") || !strings.Contains(out, "password: ") {
+		t.Errorf("first start did not print the administrator:\n%s", out)
+	}
+	if _, err := os.Stat(filepath.Join(dataDir, "postmaster.pid")); !os.IsNotExist(err) {
+		t.Errorf("PostgreSQL still running after the server stopped (postmaster.pid: %v)", err)
+	}
+
+	_, stop = serve(t, envv) // no -migrate: the schema is current
+	out, err = stop()
+	if err != nil {
+		t.Fatalf("second start: %v\n%s", err, out)
+	}
+	if strings.Contains(out, "First start") {
+		t.Errorf("second start created another administrator:\n%s", out)
+	}
+	users, _, err := refurb(t, context.Background(), envv, "", "users", "list")
+	if err != nil || !strings.Contains(users, "admin@refurb.local") {
+		t.Errorf("users list on the stopped cluster: got %q, %v (the data must survive)", users, err)
+	}
+}
