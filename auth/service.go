@@ -9,9 +9,9 @@ import (
 // Limits bound login attempts. Failed attempts are counted in the audit log, so the limits hold
 // across restarts and across several server instances.
 type Limits struct {
-	Window            time.Duration // how far back failed logins count
+	Window             time.Duration // how far back failed logins count
 	FailuresPerAccount int           // failed logins for one e-mail address before it is locked for Window
-	FailuresPerAddr   int           // failed logins from one client address before it is locked for Window
+	FailuresPerAddr    int           // failed logins from one client address before it is locked for Window
 }
 
 // DefaultLimits are the login limits used unless configured otherwise.

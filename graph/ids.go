@@ -39,4 +39,3 @@ func idOf(field, typeName, gid string) (int64, error) {
 	}
 	return id, nil
 }
-
