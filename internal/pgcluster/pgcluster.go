@@ -206,6 +206,11 @@ func (c *Cluster) Stop(ctx context.Context) error {
 	}
 	c.started = false
 	c.log.Info("stopped PostgreSQL", "data_dir", c.dataDir)
+	if c.socketDir != c.dataDir {
+		// Tidy the directory under os.TempDir(); it is empty now, and the next Start makes
+		// it again. Should another server have its socket there, Remove fails: fine.
+		os.Remove(c.socketDir)
+	}
 	return nil
 }
 
@@ -302,6 +307,12 @@ func (c *Cluster) start(ctx context.Context) error {
 	}
 	out, err := c.run(ctx, "pg_ctl", "start", "-D", c.dataDir, "-l", c.LogFile(), "-w",
 		"-t", strconv.Itoa(int(startTimeout/time.Second)), "-s")
+	if err != nil && ctx.Err() != nil {
+		// Cancelled or timed out while pg_ctl waited: the server may be up without anyone
+		// holding a Cluster to stop it, so stop it here, best effort.
+		c.run(context.WithoutCancel(ctx), "pg_ctl", "stop", "-D", c.dataDir, "-m", "fast", "-w", "-s") //nolint:errcheck
+		return fmt.Errorf("start PostgreSQL in %s: %w%s", c.dataDir, ctx.Err(), c.logNote(logFrom))
+	}
 	if err != nil {
 		// Someone may have started it between our check and pg_ctl (by hand, outside the
 		// lock, or it was still starting up): then pg_ctl fails on the existing

@@ -140,10 +140,18 @@ func TestLongDataDirUsesShortSocketDir(t *testing.T) {
 	if c.socketDir == dataDir || !strings.HasPrefix(c.socketDir, os.TempDir()) {
 		t.Errorf("socket directory: got %s, want one under %s", c.socketDir, os.TempDir())
 	}
-	t.Cleanup(func() { os.Remove(c.socketDir) })
+	conn := connect(t, c.URL("postgres"))
 	var one int
-	if err := connect(t, c.URL("postgres")).QueryRow(t.Context(), "SELECT 1").Scan(&one); err != nil {
+	if err := conn.QueryRow(t.Context(), "SELECT 1").Scan(&one); err != nil {
 		t.Fatal(err)
+	}
+	conn.Close(t.Context())
+	if err := c.Stop(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(c.socketDir); err == nil {
+		os.Remove(c.socketDir)
+		t.Errorf("after Stop: got socket directory %s still there, want it removed", c.socketDir)
 	}
 }
 
