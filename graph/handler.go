@@ -88,9 +88,7 @@ func NewHandler(schema *graphql.Schema, cfg Config, logger *slog.Logger) *Handle
 	if logger == nil {
 		logger = slog.Default()
 	}
-	rules := make([]graphql.ValidationRuleFn, 0, len(graphql.SpecifiedRules)+5)
-	rules = append(rules, graphql.SpecifiedRules...)
-	rules = append(rules,
+	rules := append(specifiedRules(cfg.MaxFields),
 		executableDefinitionsRule,
 		depthRule(cfg.MaxDepth),
 		aliasRule(cfg.MaxAliases),

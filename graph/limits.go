@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"reflect"
 
 	"github.com/graphql-go/graphql"
 	"github.com/graphql-go/graphql/gqlerrors"
@@ -15,6 +16,37 @@ import (
 // guaranteed order with respect to NoFragmentCyclesRule or KnownFragmentNamesRule, so each rule
 // that follows fragment spreads guards against cycles and unknown fragments itself (and leaves
 // reporting them to those rules).
+
+// specifiedRules returns graphql.SpecifiedRules with OverlappingFieldsCanBeMergedRule guarded
+// (see guardOverlappingFields).
+func specifiedRules(maxFields int) []graphql.ValidationRuleFn {
+	overlapping := reflect.ValueOf(graphql.OverlappingFieldsCanBeMergedRule).Pointer()
+	rules := make([]graphql.ValidationRuleFn, len(graphql.SpecifiedRules))
+	for i, rule := range graphql.SpecifiedRules {
+		if reflect.ValueOf(rule).Pointer() == overlapping {
+			rule = guardOverlappingFields(maxFields)
+		}
+		rules[i] = rule
+	}
+	return rules
+}
+
+// guardOverlappingFields runs graphql-go's OverlappingFieldsCanBeMergedRule only on documents
+// that no other rule rejects for their shape. In v0.8.1 that rule follows fragment spreads
+// without remembering where it has been: a fragment cycle recurses until the goroutine's stack
+// overflows, which kills the whole process (`{ a { ...F } } fragment F on A { ...F }` would
+// take the server down), a chain of fragments each spreading the next two is explored
+// exponentially, and n copies of one field are compared pairwise. Those documents are
+// rejected anyway (by NoFragmentCyclesRule, KnownFragmentNamesRule, UniqueFragmentNamesRule,
+// NoUnusedFragmentsRule or fieldCountRule), so skipping the rule for them loses nothing.
+func guardOverlappingFields(maxFields int) graphql.ValidationRuleFn {
+	return func(vc *graphql.ValidationContext) *graphql.ValidationRuleInstance {
+		if !newFragmentWalker(vc).bounded(vc.Document(), maxFields) {
+			return &graphql.ValidationRuleInstance{VisitorOpts: &visitor.VisitorOptions{}}
+		}
+		return graphql.OverlappingFieldsCanBeMergedRule(vc)
+	}
+}
 
 // countCeiling caps field counts, which grow exponentially with nested fragment spreads (a
 // fragment spreading the next one twice, thirty deep, asks for a billion fields).
@@ -156,6 +188,8 @@ type fragmentWalker struct {
 	depths     map[string]int
 	counts     map[string]int
 	inProgress map[string]bool
+	cyclic     bool // a fragment spreads itself, directly or not
+	unknown    bool // a spread names no fragment
 }
 
 func newFragmentWalker(vc *graphql.ValidationContext) *fragmentWalker {
@@ -216,13 +250,42 @@ func (w *fragmentWalker) fragment(s *ast.FragmentSpread, memo map[string]int, me
 	}
 	frag := w.vc.Fragment(name)
 	if frag == nil || w.inProgress[name] {
-		return 0 // unknown or cyclic: KnownFragmentNamesRule or NoFragmentCyclesRule reports it
+		// KnownFragmentNamesRule or NoFragmentCyclesRule reports it.
+		w.unknown = w.unknown || frag == nil
+		w.cyclic = w.cyclic || frag != nil
+		return 0
 	}
 	w.inProgress[name] = true
 	v := measure(frag.SelectionSet)
 	delete(w.inProgress, name)
 	memo[name] = v
 	return v
+}
+
+// bounded reports whether doc has no fragment cycles, no unknown or duplicate fragments, at
+// most maxFields fields in its operations and at most maxFields in each fragment, all with
+// fragments expanded.
+func (w *fragmentWalker) bounded(doc *ast.Document, maxFields int) bool {
+	total := 0
+	names := map[string]bool{}
+	for _, def := range doc.Definitions {
+		switch d := def.(type) {
+		case *ast.OperationDefinition:
+			total = saturatingAdd(total, w.count(d.SelectionSet))
+		case *ast.FragmentDefinition:
+			if d.Name == nil || names[d.Name.Value] {
+				return false
+			}
+			names[d.Name.Value] = true
+			w.inProgress[d.Name.Value] = true
+			n := w.count(d.SelectionSet)
+			delete(w.inProgress, d.Name.Value)
+			if n > maxFields {
+				return false
+			}
+		}
+	}
+	return total <= maxFields && !w.cyclic && !w.unknown
 }
 
 func isIntrospection(f *ast.Field) bool {
