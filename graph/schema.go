@@ -72,7 +72,8 @@ func NewSchema(deps Deps) (*graphql.Schema, error) {
 		},
 	}
 
-	types := make([]graphql.Type, 0, len(b.nodeTypes))
+	// Shared types are listed so that the schema serves them even before a field uses them.
+	types := []graphql.Type{b.timeT, b.dateT, b.pageInfo}
 	for _, t := range b.nodeTypes {
 		types = append(types, t)
 	}
