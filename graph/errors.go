@@ -151,9 +151,10 @@ func (p *presenter) present(ctx context.Context, e gqlerrors.FormattedError) gql
 		out.Extensions["code"] = pr.code
 		return out
 	}
-	id := reqinfo.From(ctx).ID
+	info := reqinfo.From(ctx)
+	id := info.ID
 	p.logger.ErrorContext(ctx, "graphql: internal error",
-		"request_id", id, "path", pathString(e.Path), "err", cause)
+		"request_id", id, "operation", info.Operation, "path", pathString(e.Path), "err", cause)
 	out.Message = fmt.Sprintf("internal error (request %s)", id)
 	out.Extensions = map[string]any{"code": CodeInternal, "requestId": id}
 	return out

@@ -84,7 +84,7 @@ func TestInternalErrors(t *testing.T) {
 				t.Errorf("got path %v, want [fail]", resp.Errors[0].Path)
 			}
 			log := s.log.String()
-			for _, want := range []string{"level=ERROR", "request_id=REQ42", "path=fail", "secret"} {
+			for _, want := range []string{"level=ERROR", "request_id=REQ42", "operation=Leak", "path=fail", "secret"} {
 				if !strings.Contains(log, want) {
 					t.Errorf("log %q does not contain %q", log, want)
 				}

@@ -67,8 +67,8 @@ func (c Config) withDefaults() Config {
 // queries. It parses and validates each distinct query text once and keeps the document in an
 // LRU cache keyed by that text, because graphql-go's validation costs several times more than
 // executing a typical query (docs/performance.md). With Config.GraphiQL it also serves
-// GraphiQL and its assets under <path>/assets/, so mount it at both /graphql and
-// /graphql/assets/. A Handler is safe for concurrent use.
+// GraphiQL and its assets under <path>/assets/, so mount the same Handler at both /graphql and
+// /graphql/assets/ (each NewHandler has its own cache). A Handler is safe for concurrent use.
 type Handler struct {
 	schema    *graphql.Schema
 	cfg       Config
@@ -163,6 +163,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) readPost(w http.ResponseWriter, r *http.Request) (params, *httpError) {
 	var p params
+	// Requiring JSON also keeps cross-site forms out: a browser sends application/json to
+	// another origin only after a CORS preflight.
 	mediaType, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mediaType != "application/json" {
 		return p, badRequest(http.StatusUnsupportedMediaType, "the request body must be JSON sent as Content-Type application/json")
