@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -104,6 +105,10 @@ func TestNonNullErrorNullsParent(t *testing.T) {
 	if resp.Data != nil {
 		t.Errorf("got data %v, want null (a non-null root field failed)", resp.Data)
 	}
+	w := s.do(jsonRequest(`{"query": "{ mustFail }"}`))
+	if !strings.Contains(w.Body.String(), `"data":null`) {
+		t.Errorf("got %s, want data present and null", w.Body)
+	}
 }
 
 func TestVariableErrors(t *testing.T) {
@@ -116,8 +121,13 @@ func TestVariableErrors(t *testing.T) {
 		{nil, `Variable "$n" of required type "Int!" was not provided`},
 	}
 	for _, tt := range tests {
-		status, resp := s.post(`query Echo($n: Int!) { echo(n: $n) }`, tt.variables, "")
+		body, _ := json.Marshal(map[string]any{"query": `query Echo($n: Int!) { echo(n: $n) }`, "variables": tt.variables})
+		w := s.do(jsonRequest(string(body)))
+		status, resp := s.decode(w)
 		wantError(t, status, resp, http.StatusOK, CodeBadUserInput, tt.msg)
+		if strings.Contains(w.Body.String(), `"data"`) {
+			t.Errorf("got %s, want no data: execution did not start", w.Body)
+		}
 		if s.log.Len() != 0 {
 			t.Errorf("a client's mistake was logged: %s", s.log)
 		}

@@ -132,6 +132,7 @@ func badRequest(status int, format string, args ...any) *httpError {
 	return &httpError{status: status, errors: requestError(fmt.Sprintf(format, args...))}
 }
 
+// ServeHTTP serves one GraphQL request, or GraphiQL's page or files when they are switched on.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if h.graphiql != nil && h.graphiql.serveAsset(w, r) {
 		return
@@ -169,14 +170,16 @@ func (h *Handler) readPost(w http.ResponseWriter, r *http.Request) (params, *htt
 	if err != nil || mediaType != "application/json" {
 		return p, badRequest(http.StatusUnsupportedMediaType, "the request body must be JSON sent as Content-Type application/json")
 	}
-	tooLarge := badRequest(http.StatusRequestEntityTooLarge, "the request body is larger than the limit of %d bytes", h.cfg.MaxBodyBytes)
+	tooLarge := func() *httpError {
+		return badRequest(http.StatusRequestEntityTooLarge, "the request body is larger than the limit of %d bytes", h.cfg.MaxBodyBytes)
+	}
 	if r.ContentLength > h.cfg.MaxBodyBytes {
-		return p, tooLarge
+		return p, tooLarge() // refused before reading a byte
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.cfg.MaxBodyBytes))
 	if err != nil {
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			return p, tooLarge
+			return p, tooLarge()
 		}
 		return p, badRequest(http.StatusBadRequest, "could not read the request body: %v", err)
 	}
@@ -239,11 +242,28 @@ func (h *Handler) execute(w http.ResponseWriter, r *http.Request, p params) *htt
 		Args:          p.Variables,
 		Context:       r.Context(),
 	})
+	// The GraphQL spec leaves data out when execution did not start (a variable that does not
+	// fit the operation) and has it null when a non-null root field failed.
+	data := any(result.Data)
+	if data == nil && started(result) {
+		data = json.RawMessage("null")
+	}
 	h.writeJSON(w, r, http.StatusOK, struct {
 		Errors []gqlError `json:"errors,omitempty"`
-		Data   any        `json:"data"`
-	}{h.presenter.executionErrors(r.Context(), result.Errors), result.Data})
+		Data   any        `json:"data,omitempty"`
+	}{h.presenter.executionErrors(r.Context(), result.Errors), data})
 	return nil
+}
+
+// started reports whether graphql-go got as far as running resolvers: errors raised before
+// (variables that do not fit the operation) have no path.
+func started(result *graphql.Result) bool {
+	for _, e := range result.Errors {
+		if len(e.Path) > 0 {
+			return true
+		}
+	}
+	return len(result.Errors) == 0
 }
 
 // document returns the parsed and validated document for query, from the cache when it can.
