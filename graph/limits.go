@@ -52,26 +52,26 @@ func guardOverlappingFields(maxFields int) graphql.ValidationRuleFn {
 // fragment spreading the next one twice, thirty deep, asks for a billion fields).
 const countCeiling = 1_000_000_000
 
-// depthRule rejects an operation whose fields nest deeper than max, counting the fields of
+// depthRule rejects an operation whose fields nest deeper than limit, counting the fields of
 // fragments where they are spread. The subtrees under __schema and __type count as one level:
 // introspection is switched on only for development, and the introspection query of GraphiQL
 // and graphql-js nests fifteen levels deep.
-func depthRule(max int) graphql.ValidationRuleFn {
+func depthRule(limit int) graphql.ValidationRuleFn {
 	return func(vc *graphql.ValidationContext) *graphql.ValidationRuleInstance {
 		return documentRule(func(doc *ast.Document) {
 			w := newFragmentWalker(vc)
 			for _, op := range operations(doc) {
-				if d := w.depth(op.SelectionSet); d > max {
-					report(vc, op, fmt.Sprintf("%s is %d levels deep; the limit is %d", opLabel(op), d, max))
+				if d := w.depth(op.SelectionSet); d > limit {
+					report(vc, op, fmt.Sprintf("%s is %d levels deep; the limit is %d", opLabel(op), d, limit))
 				}
 			}
 		})
 	}
 }
 
-// fieldCountRule rejects a document that selects more than max fields, counting the fields of
+// fieldCountRule rejects a document that selects more than limit fields, counting the fields of
 // a fragment again at every place it is spread.
-func fieldCountRule(max int) graphql.ValidationRuleFn {
+func fieldCountRule(limit int) graphql.ValidationRuleFn {
 	return func(vc *graphql.ValidationContext) *graphql.ValidationRuleInstance {
 		return documentRule(func(doc *ast.Document) {
 			w := newFragmentWalker(vc)
@@ -80,25 +80,25 @@ func fieldCountRule(max int) graphql.ValidationRuleFn {
 			for _, op := range ops {
 				total = saturatingAdd(total, w.count(op.SelectionSet))
 			}
-			if total <= max {
+			if total <= limit {
 				return
 			}
 			var msg string
 			if total >= countCeiling {
-				msg = fmt.Sprintf("query has more than %d field selections; the limit is %d", countCeiling, max)
+				msg = fmt.Sprintf("query has more than %d field selections; the limit is %d", countCeiling, limit)
 			} else {
-				msg = fmt.Sprintf("query has %d field selections; the limit is %d", total, max)
+				msg = fmt.Sprintf("query has %d field selections; the limit is %d", total, limit)
 			}
 			report(vc, ops[0], msg)
 		})
 	}
 }
 
-// aliasRule rejects a document with more than max aliased fields, each alias counted once
-// where it is written. Aliases are how one request repeats a field (a login attempt, an
-// expensive search) under different names; a fragment spread twice at one place merges with
-// itself, so the written count bounds the repetitions.
-func aliasRule(max int) graphql.ValidationRuleFn {
+// aliasRule rejects a document with more than limit aliased fields. Aliases are how one
+// request repeats a field (a login attempt, an expensive search) under different names. Each
+// is counted once, where it is written: a fragment spread twice in one selection merges with
+// itself, and repetition through spreads under different fields is bounded by fieldCountRule.
+func aliasRule(limit int) graphql.ValidationRuleFn {
 	return func(vc *graphql.ValidationContext) *graphql.ValidationRuleInstance {
 		return documentRule(func(doc *ast.Document) {
 			var n int
@@ -113,7 +113,7 @@ func aliasRule(max int) graphql.ValidationRuleFn {
 					case *ast.Field:
 						if s.Alias != nil {
 							n++
-							if n == max+1 {
+							if n == limit+1 {
 								first = s
 							}
 						}
@@ -128,8 +128,8 @@ func aliasRule(max int) graphql.ValidationRuleFn {
 					visit(d.GetSelectionSet())
 				}
 			}
-			if n > max {
-				report(vc, first, fmt.Sprintf("query has %d aliases; the limit is %d", n, max))
+			if n > limit {
+				report(vc, first, fmt.Sprintf("query has %d aliases; the limit is %d", n, limit))
 			}
 		})
 	}
