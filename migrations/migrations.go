@@ -12,9 +12,11 @@ package migrations
 import (
 	"context"
 	"embed"
+	"errors"
 	"fmt"
 	"hash/fnv"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/migrate"
 )
@@ -59,7 +61,8 @@ type Status struct {
 	Applied bool
 }
 
-// withLock runs fn while holding the migration advisory lock on a dedicated connection.
+// withLock runs fn while holding the migration advisory lock on a dedicated connection. fn
+// uses the pool's other connections, so the pool needs at least two.
 func (m *Migrator) withLock(ctx context.Context, fn func() error) error {
 	conn, err := m.db.Conn(ctx)
 	if err != nil {
@@ -132,7 +135,12 @@ func Pending(ctx context.Context, db bun.IDB) (int, error) {
 		return 0, err
 	}
 	var applied []string
-	if err := db.NewSelect().Table("bun_migrations").Column("name").Scan(ctx, &applied); err != nil {
+	err := db.NewSelect().Table("bun_migrations").Column("name").Scan(ctx, &applied)
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "42P01" { // undefined_table: never migrated
+		return len(ms.Sorted()), nil
+	}
+	if err != nil {
 		return 0, fmt.Errorf("read applied migrations: %w", err)
 	}
 	done := make(map[string]bool, len(applied))

@@ -68,8 +68,9 @@ func Handler(cfg Config, deps Deps) (http.Handler, error) {
 	m := newMetrics(deps.DB.DB)
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", graph.NewHandler(schema, cfg.GraphQL, deps.Logger))
-	mux.Handle("/graphql/", graph.NewHandler(schema, cfg.GraphQL, deps.Logger))
+	gql := graph.NewHandler(schema, cfg.GraphQL, deps.Logger) // one document cache for both paths
+	mux.Handle("/graphql", gql)
+	mux.Handle("/graphql/", gql)
 	mux.Handle("/", pages)
 
 	authed := deps.Auth.Middleware(deps.Sessions, func(r *http.Request, err error) {
