@@ -279,8 +279,8 @@ func socketDirFor(dataDir string) string {
 	return filepath.Join(os.TempDir(), "refurb-pg-"+hex.EncodeToString(sum[:6]))
 }
 
-// socketName is the socket file PostgreSQL creates for our port.
-var socketName = ".s.PGSQL." + strconv.Itoa(port)
+// socketName is the socket file PostgreSQL creates for port.
+const socketName = ".s.PGSQL.5432"
 
 // prepareSocketDir returns the socket directory, creating it if it is not the data directory.
 // A directory under os.TempDir() must belong to the server user and be closed to others:

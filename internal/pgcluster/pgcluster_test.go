@@ -56,6 +56,7 @@ func connect(t *testing.T, url string) *pgx.Conn {
 }
 
 func TestStartStopRestart(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("starts PostgreSQL")
 	}
@@ -131,7 +132,47 @@ func TestStartStopRestart(t *testing.T) {
 	}
 }
 
+func TestConcurrentFirstStart(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("starts PostgreSQL")
+	}
+	dataDir := newDataDir(t)
+	clusters := make(chan *Cluster, 2)
+	for range 2 {
+		go func() {
+			c, err := Start(t.Context(), Options{DataDir: dataDir, Fast: true})
+			if err != nil {
+				t.Errorf("Start: %v", err)
+			}
+			clusters <- c
+		}()
+	}
+	var started int
+	for range 2 {
+		c := <-clusters
+		if c == nil {
+			continue
+		}
+		t.Cleanup(func() {
+			if err := c.Stop(context.Background()); err != nil {
+				t.Errorf("Stop: %v", err)
+			}
+		})
+		if c.Started() {
+			started++
+		}
+		if err := c.ping(t.Context()); err != nil {
+			t.Errorf("ping: %v", err)
+		}
+	}
+	if started != 1 {
+		t.Errorf("two concurrent first starts: got %d that started the server, want 1", started)
+	}
+}
+
 func TestLongDataDirUsesShortSocketDir(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("starts PostgreSQL")
 	}

@@ -71,19 +71,24 @@ func run(args []string, getenv func(string) string, stderr io.Writer) int {
 		return 1
 	}
 
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancelCause(context.Background())
 	startDone := make(chan struct{})
 	go func() {
 		select {
-		case <-sigs:
-			cancel()
+		case sig := <-sigs:
+			cancel(signalError{sig})
 		case <-startDone:
 		}
 	}()
 	t0 := time.Now()
 	cluster, err := pgcluster.Start(ctx, pgcluster.Options{DataDir: filepath.Join(dir, "data"), Fast: true})
 	close(startDone)
-	cancel()
+	var interrupted signalError
+	if errors.As(context.Cause(ctx), &interrupted) {
+		fmt.Fprintf(stderr, "withpg: %v while starting PostgreSQL\n", interrupted.sig)
+		return 128 + int(interrupted.sig.(syscall.Signal))
+	}
+	cancel(nil)
 	if err != nil {
 		fmt.Fprintf(stderr, "withpg: %v\n", err)
 		return 1
@@ -101,6 +106,11 @@ func run(args []string, getenv func(string) string, stderr io.Writer) int {
 
 	return runCommand(command, append(os.Environ(), pgtest.EnvURL+"="+url), sigs, stderr)
 }
+
+// signalError says which signal cancelled the start.
+type signalError struct{ sig os.Signal }
+
+func (e signalError) Error() string { return e.sig.String() }
 
 // runCommand runs command with env and returns its exit code, forwarding the signals that
 // arrive on sigs. The command is in our process group, so an interrupt typed at the terminal
