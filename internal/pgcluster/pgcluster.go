@@ -3,6 +3,10 @@
 // database named refurb. `refurb serve` and the other subcommands use it when no DATABASE_URL
 // is given, and the test runner (internal/pgtest/withpg) uses it for a throwaway cluster.
 //
+// The server's output goes to server.log in the data directory, which nothing rotates; the
+// settings Refurb relies on (no TCP, the socket directory, test-only speed-ups) are rewritten
+// into refurb.conf there at every start.
+//
 // It does not install PostgreSQL (it finds the server binaries, see FindBinDir), does not
 // manage clusters it did not create (it only attaches to them when they are already running
 // from the same data directory) and never listens on TCP.
@@ -136,15 +140,6 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !fresh {
-		if err := c.ping(ctx); err == nil {
-			log.Info("attached to running PostgreSQL", "data_dir", dataDir)
-			if err := c.ensureDatabase(ctx); err != nil {
-				return nil, err
-			}
-			return c, nil
-		}
-	}
 	if fresh {
 		t0 := time.Now()
 		log.Info("initialising PostgreSQL data directory", "data_dir", dataDir)
@@ -152,6 +147,12 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 			return nil, err
 		}
 		log.Info("initialised PostgreSQL data directory", "duration", time.Since(t0).Round(time.Millisecond))
+	} else if err := c.ping(ctx); err == nil {
+		log.Info("attached to running PostgreSQL", "data_dir", dataDir)
+		if err := c.ensureDatabase(ctx); err != nil {
+			return nil, err
+		}
+		return c, nil
 	}
 	if err := c.writeConf(opts.Fast); err != nil {
 		return nil, err
