@@ -1,0 +1,357 @@
+package inventory
+
+import (
+	"context"
+	"encoding/base64"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/digital-inclusion/refurb/auth"
+	"github.com/digital-inclusion/refurb/validation"
+)
+
+// scopeDevices limits a device query to what the actor may see: staff, administrators and
+// trainees see every device, a donor's users their donor's devices, others nothing.
+func scopeDevices(ctx context.Context, q *bun.SelectQuery, alias string) (*bun.SelectQuery, error) {
+	a, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	switch a.Role {
+	case auth.RoleAdmin, auth.RoleStaff, auth.RoleTrainee:
+		return q, nil
+	case auth.RoleDonor:
+		return q.Where(alias+".donation_id IN (SELECT id FROM donations WHERE donor_id = ?)", a.DonorID), nil
+	}
+	return nil, auth.ErrForbidden
+}
+
+// DeviceByTag returns the device with an asset tag, given as typed (any case, with or without
+// hyphens) or as the full URL its label's QR code encodes. A malformed tag or a wrong check
+// character is a field error, so a mistyped tag never opens another device.
+func (s *Store) DeviceByTag(ctx context.Context, tagOrURL string) (*Device, error) {
+	tag, _, err := ParseTag(tagOrURL)
+	if err != nil {
+		return nil, validation.Field("tag", "%s", err.Error())
+	}
+	d := new(Device)
+	q, err := scopeDevices(ctx, s.db.NewSelect().Model(d).Where("d.tag = ?", tag), "d")
+	if err != nil {
+		return nil, err
+	}
+	if err := q.ModelTableExpr("devices AS d").Scan(ctx); err != nil {
+		return nil, dbError("select device", err)
+	}
+	return d, nil
+}
+
+// Device returns a device by id.
+func (s *Store) Device(ctx context.Context, id int64) (*Device, error) {
+	ds, err := s.DevicesByID(ctx, []int64{id})
+	if err != nil {
+		return nil, err
+	}
+	if ds[id] == nil {
+		return nil, ErrNotFound
+	}
+	return ds[id], nil
+}
+
+// DevicesByID returns the devices with the given ids that the actor may see, by id.
+func (s *Store) DevicesByID(ctx context.Context, ids []int64) (map[int64]*Device, error) {
+	var ds []Device
+	q, err := scopeDevices(ctx, s.db.NewSelect().Model(&ds).ModelTableExpr("devices AS d").Where("d.id IN (?)", bun.In(ids)), "d")
+	if err != nil {
+		return nil, err
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, dbError("select devices", err)
+	}
+	out := make(map[int64]*Device, len(ds))
+	for i := range ds {
+		out[ds[i].ID] = &ds[i]
+	}
+	return out, nil
+}
+
+// DeviceFilter narrows a device list. Empty fields do not filter.
+type DeviceFilter struct {
+	Statuses   []Status
+	Kinds      []Kind
+	DonationID int64
+	Search     string // part of the tag, serial, make or model
+}
+
+// DeviceSort orders a device list.
+type DeviceSort string
+
+// The device orders.
+const (
+	SortIntakeDesc DeviceSort = "intake_desc" // newest intake first (default)
+	SortTagAsc     DeviceSort = "tag_asc"     // by tag number
+)
+
+// Page asks for at most First items after the opaque cursor After.
+type Page struct {
+	First int
+	After string
+}
+
+// MaxPageSize bounds a page.
+const MaxPageSize = 500
+
+// DevicePage is one page of a device list.
+type DevicePage struct {
+	Devices     []Device
+	TotalCount  int
+	HasNextPage bool
+	EndCursor   string
+}
+
+// cursor encodes a device's position in an order.
+func cursor(sort DeviceSort, d *Device) string {
+	var raw string
+	if sort == SortTagAsc {
+		raw = "t:" + strconv.FormatInt(d.TagNumber, 10)
+	} else {
+		raw = "i:" + d.ReceivedAt.UTC().Format(time.RFC3339Nano) + "|" + strconv.FormatInt(d.ID, 10)
+	}
+	return base64.RawURLEncoding.EncodeToString([]byte(raw))
+}
+
+// Devices lists devices matching a filter, one page at a time, with the total count.
+func (s *Store) Devices(ctx context.Context, f DeviceFilter, sort DeviceSort, p Page) (*DevicePage, error) {
+	if p.First < 0 || p.First > MaxPageSize {
+		return nil, validation.Field("first", "must be between 0 and %d", MaxPageSize)
+	}
+	if sort == "" {
+		sort = SortIntakeDesc
+	}
+	if sort != SortIntakeDesc && sort != SortTagAsc {
+		return nil, validation.Field("sort", "unknown order %q", sort)
+	}
+	filter := func(q *bun.SelectQuery) (*bun.SelectQuery, error) {
+		q, err := scopeDevices(ctx, q, "d")
+		if err != nil {
+			return nil, err
+		}
+		for _, st := range f.Statuses {
+			if !st.Valid() {
+				return nil, validation.Field("filter.status", "unknown status %q", st)
+			}
+		}
+		for _, k := range f.Kinds {
+			if !k.Valid() {
+				return nil, validation.Field("filter.kind", "unknown kind %q", k)
+			}
+		}
+		if len(f.Statuses) > 0 {
+			q = q.Where("d.status IN (?)", bun.In(f.Statuses))
+		}
+		if len(f.Kinds) > 0 {
+			q = q.Where("d.kind IN (?)", bun.In(f.Kinds))
+		}
+		if f.DonationID != 0 {
+			q = q.Where("d.donation_id = ?", f.DonationID)
+		}
+		if term := strings.TrimSpace(f.Search); term != "" {
+			if len(term) > 100 {
+				return nil, validation.Field("filter.search", "is longer than 100 characters")
+			}
+			// The same expression as devices_search_trgm_idx, so the trigram index answers.
+			like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.ToLower(term)) + "%"
+			q = q.Where(`lower(d.tag || ' ' || coalesce(d.serial_number, '') || ' ' || coalesce(d.make, '') || ' ' || coalesce(d.model, '')) LIKE ?`, like)
+		}
+		return q, nil
+	}
+
+	page := &DevicePage{}
+	q, err := filter(s.db.NewSelect().Model(&page.Devices).ModelTableExpr("devices AS d"))
+	if err != nil {
+		return nil, err
+	}
+	if p.After != "" {
+		raw, err := base64.RawURLEncoding.DecodeString(p.After)
+		kind, val, _ := strings.Cut(string(raw), ":")
+		switch {
+		case err != nil:
+			return nil, validation.Field("after", "is not a cursor from this list")
+		case sort == SortTagAsc && kind == "t":
+			n, err := strconv.ParseInt(val, 10, 64)
+			if err != nil {
+				return nil, validation.Field("after", "is not a cursor from this list")
+			}
+			q = q.Where("d.tag_number > ?", n)
+		case sort == SortIntakeDesc && kind == "i":
+			ts, idStr, _ := strings.Cut(val, "|")
+			at, err1 := time.Parse(time.RFC3339Nano, ts)
+			id, err2 := strconv.ParseInt(idStr, 10, 64)
+			if err1 != nil || err2 != nil {
+				return nil, validation.Field("after", "is not a cursor from this list")
+			}
+			q = q.Where("(d.received_at, d.id) < (?, ?)", at, id)
+		default:
+			return nil, validation.Field("after", "is not a cursor from this list")
+		}
+	}
+	if sort == SortTagAsc {
+		q = q.Order("d.tag_number ASC")
+	} else {
+		q = q.OrderExpr("d.received_at DESC, d.id DESC")
+	}
+	if err := q.Limit(int64(p.First + 1)).Scan(ctx); err != nil {
+		return nil, dbError("select devices", err)
+	}
+	if len(page.Devices) > p.First {
+		page.HasNextPage = true
+		page.Devices = page.Devices[:p.First]
+	}
+	if n := len(page.Devices); n > 0 {
+		page.EndCursor = cursor(sort, &page.Devices[n-1])
+	}
+	cq, err := filter(s.db.NewSelect().TableExpr("devices AS d"))
+	if err != nil {
+		return nil, err
+	}
+	n, err := cq.Count(ctx)
+	if err != nil {
+		return nil, dbError("count devices", err)
+	}
+	page.TotalCount = int(n)
+	return page, nil
+}
+
+// StatusCounts returns how many devices the actor may see are in each status.
+func (s *Store) StatusCounts(ctx context.Context) (map[Status]int, error) {
+	var rows []struct {
+		Status Status `bun:"status"`
+		N      int    `bun:"n"`
+	}
+	q, err := scopeDevices(ctx, s.db.NewSelect().TableExpr("devices AS d").ColumnExpr("d.status, count(*) AS n").Group("d.status"), "d")
+	if err != nil {
+		return nil, err
+	}
+	if err := q.Scan(ctx, &rows); err != nil {
+		return nil, dbError("count devices by status", err)
+	}
+	out := map[Status]int{}
+	for _, r := range rows {
+		out[r.Status] = r.N
+	}
+	return out, nil
+}
+
+// Storage returns the storage media of devices, by device id, oldest first. The caller has
+// already read the devices (and so passed the scope check).
+func (s *Store) Storage(ctx context.Context, deviceIDs []int64) (map[int64][]StorageMedium, error) {
+	var ms []StorageMedium
+	if err := s.db.NewSelect().Model(&ms).Where("device_id IN (?)", bun.In(deviceIDs)).Order("device_id", "id").Scan(ctx); err != nil {
+		return nil, dbError("select storage media", err)
+	}
+	out := make(map[int64][]StorageMedium, len(deviceIDs))
+	for _, m := range ms {
+		out[m.DeviceID] = append(out[m.DeviceID], m)
+	}
+	return out, nil
+}
+
+// LatestWipes returns the latest sanitization record of each medium in its device's current
+// cycle, by medium id; media without one are absent.
+func (s *Store) LatestWipes(ctx context.Context, mediumIDs []int64) (map[int64]*WipeRecord, error) {
+	var ws []WipeRecord
+	err := s.db.NewSelect().Model(&ws).
+		DistinctOn("w.medium_id").ModelTableExpr("wipe_records AS w").
+		Join("JOIN storage_media AS m ON m.id = w.medium_id").Join("JOIN devices AS d ON d.id = m.device_id").
+		Where("w.medium_id IN (?)", bun.In(mediumIDs)).Where("w.cycle = d.cycle").
+		OrderExpr("w.medium_id, w.finished_at DESC, w.id DESC").Scan(ctx)
+	if err != nil {
+		return nil, dbError("select wipe records", err)
+	}
+	out := make(map[int64]*WipeRecord, len(ws))
+	for i := range ws {
+		out[ws[i].MediumID] = &ws[i]
+	}
+	return out, nil
+}
+
+// WipeMissing returns, by device id, the media that lack a passing record in the device's
+// current cycle; devices whose media are all sanitized are absent.
+func (s *Store) WipeMissing(ctx context.Context, deviceIDs []int64) (map[int64][]int64, error) {
+	return wipeMissing(ctx, s.db, deviceIDs)
+}
+
+func wipeMissing(ctx context.Context, db bun.IDB, deviceIDs []int64) (map[int64][]int64, error) {
+	var rows []struct {
+		DeviceID int64 `bun:"device_id"`
+		MediumID int64 `bun:"medium_id"`
+	}
+	err := db.NewRaw(`
+		SELECT m.device_id, m.id AS medium_id
+		FROM storage_media m JOIN devices d ON d.id = m.device_id
+		LEFT JOIN LATERAL (
+			SELECT w.result FROM wipe_records w
+			WHERE w.medium_id = m.id AND w.cycle = d.cycle
+			ORDER BY w.finished_at DESC, w.id DESC LIMIT 1) last ON true
+		WHERE m.device_id IN (?) AND coalesce(last.result, 'none') <> 'passed'
+		ORDER BY m.device_id, m.id`, bun.In(deviceIDs)).Scan(ctx, &rows)
+	if err != nil {
+		return nil, dbError("check sanitization", err)
+	}
+	out := map[int64][]int64{}
+	for _, r := range rows {
+		out[r.DeviceID] = append(out[r.DeviceID], r.MediumID)
+	}
+	return out, nil
+}
+
+// Events returns the last n events of each device, newest first, by device id.
+func (s *Store) Events(ctx context.Context, deviceIDs []int64, last int) (map[int64][]Event, error) {
+	if last <= 0 || last > 1000 {
+		return nil, validation.Field("last", "must be between 1 and 1000")
+	}
+	var es []Event
+	err := s.db.NewRaw(`
+		SELECT e.* FROM unnest(?::bigint[]) AS dev(id)
+		CROSS JOIN LATERAL (
+			SELECT * FROM device_events WHERE device_id = dev.id ORDER BY id DESC LIMIT ?) e
+		ORDER BY e.device_id, e.id DESC`, pgArray(deviceIDs), last).Scan(ctx, &es)
+	if err != nil {
+		return nil, dbError("select events", err)
+	}
+	out := make(map[int64][]Event, len(deviceIDs))
+	for _, e := range es {
+		out[e.DeviceID] = append(out[e.DeviceID], e)
+	}
+	return out, nil
+}
+
+// OpenFlags returns the open flags of devices, by device id.
+func (s *Store) OpenFlags(ctx context.Context, deviceIDs []int64) (map[int64][]DeviceFlag, error) {
+	var fs []DeviceFlag
+	if err := s.db.NewSelect().Model(&fs).Where("device_id IN (?)", bun.In(deviceIDs)).Where("cleared_at IS NULL").Order("device_id", "id").Scan(ctx); err != nil {
+		return nil, dbError("select flags", err)
+	}
+	out := map[int64][]DeviceFlag{}
+	for _, f := range fs {
+		out[f.DeviceID] = append(out[f.DeviceID], f)
+	}
+	return out, nil
+}
+
+// pgArray formats ids as a PostgreSQL array literal, for statements that unnest them.
+func pgArray(ids []int64) string {
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.FormatInt(id, 10))
+	}
+	b.WriteByte('}')
+	return b.String()
+}
+

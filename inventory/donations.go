@@ -1,0 +1,207 @@
+package inventory
+
+import (
+	"context"
+	"encoding/base64"
+	"strconv"
+	"strings"
+
+	"github.com/uptrace/bun"
+
+	"github.com/digital-inclusion/refurb/auth"
+	"github.com/digital-inclusion/refurb/validation"
+)
+
+// scopeDonations limits a donation query to what the actor may see.
+func scopeDonations(ctx context.Context, q *bun.SelectQuery, alias string) (*bun.SelectQuery, error) {
+	a, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	switch a.Role {
+	case auth.RoleAdmin, auth.RoleStaff, auth.RoleTrainee:
+		return q, nil
+	case auth.RoleDonor:
+		return q.Where(alias+".donor_id = ?", a.DonorID), nil
+	}
+	return nil, auth.ErrForbidden
+}
+
+// DonationsByID returns the donations with the given ids that the actor may see, by id.
+func (s *Store) DonationsByID(ctx context.Context, ids []int64) (map[int64]*Donation, error) {
+	var ds []Donation
+	q, err := scopeDonations(ctx, s.db.NewSelect().Model(&ds).ModelTableExpr("donations AS dn").Where("dn.id IN (?)", bun.In(ids)), "dn")
+	if err != nil {
+		return nil, err
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, dbError("select donations", err)
+	}
+	out := make(map[int64]*Donation, len(ds))
+	for i := range ds {
+		out[ds[i].ID] = &ds[i]
+	}
+	return out, nil
+}
+
+// Donation returns a donation by id.
+func (s *Store) Donation(ctx context.Context, id int64) (*Donation, error) {
+	ds, err := s.DonationsByID(ctx, []int64{id})
+	if err != nil {
+		return nil, err
+	}
+	if ds[id] == nil {
+		return nil, ErrNotFound
+	}
+	return ds[id], nil
+}
+
+// DonationByNumber returns a donation by its number (DON-2026-00042, any case).
+func (s *Store) DonationByNumber(ctx context.Context, number string) (*Donation, error) {
+	d := new(Donation)
+	q, err := scopeDonations(ctx, s.db.NewSelect().Model(d).ModelTableExpr("donations AS dn").Where("dn.number = ?", strings.ToUpper(strings.TrimSpace(number))), "dn")
+	if err != nil {
+		return nil, err
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, dbError("select donation", err)
+	}
+	return d, nil
+}
+
+// DonationPage is one page of donations.
+type DonationPage struct {
+	Donations   []Donation
+	TotalCount  int
+	HasNextPage bool
+	EndCursor   string
+}
+
+// Donations lists donations, newest first; donorID 0 lists every donor's.
+func (s *Store) Donations(ctx context.Context, donorID int64, p Page) (*DonationPage, error) {
+	if p.First < 0 || p.First > MaxPageSize {
+		return nil, validation.Field("first", "must be between 0 and %d", MaxPageSize)
+	}
+	filter := func(q *bun.SelectQuery) (*bun.SelectQuery, error) {
+		q, err := scopeDonations(ctx, q, "dn")
+		if err != nil || donorID == 0 {
+			return q, err
+		}
+		return q.Where("dn.donor_id = ?", donorID), nil
+	}
+	page := &DonationPage{}
+	q, err := filter(s.db.NewSelect().Model(&page.Donations).ModelTableExpr("donations AS dn"))
+	if err != nil {
+		return nil, err
+	}
+	if p.After != "" {
+		id, err := decodeIDCursor(p.After)
+		if err != nil {
+			return nil, err
+		}
+		q = q.Where("dn.id < ?", id)
+	}
+	if err := q.OrderExpr("dn.id DESC").Limit(int64(p.First + 1)).Scan(ctx); err != nil {
+		return nil, dbError("select donations", err)
+	}
+	if len(page.Donations) > p.First {
+		page.HasNextPage, page.Donations = true, page.Donations[:p.First]
+	}
+	if n := len(page.Donations); n > 0 {
+		page.EndCursor = encodeIDCursor(page.Donations[n-1].ID)
+	}
+	cq, err := filter(s.db.NewSelect().TableExpr("donations AS dn"))
+	if err != nil {
+		return nil, err
+	}
+	n, err := cq.Count(ctx)
+	page.TotalCount = int(n)
+	return page, dbError("count donations", err)
+}
+
+func encodeIDCursor(id int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("id:" + strconv.FormatInt(id, 10)))
+}
+
+func decodeIDCursor(c string) (int64, error) {
+	raw, err := base64.RawURLEncoding.DecodeString(c)
+	if v, ok := strings.CutPrefix(string(raw), "id:"); err == nil && ok {
+		if id, err := strconv.ParseInt(v, 10, 64); err == nil {
+			return id, nil
+		}
+	}
+	return 0, validation.Field("after", "is not a cursor from this list")
+}
+
+// DonorsByID returns donors by id. Staff, administrators and trainees see every donor; a
+// donor's users only their own.
+func (s *Store) DonorsByID(ctx context.Context, ids []int64) (map[int64]*Donor, error) {
+	a, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var ds []Donor
+	q := s.db.NewSelect().Model(&ds).Where("id IN (?)", bun.In(ids))
+	switch a.Role {
+	case auth.RoleAdmin, auth.RoleStaff, auth.RoleTrainee:
+	case auth.RoleDonor:
+		q = q.Where("id = ?", a.DonorID)
+	default:
+		return nil, auth.ErrForbidden
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, dbError("select donors", err)
+	}
+	out := make(map[int64]*Donor, len(ds))
+	for i := range ds {
+		out[ds[i].ID] = &ds[i]
+	}
+	return out, nil
+}
+
+// DonorPage is one page of donors.
+type DonorPage struct {
+	Donors      []Donor
+	TotalCount  int
+	HasNextPage bool
+	EndCursor   string
+}
+
+// Donors lists donors by name, optionally those whose name contains search. Staff and
+// administrators only.
+func (s *Store) Donors(ctx context.Context, search string, p Page) (*DonorPage, error) {
+	if _, err := auth.Require(ctx, staffRoles...); err != nil {
+		return nil, err
+	}
+	if p.First < 0 || p.First > MaxPageSize {
+		return nil, validation.Field("first", "must be between 0 and %d", MaxPageSize)
+	}
+	filter := func(q *bun.SelectQuery) *bun.SelectQuery {
+		if term := strings.TrimSpace(search); term != "" {
+			like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.ToLower(term)) + "%"
+			q = q.Where("lower(name) LIKE ?", like)
+		}
+		return q
+	}
+	page := &DonorPage{}
+	q := filter(s.db.NewSelect().Model(&page.Donors))
+	if p.After != "" {
+		id, err := decodeIDCursor(p.After)
+		if err != nil {
+			return nil, err
+		}
+		q = q.Where("id > ?", id)
+	}
+	if err := q.Order("id").Limit(int64(p.First + 1)).Scan(ctx); err != nil {
+		return nil, dbError("select donors", err)
+	}
+	if len(page.Donors) > p.First {
+		page.HasNextPage, page.Donors = true, page.Donors[:p.First]
+	}
+	if n := len(page.Donors); n > 0 {
+		page.EndCursor = encodeIDCursor(page.Donors[n-1].ID)
+	}
+	n, err := filter(s.db.NewSelect().Table("donors")).Count(ctx)
+	page.TotalCount = int(n)
+	return page, dbError("count donors", err)
+}

@@ -1,0 +1,50 @@
+package inventory
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+var (
+	// ErrNotFound means the donor, donation, device or medium does not exist, or the actor may
+	// not know it exists.
+	ErrNotFound = errors.New("not found")
+	// ErrConflict means the device changed since the caller read it (a stale version), or a
+	// unique value (a serial) is already taken.
+	ErrConflict = errors.New("changed by someone else since you read it")
+)
+
+// TransitionError says that a move is not allowed: not in the lifecycle, not for the actor's
+// role, or held back by a guard other than the wipe (QA, flags).
+type TransitionError struct {
+	From, To Status
+	Reason   string
+}
+
+func (e *TransitionError) Error() string {
+	return fmt.Sprintf("cannot move a device from %s to %s: %s", e.From, e.To, e.Reason)
+}
+
+// WipeRequiredError says that storage media lack a passing sanitization record in the device's
+// current cycle, so the device may not move on (or be certified).
+type WipeRequiredError struct {
+	DeviceTag string
+	MediumIDs []int64
+	Serials   []string // the media's serial numbers, "" when unknown, in MediumIDs order
+}
+
+func (e *WipeRequiredError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %d storage medium(s) lack a passing sanitization record", e.DeviceTag, len(e.MediumIDs))
+	var named []string
+	for _, s := range e.Serials {
+		if s != "" {
+			named = append(named, s)
+		}
+	}
+	if len(named) > 0 {
+		fmt.Fprintf(&b, " (serials %s)", strings.Join(named, ", "))
+	}
+	return b.String()
+}

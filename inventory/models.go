@@ -1,0 +1,245 @@
+package inventory
+
+import (
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// DonorKind says who gave.
+type DonorKind string
+
+// The donor kinds.
+const (
+	DonorCompany     DonorKind = "company"
+	DonorPublicBody  DonorKind = "public_body"
+	DonorAssociation DonorKind = "association"
+	DonorIndividual  DonorKind = "individual"
+)
+
+// DonorKinds lists every donor kind.
+var DonorKinds = []DonorKind{DonorCompany, DonorPublicBody, DonorAssociation, DonorIndividual}
+
+// Donor is a company, public body, association or person who gives devices.
+type Donor struct {
+	bun.BaseModel `bun:"table:donors"`
+
+	ID                 int64     `bun:"id,pk,autoincrement"`
+	Name               string    `bun:"name"`
+	Kind               DonorKind `bun:"kind"`
+	RegistrationNumber *string   `bun:"registration_number"`
+	ContactName        *string   `bun:"contact_name"`
+	Email              *string   `bun:"email"`
+	Phone              *string   `bun:"phone"`
+	Address            *string   `bun:"address"`
+	PostalCode         *string   `bun:"postal_code"`
+	City               *string   `bun:"city"`
+	Country            string    `bun:"country"`
+	Notes              *string   `bun:"notes"`
+	CreatedAt          time.Time `bun:"created_at,nullzero,notnull,default:current_timestamp"`
+	UpdatedAt          time.Time `bun:"updated_at,nullzero,notnull,default:current_timestamp"`
+}
+
+// CollectionPoint is where donations are received: the workshop, a municipal recycling centre,
+// a partner.
+type CollectionPoint struct {
+	bun.BaseModel `bun:"table:collection_points"`
+
+	ID      int64   `bun:"id,pk,autoincrement"`
+	Name    string  `bun:"name"`
+	Kind    string  `bun:"kind"`
+	Address *string `bun:"address"`
+	Active  bool    `bun:"active"`
+}
+
+// Donation is one intake batch: what one donor (or an anonymous drop-off) gave at one place on
+// one day.
+type Donation struct {
+	bun.BaseModel `bun:"table:donations"`
+
+	ID                int64      `bun:"id,pk,autoincrement"`
+	Number            string     `bun:"number"` // DON-2026-00042, printed on documents
+	DonorID           *int64     `bun:"donor_id"`
+	CollectionPointID int64      `bun:"collection_point_id"`
+	ReceivedOn        time.Time  `bun:"received_on,type:date"`
+	ReceivedBy        *int64     `bun:"received_by"`
+	DonorReference    *string    `bun:"donor_reference"`
+	Note              *string    `bun:"note"`
+	ClosedAt          *time.Time `bun:"closed_at"`
+	CreatedAt         time.Time  `bun:"created_at,nullzero,notnull,default:current_timestamp"`
+}
+
+// Device is one donated device.
+type Device struct {
+	bun.BaseModel `bun:"table:devices"`
+
+	ID               int64     `bun:"id,pk,autoincrement"`
+	TagNumber        int64     `bun:"tag_number,nullzero"`
+	Tag              string    `bun:"tag,nullzero"`
+	DonationID       int64     `bun:"donation_id"`
+	Kind             Kind      `bun:"kind"`
+	Make             *string   `bun:"make"`
+	Model            *string   `bun:"model"`
+	SerialNumber     *string   `bun:"serial_number"`
+	ManufactureYear  *int      `bun:"manufacture_year"`
+	CPU              *string   `bun:"cpu"`
+	RAMGB            *float64  `bun:"ram_gb"`
+	ScreenInches     *float64  `bun:"screen_inches"`
+	BatteryHealthPct *int      `bun:"battery_health_pct"`
+	OSInstalled      *string   `bun:"os_installed"`
+	KeyboardLayout   *string   `bun:"keyboard_layout"`
+	ConditionGrade   *string   `bun:"condition_grade"`
+	WeightKG         float64   `bun:"weight_kg"`
+	Location         *string   `bun:"location"`
+	DonorAssetTag    *string   `bun:"donor_asset_tag"`
+	Notes            *string   `bun:"notes"`
+	Status           Status    `bun:"status,nullzero"`
+	Cycle            int       `bun:"cycle,nullzero"`
+	Version          int       `bun:"version,nullzero"`
+	ReceivedAt       time.Time `bun:"received_at,nullzero,notnull,default:current_timestamp"`
+	UpdatedAt        time.Time `bun:"updated_at,nullzero,notnull,default:current_timestamp"`
+}
+
+// StorageKind is the kind of a storage medium.
+type StorageKind string
+
+// The storage kinds.
+const (
+	StorageHDD   StorageKind = "hdd"
+	StorageSSD   StorageKind = "ssd"
+	StorageNVMe  StorageKind = "nvme"
+	StorageEMMC  StorageKind = "emmc"
+	StorageFlash StorageKind = "flash"
+	StorageOther StorageKind = "other"
+)
+
+// StorageKinds lists every storage kind.
+var StorageKinds = []StorageKind{StorageHDD, StorageSSD, StorageNVMe, StorageEMMC, StorageFlash, StorageOther}
+
+// StorageMedium is a drive of a device; each is sanitized and recorded on its own.
+type StorageMedium struct {
+	bun.BaseModel `bun:"table:storage_media"`
+
+	ID           int64       `bun:"id,pk,autoincrement"`
+	DeviceID     int64       `bun:"device_id"`
+	Kind         StorageKind `bun:"kind"`
+	Make         *string     `bun:"make"`
+	Model        *string     `bun:"model"`
+	SerialNumber *string     `bun:"serial_number"`
+	CapacityGB   *float64    `bun:"capacity_gb"`
+	CreatedAt    time.Time   `bun:"created_at,nullzero,notnull,default:current_timestamp"`
+}
+
+// Method is a NIST SP 800-88 sanitization category.
+type Method string
+
+// The sanitization categories.
+const (
+	MethodClear   Method = "clear"   // overwrite all user-addressable locations
+	MethodPurge   Method = "purge"   // recovery infeasible even in a lab
+	MethodDestroy Method = "destroy" // the medium can no longer store data
+)
+
+// Result is a sanitization's outcome.
+type Result string
+
+// The results.
+const (
+	ResultPassed Result = "passed"
+	ResultFailed Result = "failed"
+)
+
+// WipeRecord is one sanitization attempt on one medium.
+type WipeRecord struct {
+	bun.BaseModel `bun:"table:wipe_records"`
+
+	ID                    int64      `bun:"id,pk,autoincrement"`
+	MediumID              int64      `bun:"medium_id"`
+	Cycle                 int        `bun:"cycle"`
+	Method                Method     `bun:"method"`
+	Technique             string     `bun:"technique"`
+	Standard              *string    `bun:"standard"`
+	Tool                  *string    `bun:"tool"`
+	Verification          string     `bun:"verification"`
+	StartedAt             *time.Time `bun:"started_at"`
+	FinishedAt            time.Time  `bun:"finished_at"`
+	Result                Result     `bun:"result"`
+	Warnings              *string    `bun:"warnings"`
+	OperatorID            int64      `bun:"operator_id"`
+	VerifierID            *int64     `bun:"verifier_id"`
+	Destination           *string    `bun:"destination"`
+	Contractor            *string    `bun:"contractor"`
+	ContractorCertificate *string    `bun:"contractor_certificate"`
+	DINLevel              *string    `bun:"din_level"`
+	ReportFilename        *string    `bun:"report_filename"`
+	ReportSHA256          *string    `bun:"report_sha256"`
+	CreatedAt             time.Time  `bun:"created_at,nullzero,notnull,default:current_timestamp"`
+}
+
+// Event is one entry of a device's history. Events are never changed or deleted.
+type Event struct {
+	bun.BaseModel `bun:"table:device_events"`
+
+	ID         int64          `bun:"id,pk,autoincrement"`
+	DeviceID   int64          `bun:"device_id"`
+	At         time.Time      `bun:"at,nullzero,notnull,default:current_timestamp"`
+	Kind       string         `bun:"kind"` // intake, wipe, repair, qa, status, note, flag, edit, storage
+	FromStatus *Status        `bun:"from_status"`
+	ToStatus   *Status        `bun:"to_status"`
+	ActorID    *int64         `bun:"actor_id"`
+	Note       *string        `bun:"note"`
+	Detail     map[string]any `bun:"detail,type:jsonb,notnull"`
+}
+
+// RepairLog records work done on a device.
+type RepairLog struct {
+	bun.BaseModel `bun:"table:repair_logs"`
+
+	ID          int64     `bun:"id,pk,autoincrement"`
+	DeviceID    int64     `bun:"device_id"`
+	Cycle       int       `bun:"cycle"`
+	Description string    `bun:"description"`
+	PartsUsed   *string   `bun:"parts_used"`
+	Minutes     int       `bun:"minutes"`
+	Outcome     string    `bun:"outcome"` // fixed, repairable, end_of_life
+	RecordedBy  int64     `bun:"recorded_by"`
+	WorkerIDs   []int64   `bun:"-"`
+	CreatedAt   time.Time `bun:"created_at,nullzero,notnull,default:current_timestamp"`
+}
+
+// QAItem is one line of a QA checklist, and its result in a check.
+type QAItem struct {
+	Key    string `json:"key"`
+	Label  string `json:"label,omitempty"`
+	Passed bool   `json:"passed"`
+	Note   string `json:"note,omitempty"`
+}
+
+// QACheck is a device checked against its kind's checklist.
+type QACheck struct {
+	bun.BaseModel `bun:"table:qa_checks"`
+
+	ID          int64     `bun:"id,pk,autoincrement"`
+	DeviceID    int64     `bun:"device_id"`
+	Cycle       int       `bun:"cycle"`
+	Items       []QAItem  `bun:"items,type:jsonb"`
+	Passed      bool      `bun:"passed"`
+	PerformedBy int64     `bun:"performed_by"`
+	VerifiedBy  *int64    `bun:"verified_by"`
+	Note        *string   `bun:"note"`
+	CreatedAt   time.Time `bun:"created_at,nullzero,notnull,default:current_timestamp"`
+}
+
+// DeviceFlag is a flag set on a device, open until cleared.
+type DeviceFlag struct {
+	bun.BaseModel `bun:"table:device_flags"`
+
+	ID        int64      `bun:"id,pk,autoincrement"`
+	DeviceID  int64      `bun:"device_id"`
+	Flag      Flag       `bun:"flag"`
+	Note      *string    `bun:"note"`
+	SetBy     *int64     `bun:"set_by"`
+	SetAt     time.Time  `bun:"set_at,nullzero,notnull,default:current_timestamp"`
+	ClearedBy *int64     `bun:"cleared_by"`
+	ClearedAt *time.Time `bun:"cleared_at"`
+}

@@ -1,0 +1,137 @@
+package inventory
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/uptrace/bun"
+
+	"github.com/digital-inclusion/refurb/auth"
+	"github.com/digital-inclusion/refurb/validation"
+)
+
+// Store reads and changes the inventory. It holds a bun.IDB so the same code runs on the pool
+// or inside a caller's transaction.
+type Store struct {
+	db  bun.IDB
+	now func() time.Time
+}
+
+// NewStore returns a Store on db, connected as the application role.
+func NewStore(db bun.IDB) *Store {
+	return &Store{db: db, now: time.Now}
+}
+
+// staffRoles may do everything in the inventory; workRoles may record work on devices.
+var (
+	staffRoles = []auth.Role{auth.RoleAdmin, auth.RoleStaff}
+	workRoles  = []auth.Role{auth.RoleAdmin, auth.RoleStaff, auth.RoleTrainee}
+)
+
+// dbError turns database errors into the package's errors: a unique violation is a conflict, a
+// lifecycle trigger refusal a TransitionError. Other errors are wrapped with what was being done.
+func dbError(doing string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		switch pgErr.Code {
+		case "23505":
+			return uniqueError(pgErr)
+		case "RF001", "RF003":
+			return &TransitionError{Reason: pgErr.Message}
+		}
+	}
+	return fmt.Errorf("%s: %w", doing, err)
+}
+
+// uniqueError names the input field a unique violation is about.
+func uniqueError(pgErr *pgconn.PgError) error {
+	switch pgErr.ConstraintName {
+	case "devices_donation_serial_key":
+		return validation.Field("serialNumber", "a device with this serial number is already in the donation")
+	case "storage_media_serial_key":
+		return validation.Field("storage.serialNumber", "a storage medium with this serial number is already recorded")
+	case "devices_tag_number_key", "devices_tag_key":
+		return validation.Field("tag", "this tag is already on another device")
+	}
+	return fmt.Errorf("%s: %w", pgErr.ConstraintName, ErrConflict)
+}
+
+// text cleans an optional text input: trimmed, nil when empty, refused with control characters
+// or over max characters.
+func text(field, s string, max int) (*string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil, nil
+	}
+	if strings.IndexFunc(s, unicode.IsControl) >= 0 {
+		return nil, validation.Field(field, "contains control characters")
+	}
+	if len([]rune(s)) > max {
+		return nil, validation.Field(field, "is longer than %d characters", max)
+	}
+	return &s, nil
+}
+
+// appendEvent adds an event to a device's history in the caller's transaction.
+func appendEvent(ctx context.Context, db bun.IDB, e *Event) error {
+	if e.Detail == nil {
+		e.Detail = map[string]any{}
+	}
+	if a, ok := auth.ActorFrom(ctx); ok && a.UserID != 0 {
+		e.ActorID = &a.UserID
+	}
+	if _, err := db.NewInsert().Model(e).Exec(ctx); err != nil {
+		return fmt.Errorf("append %s event: %w", e.Kind, err)
+	}
+	return nil
+}
+
+func statusPtr(s Status) *Status { return &s }
+
+// settings reads one setting into v.
+func (s *Store) setting(ctx context.Context, db bun.IDB, key string, v any) error {
+	var raw json.RawMessage
+	if err := db.NewSelect().Table("settings").Column("value").Where("key = ?", key).Scan(ctx, &raw); err != nil {
+		return fmt.Errorf("read setting %s: %w", key, err)
+	}
+	return json.Unmarshal(raw, v)
+}
+
+// lockDevice reads a device for update inside a transaction: concurrent changes to one device
+// wait for each other, and each sees the other's result.
+func lockDevice(ctx context.Context, tx bun.IDB, id int64) (*Device, error) {
+	d := new(Device)
+	if err := tx.NewSelect().Model(d).Where("id = ?", id).For("UPDATE").Scan(ctx); err != nil {
+		return nil, dbError("lock device", err)
+	}
+	return d, nil
+}
+
+// touch bumps a device's version: every change to a device, not only a status change, makes a
+// form opened before it stale.
+func touch(ctx context.Context, tx bun.IDB, d *Device) error {
+	d.Version++
+	_, err := tx.NewUpdate().Model(d).Column("version").Set("updated_at = now()").WherePK().Returning("updated_at").Exec(ctx)
+	return dbError("update device version", err)
+}
+
+// actorID returns the acting user's id, or nil for the command line.
+func actorID(ctx context.Context) *int64 {
+	if a, ok := auth.ActorFrom(ctx); ok && a.UserID != 0 {
+		return &a.UserID
+	}
+	return nil
+}

@@ -1,0 +1,69 @@
+package inventory
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+const tagAlphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+// CheckChar returns the ISO 7064 MOD 37,36 check character of s (alphanumeric, any case). It
+// catches every single mistyped character and every swap of two adjacent ones, the usual errors
+// of a person typing a tag. The database's refurb_check_char computes the same.
+func CheckChar(s string) (byte, error) {
+	p := 36
+	for _, r := range strings.ToUpper(s) {
+		v := strings.IndexRune(tagAlphabet, r)
+		if v < 0 {
+			return 0, fmt.Errorf("%q is not alphanumeric", r)
+		}
+		p = (p + v) % 36
+		if p == 0 {
+			p = 36
+		}
+		p = (p * 2) % 37
+	}
+	return tagAlphabet[(37-p)%36], nil
+}
+
+// FormatTag returns the asset tag of tag number n with prefix, e.g. DI-000123-K.
+func FormatTag(prefix string, n int64) string {
+	body := fmt.Sprintf("%s-%06d", prefix, n)
+	c, err := CheckChar(strings.ReplaceAll(body, "-", ""))
+	if err != nil {
+		return body + "-?"
+	}
+	return body + "-" + string(c)
+}
+
+var tagPattern = regexp.MustCompile(`^([A-Z0-9]{1,10})-?([0-9]{1,12})-?([A-Z0-9])$`)
+
+// ParseTag accepts what a person or a scanner may give for a device: the tag in any case, with or
+// without hyphens, or the full URL a label's QR code encodes (…/D/DI-000123-K). It returns the
+// canonical tag and its number, or an error when it is malformed or its check character is
+// wrong.
+func ParseTag(s string) (tag string, number int64, err error) {
+	s = strings.TrimSpace(s)
+	if strings.Contains(s, "/") {
+		if u, perr := url.Parse(s); perr == nil {
+			s = u.Path
+		}
+		s = s[strings.LastIndex(s, "/")+1:]
+	}
+	m := tagPattern.FindStringSubmatch(strings.ToUpper(s))
+	if m == nil {
+		return "", 0, fmt.Errorf("%q is not an asset tag (like DI-000123-K)", s)
+	}
+	n, err := strconv.ParseInt(m[2], 10, 64)
+	if err != nil || n <= 0 {
+		return "", 0, fmt.Errorf("%q is not an asset tag (like DI-000123-K)", s)
+	}
+	want := FormatTag(m[1], n)
+	if want[len(want)-1] != m[3][0] {
+		return "", 0, fmt.Errorf("%q has a wrong check character: it was mistyped or misread", s)
+	}
+	return want, n, nil
+}
