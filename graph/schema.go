@@ -6,11 +6,13 @@ import (
 	"github.com/graphql-go/graphql"
 
 	"github.com/digital-inclusion/refurb/auth"
+	"github.com/digital-inclusion/refurb/inventory"
 )
 
 // Deps are the domain services the schema's resolvers call.
 type Deps struct {
-	Auth *auth.Service
+	Auth      *auth.Service
+	Inventory *inventory.Store
 }
 
 // builder holds the types shared across areas while the schema is assembled, so that every
@@ -58,6 +60,8 @@ func NewSchema(deps Deps) (*graphql.Schema, error) {
 	})
 
 	b.addUsers()
+	b.addInventory()
+	b.addImports()
 
 	b.query["node"] = &graphql.Field{
 		Type:        b.node,

@@ -167,7 +167,7 @@ type DonorPage struct {
 	EndCursor   string
 }
 
-// Donors lists donors by name, optionally those whose name contains search. Staff and
+// Donors lists donors in the order they were recorded, optionally those whose name contains search. Staff and
 // administrators only.
 func (s *Store) Donors(ctx context.Context, search string, p Page) (*DonorPage, error) {
 	if _, err := auth.Require(ctx, staffRoles...); err != nil {

@@ -14,27 +14,37 @@ import (
 
 	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/internal/reqinfo"
+	"github.com/digital-inclusion/refurb/inventory"
 )
 
 //go:embed templates
 var templateFS embed.FS
 
+// Deps are the services the pages use.
+type Deps struct {
+	Auth      *auth.Service
+	Inventory *inventory.Store
+	Sessions  *scs.SessionManager
+	Logger    *slog.Logger
+}
+
 // Handler serves the pages.
 type Handler struct {
-	auth     *auth.Service
-	sessions *scs.SessionManager
-	log      *slog.Logger
-	tmpl     *template.Template
-	mux      *http.ServeMux
+	auth      *auth.Service
+	inventory *inventory.Store
+	sessions  *scs.SessionManager
+	log       *slog.Logger
+	tmpl      *template.Template
+	mux       *http.ServeMux
 }
 
 // NewHandler returns the pages' handler.
-func NewHandler(authSvc *auth.Service, sessions *scs.SessionManager, logger *slog.Logger) (*Handler, error) {
+func NewHandler(deps Deps) (*Handler, error) {
 	tmpl, err := template.ParseFS(templateFS, "templates/*.html")
 	if err != nil {
 		return nil, err
 	}
-	h := &Handler{auth: authSvc, sessions: sessions, log: logger, tmpl: tmpl, mux: http.NewServeMux()}
+	h := &Handler{auth: deps.Auth, inventory: deps.Inventory, sessions: deps.Sessions, log: deps.Logger, tmpl: tmpl, mux: http.NewServeMux()}
 	h.mux.HandleFunc("GET /login", h.loginPage)
 	h.mux.HandleFunc("POST /login", h.login)
 	h.mux.HandleFunc("POST /logout", h.logout)

@@ -11,6 +11,7 @@ import (
 	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/graph"
 	"github.com/digital-inclusion/refurb/internal/server"
+	"github.com/digital-inclusion/refurb/inventory"
 )
 
 type serveConfig struct {
@@ -89,10 +90,11 @@ func runServe(ctx context.Context, e env, args []string) error {
 		TrustProxy: c.trustProxy,
 		GraphQL:    graph.Config{GraphiQL: graphiql, Introspection: c.introspection},
 	}, server.Deps{
-		DB:       db,
-		Auth:     authSvc,
-		Sessions: auth.NewSessions(db.DB, pub.Scheme == "https"),
-		Logger:   logger,
+		DB:        db,
+		Auth:      authSvc,
+		Inventory: inventory.NewStore(db),
+		Sessions:  auth.NewSessions(db.DB, pub.Scheme == "https"),
+		Logger:    logger,
 	})
 	if err != nil {
 		return err

@@ -16,6 +16,7 @@ import (
 	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/graph"
 	"github.com/digital-inclusion/refurb/internal/reqinfo"
+	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/migrations"
 	"github.com/digital-inclusion/refurb/web"
 )
@@ -31,10 +32,11 @@ type Config struct {
 
 // Deps are the server's collaborators, built by main.
 type Deps struct {
-	DB       *bun.DB // the application role's pool
-	Auth     *auth.Service
-	Sessions *scs.SessionManager
-	Logger   *slog.Logger
+	DB        *bun.DB // the application role's pool
+	Auth      *auth.Service
+	Inventory *inventory.Store
+	Sessions  *scs.SessionManager
+	Logger    *slog.Logger
 }
 
 // New returns the HTTP server with every route and middleware in place.
@@ -57,11 +59,11 @@ func New(cfg Config, deps Deps) (*http.Server, error) {
 
 // Handler returns the server's root handler; tests serve it with httptest.
 func Handler(cfg Config, deps Deps) (http.Handler, error) {
-	schema, err := graph.NewSchema(graph.Deps{Auth: deps.Auth})
+	schema, err := graph.NewSchema(graph.Deps{Auth: deps.Auth, Inventory: deps.Inventory})
 	if err != nil {
 		return nil, err
 	}
-	pages, err := web.NewHandler(deps.Auth, deps.Sessions, deps.Logger)
+	pages, err := web.NewHandler(web.Deps{Auth: deps.Auth, Inventory: deps.Inventory, Sessions: deps.Sessions, Logger: deps.Logger})
 	if err != nil {
 		return nil, err
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/digital-inclusion/refurb/graph"
 	"github.com/digital-inclusion/refurb/internal/pgtest"
 	"github.com/digital-inclusion/refurb/internal/server"
+	"github.com/digital-inclusion/refurb/inventory"
 )
 
 // syncBuffer collects log output written from several goroutines.
@@ -56,7 +57,7 @@ func start(t *testing.T, db *pgtest.DB) *env {
 	logs := &syncBuffer{}
 	logger := slog.New(slog.NewTextHandler(logs, nil))
 	h, err := server.Handler(server.Config{GraphQL: graph.Config{Introspection: true}}, server.Deps{
-		DB: db.App, Auth: svc, Sessions: auth.NewSessions(db.App.DB, false), Logger: logger,
+		DB: db.App, Auth: svc, Inventory: inventory.NewStore(db.App), Sessions: auth.NewSessions(db.App.DB, false), Logger: logger,
 	})
 	if err != nil {
 		t.Fatal(err)
