@@ -13,6 +13,8 @@ import (
 type Deps struct {
 	Auth      *auth.Service
 	Inventory *inventory.Store
+	// PublicURL is where users reach the server (no trailing slash); scan and label URLs start with it.
+	PublicURL string
 }
 
 // builder holds the types shared across areas while the schema is assembled, so that every

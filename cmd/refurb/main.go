@@ -46,6 +46,8 @@ Commands:
   tokens create --email E [--name LABEL]
   tokens list --email E
   tokens revoke --id ID
+  import FILE --donation NUMBER [--dry-run]   import a donor's asset list (CSV or XLSX)
+  demo --devices N          fill the database with realistic demo data
   version                   print the version
 
 Run 'refurb COMMAND -h' for a command's flags. Every flag can be set by the environment
@@ -67,6 +69,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runUsers(ctx, e, args)
 	case "tokens":
 		return runTokens(ctx, e, args)
+	case "import":
+		return runImport(ctx, e, args)
+	case "demo":
+		return runDemo(ctx, e, args)
 	case "version":
 		fmt.Fprintln(stdout, "refurb", version())
 		return nil

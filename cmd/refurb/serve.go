@@ -87,6 +87,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	}
 	srv, err := server.New(server.Config{
 		ListenAddr: c.listenAddr,
+		PublicURL:  strings.TrimRight(c.publicURL, "/"),
 		TrustProxy: c.trustProxy,
 		GraphQL:    graph.Config{GraphiQL: graphiql, Introspection: c.introspection},
 	}, server.Deps{

@@ -24,6 +24,7 @@ import (
 // Config is what the server needs to know beyond its dependencies.
 type Config struct {
 	ListenAddr string
+	PublicURL  string // e.g. https://refurb.example, no trailing slash
 	// TrustProxy takes the client address from X-Forwarded-For, for a server behind a reverse
 	// proxy. Off, a client could forge its address and escape the login limits.
 	TrustProxy bool
@@ -59,7 +60,7 @@ func New(cfg Config, deps Deps) (*http.Server, error) {
 
 // Handler returns the server's root handler; tests serve it with httptest.
 func Handler(cfg Config, deps Deps) (http.Handler, error) {
-	schema, err := graph.NewSchema(graph.Deps{Auth: deps.Auth, Inventory: deps.Inventory})
+	schema, err := graph.NewSchema(graph.Deps{Auth: deps.Auth, Inventory: deps.Inventory, PublicURL: cfg.PublicURL})
 	if err != nil {
 		return nil, err
 	}
