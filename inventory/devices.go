@@ -354,4 +354,3 @@ func pgArray(ids []int64) string {
 	b.WriteByte('}')
 	return b.String()
 }
-
