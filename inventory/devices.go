@@ -63,7 +63,7 @@ func (s *Store) Device(ctx context.Context, id int64) (*Device, error) {
 // DevicesByID returns the devices with the given ids that the actor may see, by id.
 func (s *Store) DevicesByID(ctx context.Context, ids []int64) (map[int64]*Device, error) {
 	var ds []Device
-	q, err := scopeDevices(ctx, s.db.NewSelect().Model(&ds).ModelTableExpr("devices AS d").Where("d.id IN (?)", bun.In(ids)), "d")
+	q, err := scopeDevices(ctx, s.db.NewSelect().Model(&ds).ModelTableExpr("devices AS d").Where("d.id IN (?)", bun.List(ids)), "d")
 	if err != nil {
 		return nil, err
 	}
@@ -149,10 +149,10 @@ func (s *Store) Devices(ctx context.Context, f DeviceFilter, sort DeviceSort, p 
 			}
 		}
 		if len(f.Statuses) > 0 {
-			q = q.Where("d.status IN (?)", bun.In(f.Statuses))
+			q = q.Where("d.status IN (?)", bun.List(f.Statuses))
 		}
 		if len(f.Kinds) > 0 {
-			q = q.Where("d.kind IN (?)", bun.In(f.Kinds))
+			q = q.Where("d.kind IN (?)", bun.List(f.Kinds))
 		}
 		if f.DonationID != 0 {
 			q = q.Where("d.donation_id = ?", f.DonationID)
@@ -248,7 +248,7 @@ func (s *Store) StatusCounts(ctx context.Context) (map[Status]int, error) {
 // already read the devices (and so passed the scope check).
 func (s *Store) Storage(ctx context.Context, deviceIDs []int64) (map[int64][]StorageMedium, error) {
 	var ms []StorageMedium
-	if err := s.db.NewSelect().Model(&ms).Where("device_id IN (?)", bun.In(deviceIDs)).Order("device_id", "id").Scan(ctx); err != nil {
+	if err := s.db.NewSelect().Model(&ms).Where("device_id IN (?)", bun.List(deviceIDs)).Order("device_id", "id").Scan(ctx); err != nil {
 		return nil, dbError("select storage media", err)
 	}
 	out := make(map[int64][]StorageMedium, len(deviceIDs))
@@ -265,7 +265,7 @@ func (s *Store) LatestWipes(ctx context.Context, mediumIDs []int64) (map[int64]*
 	err := s.db.NewSelect().Model(&ws).
 		DistinctOn("w.medium_id").ModelTableExpr("wipe_records AS w").
 		Join("JOIN storage_media AS m ON m.id = w.medium_id").Join("JOIN devices AS d ON d.id = m.device_id").
-		Where("w.medium_id IN (?)", bun.In(mediumIDs)).Where("w.cycle = d.cycle").
+		Where("w.medium_id IN (?)", bun.List(mediumIDs)).Where("w.cycle = d.cycle").
 		OrderExpr("w.medium_id, w.finished_at DESC, w.id DESC").Scan(ctx)
 	if err != nil {
 		return nil, dbError("select wipe records", err)
@@ -296,7 +296,7 @@ func wipeMissing(ctx context.Context, db bun.IDB, deviceIDs []int64) (map[int64]
 			WHERE w.medium_id = m.id AND w.cycle = d.cycle
 			ORDER BY w.finished_at DESC, w.id DESC LIMIT 1) last ON true
 		WHERE m.device_id IN (?) AND coalesce(last.result, 'none') <> 'passed'
-		ORDER BY m.device_id, m.id`, bun.In(deviceIDs)).Scan(ctx, &rows)
+		ORDER BY m.device_id, m.id`, bun.List(deviceIDs)).Scan(ctx, &rows)
 	if err != nil {
 		return nil, dbError("check sanitization", err)
 	}
@@ -331,7 +331,7 @@ func (s *Store) Events(ctx context.Context, deviceIDs []int64, last int) (map[in
 // OpenFlags returns the open flags of devices, by device id.
 func (s *Store) OpenFlags(ctx context.Context, deviceIDs []int64) (map[int64][]DeviceFlag, error) {
 	var fs []DeviceFlag
-	if err := s.db.NewSelect().Model(&fs).Where("device_id IN (?)", bun.In(deviceIDs)).Where("cleared_at IS NULL").Order("device_id", "id").Scan(ctx); err != nil {
+	if err := s.db.NewSelect().Model(&fs).Where("device_id IN (?)", bun.List(deviceIDs)).Where("cleared_at IS NULL").Order("device_id", "id").Scan(ctx); err != nil {
 		return nil, dbError("select flags", err)
 	}
 	out := map[int64][]DeviceFlag{}

@@ -30,7 +30,7 @@ func scopeDonations(ctx context.Context, q *bun.SelectQuery, alias string) (*bun
 // DonationsByID returns the donations with the given ids that the actor may see, by id.
 func (s *Store) DonationsByID(ctx context.Context, ids []int64) (map[int64]*Donation, error) {
 	var ds []Donation
-	q, err := scopeDonations(ctx, s.db.NewSelect().Model(&ds).ModelTableExpr("donations AS dn").Where("dn.id IN (?)", bun.In(ids)), "dn")
+	q, err := scopeDonations(ctx, s.db.NewSelect().Model(&ds).ModelTableExpr("donations AS dn").Where("dn.id IN (?)", bun.List(ids)), "dn")
 	if err != nil {
 		return nil, err
 	}
@@ -141,7 +141,7 @@ func (s *Store) DonorsByID(ctx context.Context, ids []int64) (map[int64]*Donor, 
 		return nil, err
 	}
 	var ds []Donor
-	q := s.db.NewSelect().Model(&ds).Where("id IN (?)", bun.In(ids))
+	q := s.db.NewSelect().Model(&ds).Where("id IN (?)", bun.List(ids))
 	switch a.Role {
 	case auth.RoleAdmin, auth.RoleStaff, auth.RoleTrainee:
 	case auth.RoleDonor:

@@ -92,7 +92,7 @@ func checkGuards(ctx context.Context, db bun.IDB, d *Device, to Status) error {
 
 func wipeRequired(ctx context.Context, db bun.IDB, tag string, ids []int64) error {
 	var serials []*string
-	if err := db.NewSelect().Table("storage_media").Column("serial_number").Where("id IN (?)", bun.In(ids)).Order("id").Scan(ctx, &serials); err != nil {
+	if err := db.NewSelect().Table("storage_media").Column("serial_number").Where("id IN (?)", bun.List(ids)).Order("id").Scan(ctx, &serials); err != nil {
 		return dbError("read media", err)
 	}
 	e := &WipeRequiredError{DeviceTag: tag, MediumIDs: ids}
@@ -131,7 +131,7 @@ func (s *Store) AllowedTransitions(ctx context.Context, devices []*Device) (map[
 		WHERE d.id IN (?)
 		  AND coalesce((SELECT q.passed FROM qa_checks q WHERE q.device_id = d.id AND q.cycle = d.cycle ORDER BY q.id DESC LIMIT 1), false)
 		  AND NOT EXISTS (SELECT 1 FROM device_flags f WHERE f.device_id = d.id AND f.cleared_at IS NULL AND f.flag <> 'over_age')`,
-		bun.In(ids)).Scan(ctx, &ready)
+		bun.List(ids)).Scan(ctx, &ready)
 	if err != nil {
 		return nil, dbError("check readiness", err)
 	}
