@@ -83,6 +83,33 @@ func TestCreateUserRules(t *testing.T) {
 	}
 }
 
+func TestDonorUsersBelongToADonor(t *testing.T) {
+	t.Parallel()
+	svc, db := newService(t)
+	sys := auth.System(context.Background())
+	var donorID int64
+	if err := db.Owner.NewRaw("INSERT INTO donors (name, kind) VALUES ('ArcelorMittal', 'company') RETURNING id").Scan(context.Background(), &donorID); err != nil {
+		t.Fatal(err)
+	}
+	_, err := svc.CreateUser(sys, auth.NewUser{Email: "d@example.org", Name: "D", Role: auth.RoleDonor, Password: "correct horse battery"})
+	if fe, ok := validation.As(err); !ok || fe.Field != "donorID" {
+		t.Errorf("donor user without a donor: got %v, want a field error on donorID", err)
+	}
+	ghost := donorID + 100
+	_, err = svc.CreateUser(sys, auth.NewUser{Email: "d@example.org", Name: "D", Role: auth.RoleDonor, Password: "correct horse battery", DonorID: &ghost})
+	if fe, ok := validation.As(err); !ok || fe.Field != "donorID" {
+		t.Errorf("donor user with an unknown donor: got %v, want a field error on donorID", err)
+	}
+	_, err = svc.CreateUser(sys, auth.NewUser{Email: "s@example.org", Name: "S", Role: auth.RoleStaff, Password: "correct horse battery", DonorID: &donorID})
+	if fe, ok := validation.As(err); !ok || fe.Field != "donorID" {
+		t.Errorf("staff user with a donor: got %v, want a field error on donorID", err)
+	}
+	u, err := svc.CreateUser(sys, auth.NewUser{Email: "d@example.org", Name: "D", Role: auth.RoleDonor, Password: "correct horse battery", DonorID: &donorID})
+	if err != nil || u.Actor().DonorID != donorID {
+		t.Errorf("donor user: got %+v, %v", u, err)
+	}
+}
+
 func TestLogin(t *testing.T) {
 	t.Parallel()
 	svc, _ := newService(t)

@@ -50,6 +50,11 @@ type NewUser struct {
 	Name     string
 	Role     Role
 	Password string
+	// DonorID links a DONOR user to the donor they act for; required for that role, refused
+	// for the others.
+	DonorID *int64
+	// PartnerID links a SOCIAL_WORKER user to their partner organisation.
+	PartnerID *int64
 }
 
 // NormalizeEmail trims and lower-cases an e-mail address: addresses are unique whatever their
@@ -74,6 +79,12 @@ func (n NewUser) validate() error {
 	if len(n.Password) < MinPasswordLength || len(n.Password) > MaxPasswordLength {
 		return validation.Field("password", "a password of %d to %d characters is required", MinPasswordLength, MaxPasswordLength)
 	}
+	if (n.Role == RoleDonor) != (n.DonorID != nil) {
+		return validation.Field("donorID", "a DONOR user needs the donor they act for, and only a DONOR user has one")
+	}
+	if n.PartnerID != nil && n.Role != RoleSocialWorker {
+		return validation.Field("partnerID", "only a SOCIAL_WORKER user belongs to a partner organisation")
+	}
 	return nil
 }
 
@@ -90,11 +101,14 @@ func (s *Service) CreateUser(ctx context.Context, n NewUser) (*User, error) {
 	if err != nil {
 		return nil, err
 	}
-	u := &User{Email: NormalizeEmail(n.Email), Name: strings.TrimSpace(n.Name), Role: n.Role, PasswordHash: hash}
+	u := &User{Email: NormalizeEmail(n.Email), Name: strings.TrimSpace(n.Name), Role: n.Role, PasswordHash: hash, DonorID: n.DonorID, PartnerID: n.PartnerID}
 	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := tx.NewInsert().Model(u).Returning("*").Exec(ctx); err != nil {
 			if isUniqueViolation(err) {
 				return fmt.Errorf("e-mail address %w", ErrConflict)
+			}
+			if isForeignKeyViolation(err) {
+				return validation.Field("donorID", "no such donor")
 			}
 			return fmt.Errorf("insert user: %w", err)
 		}
@@ -231,6 +245,11 @@ func (s *Service) Users(ctx context.Context) ([]User, error) {
 func (s *Service) CountUsers(ctx context.Context) (int, error) {
 	n, err := s.db.NewSelect().Model((*User)(nil)).Count(ctx)
 	return int(n), err
+}
+
+func isForeignKeyViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "23503"
 }
 
 func isUniqueViolation(err error) bool {

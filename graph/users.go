@@ -110,14 +110,23 @@ func (b *builder) addUsers() {
 			"name":     {Type: graphql.NewNonNull(graphql.String)},
 			"role":     {Type: graphql.NewNonNull(role)},
 			"password": {Type: graphql.NewNonNull(graphql.String)},
+			"donorID":  {Type: graphql.ID, Description: "For a DONOR user: the donor they act for."},
 		},
 		Resolve: func(p graphql.ResolveParams) (any, error) {
-			return b.deps.Auth.CreateUser(p.Context, auth.NewUser{
+			nu := auth.NewUser{
 				Email:    p.Args["email"].(string),
 				Name:     p.Args["name"].(string),
 				Role:     p.Args["role"].(auth.Role),
 				Password: p.Args["password"].(string),
-			})
+			}
+			if gid, ok := p.Args["donorID"].(string); ok {
+				id, err := idOf("donorID", "Donor", gid)
+				if err != nil {
+					return nil, err
+				}
+				nu.DonorID = &id
+			}
+			return b.deps.Auth.CreateUser(p.Context, nu)
 		},
 	}
 	b.mutation["setUserDisabled"] = &graphql.Field{

@@ -41,6 +41,7 @@ func runUsers(ctx context.Context, e env, args []string) error {
 	var db dbConfig
 	var lc logConfig
 	var email, name, role string
+	var donorID int64
 	var passwordStdin bool
 	fs := newFlagSet("users "+sub, e, "refurb users create --email E --name N --role ROLE [--password-stdin]\nrefurb users list")
 	fs.database(&db)
@@ -49,6 +50,7 @@ func runUsers(ctx context.Context, e env, args []string) error {
 		fs.StringVar(&email, "email", "", "the user's e-mail address (unique, any case)")
 		fs.StringVar(&name, "name", "", "the user's name")
 		fs.StringVar(&role, "role", "", "ADMIN, STAFF, TRAINEE, DONOR or SOCIAL_WORKER")
+		fs.Int64Var(&donorID, "donor-id", 0, "for a DONOR user: the id of the donor they act for")
 		fs.BoolVar(&passwordStdin, "password-stdin", false, "read the password from the first line of standard input (otherwise one is generated and printed)")
 	} else if sub != "list" {
 		return fmt.Errorf("users: unknown subcommand %q: use create or list", sub)
@@ -102,7 +104,11 @@ func runUsers(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer h.Close(ctx)
-	u, err := svc.CreateUser(ctx, auth.NewUser{Email: email, Name: name, Role: r, Password: password})
+	nu := auth.NewUser{Email: email, Name: name, Role: r, Password: password}
+	if donorID != 0 {
+		nu.DonorID = &donorID
+	}
+	u, err := svc.CreateUser(ctx, nu)
 	if errors.Is(err, auth.ErrConflict) {
 		return fmt.Errorf("users create: a user with e-mail address %s already exists", auth.NormalizeEmail(email))
 	}
