@@ -105,10 +105,12 @@ BEGIN
 END
 $$;
 
--- refurb_tag formats tag number n with prefix: DI-000123-K.
+-- refurb_tag formats tag number n with prefix: DI-000123-N. The number has at least six digits
+-- (lpad alone would cut 1000000 down to 100000, and the tag of another device).
 CREATE FUNCTION refurb_tag(prefix text, n bigint) RETURNS text
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-  SELECT prefix || '-' || lpad(n::text, 6, '0') || '-' || refurb_check_char(prefix || lpad(n::text, 6, '0'))
+  SELECT prefix || '-' || num || '-' || refurb_check_char(prefix || num)
+  FROM (SELECT CASE WHEN n < 1000000 THEN lpad(n::text, 6, '0') ELSE n::text END AS num) AS t
 $$;
 
 -- Tag numbers come from this sequence inside the INSERT (trigger below), never from a number
@@ -164,7 +166,7 @@ DECLARE
 BEGIN
   IF NEW.tag_number IS NULL THEN
     NEW.tag_number := nextval('device_tag_seq');
-  ELSIF NEW.tag_number > (SELECT last_value FROM device_tag_seq) THEN
+  ELSIF NEW.tag_number > (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM device_tag_seq) THEN
     -- A pre-printed label can only be claimed if its number was handed out by the sequence.
     RAISE EXCEPTION 'tag number % was never issued', NEW.tag_number USING ERRCODE = 'check_violation';
   END IF;
@@ -333,6 +335,11 @@ DECLARE
   missing bigint[];
 BEGIN
   IF NEW.status = OLD.status THEN
+    -- Only a return starts a new cycle: moving the cycle back would revive old wipes and checks.
+    IF NEW.cycle <> OLD.cycle THEN
+      RAISE EXCEPTION 'device %: the cycle changes only when the device comes back', OLD.id
+        USING ERRCODE = 'RF001';
+    END IF;
     RETURN NEW;
   END IF;
   IF NOT EXISTS (SELECT 1 FROM device_transitions WHERE from_status = OLD.status AND to_status = NEW.status) THEN
@@ -354,14 +361,17 @@ BEGIN
       RAISE EXCEPTION 'device %: ready needs no open blocking flag', OLD.id USING ERRCODE = 'RF003';
     END IF;
   END IF;
-  -- A device that comes back starts a new cycle: it must be wiped and checked again.
+  -- A device that comes back starts a new cycle: it must be wiped and checked again. No other
+  -- move changes the cycle.
   IF NEW.status = 'received' THEN
     NEW.cycle := OLD.cycle + 1;
+  ELSE
+    NEW.cycle := OLD.cycle;
   END IF;
   RETURN NEW;
 END
 $$;
-CREATE TRIGGER devices_check_transition BEFORE UPDATE OF status ON devices FOR EACH ROW EXECUTE FUNCTION devices_check_transition();
+CREATE TRIGGER devices_check_transition BEFORE UPDATE OF status, cycle ON devices FOR EACH ROW EXECUTE FUNCTION devices_check_transition();
 
 -- The device's history. Append-only: the application may add events, never change or delete them.
 CREATE TABLE device_events (
