@@ -55,7 +55,7 @@ type CollectionPoint struct {
 // Donation is one intake batch: what one donor (or an anonymous drop-off) gave at one place on
 // one day.
 type Donation struct {
-	bun.BaseModel `bun:"table:donations"`
+	bun.BaseModel `bun:"table:donations,alias:dn"`
 
 	ID                int64      `bun:"id,pk,autoincrement"`
 	Number            string     `bun:"number"` // DON-2026-00042, printed on documents
@@ -71,7 +71,7 @@ type Donation struct {
 
 // Device is one donated device.
 type Device struct {
-	bun.BaseModel `bun:"table:devices"`
+	bun.BaseModel `bun:"table:devices,alias:d"`
 
 	ID               int64     `bun:"id,pk,autoincrement"`
 	TagNumber        int64     `bun:"tag_number,nullzero"`
@@ -151,7 +151,7 @@ const (
 
 // WipeRecord is one sanitization attempt on one medium.
 type WipeRecord struct {
-	bun.BaseModel `bun:"table:wipe_records"`
+	bun.BaseModel `bun:"table:wipe_records,alias:w"`
 
 	ID                    int64      `bun:"id,pk,autoincrement"`
 	MediumID              int64      `bun:"medium_id"`

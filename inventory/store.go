@@ -101,13 +101,17 @@ func appendEvent(ctx context.Context, db bun.IDB, e *Event) error {
 
 func statusPtr(s Status) *Status { return &s }
 
-// settings reads one setting into v.
+// setting reads one setting into v.
 func (s *Store) setting(ctx context.Context, db bun.IDB, key string, v any) error {
-	var raw json.RawMessage
+	// Scanned as text: bun takes a json.RawMessage for a slice of numbers.
+	var raw string
 	if err := db.NewSelect().Table("settings").Column("value").Where("key = ?", key).Scan(ctx, &raw); err != nil {
 		return fmt.Errorf("read setting %s: %w", key, err)
 	}
-	return json.Unmarshal(raw, v)
+	if err := json.Unmarshal([]byte(raw), v); err != nil {
+		return fmt.Errorf("read setting %s: %w", key, err)
+	}
+	return nil
 }
 
 // lockDevice reads a device for update inside a transaction: concurrent changes to one device
