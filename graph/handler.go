@@ -241,6 +241,7 @@ func (h *Handler) execute(w http.ResponseWriter, r *http.Request, p params) *htt
 		OperationName: p.OperationName,
 		Args:          p.Variables,
 		Context:       r.Context(),
+		Root:          &requestScope{}, // the request's dataloaders, see loaders.go
 	})
 	// The GraphQL spec leaves data out when execution did not start (a variable that does not
 	// fit the operation) and has it null when a non-null root field failed.
