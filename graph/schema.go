@@ -50,7 +50,7 @@ func NewSchema(deps Deps) (*graphql.Schema, error) {
 			if n, ok := p.Value.(typed); ok {
 				return b.nodeTypes[n.typeName()]
 			}
-			return nil
+			return b.nodeTypes[inventoryNodeType(p.Value)]
 		},
 	})
 	b.pageInfo = graphql.NewObject(graphql.ObjectConfig{
@@ -110,6 +110,8 @@ func (b *builder) resolveNode(p graphql.ResolveParams, typ string, id int64) (an
 			return nil, err
 		}
 		return userNode{u}, nil
+	case "Device", "Donation", "Donor", "StorageMedium", "WipeRecord":
+		return b.resolveInventoryNode(p, typ, id)
 	}
 	return nil, nil
 }
