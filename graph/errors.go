@@ -13,6 +13,7 @@ import (
 
 	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/internal/reqinfo"
+	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/validation"
 )
 
@@ -67,6 +68,31 @@ func errorMappings() []errorMapping {
 		{as: as(func(e *auth.RateLimitError) presentation {
 			return presentation{code: CodeRateLimited, message: e.Error(), fields: map[string]any{
 				"retryAfterSeconds": int(math.Ceil(e.RetryAfter.Seconds())),
+			}}
+		})},
+		{is: inventory.ErrNotFound, code: CodeNotFound},
+		{is: inventory.ErrConflict, code: CodeConflict},
+		{as: as(func(e *inventory.TransitionError) presentation {
+			return presentation{code: CodeInvalidTransition, message: e.Error(), fields: map[string]any{
+				"from":   enumName(e.From),
+				"to":     enumName(e.To),
+				"reason": e.Reason,
+			}}
+		})},
+		{as: as(func(e *inventory.WipeRequiredError) presentation {
+			ids := make([]string, len(e.MediumIDs))
+			for i, id := range e.MediumIDs {
+				ids[i] = globalID("StorageMedium", id)
+			}
+			serials := make([]any, len(e.Serials))
+			for i, s := range e.Serials {
+				if s != "" { // unknown serials are null
+					serials[i] = s
+				}
+			}
+			return presentation{code: CodeWipeRequired, message: e.Error(), fields: map[string]any{
+				"mediumIDs": ids,
+				"serials":   serials,
 			}}
 		})},
 		{as: as(func(e *validation.FieldError) presentation {
