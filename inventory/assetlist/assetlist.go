@@ -51,6 +51,8 @@ type List struct {
 	// Errors lists the problems of the rows that could not be read, in file order; such a
 	// row is not in Rows.
 	Errors []RowError
+
+	memo map[memoKey]parsed
 }
 
 // Column is a recognised column of the file.
@@ -229,6 +231,7 @@ func build(format Format, records []record) (*List, error) {
 	if l.Count == 0 {
 		return nil, fmt.Errorf("line %d: the list has a header but no devices below it", l.HeaderLine)
 	}
+	l.memo = nil
 	return l, nil
 }
 

@@ -37,69 +37,57 @@ func (l *List) readRow(rec record) (Device, []RowError) {
 			}
 			continue
 		}
-		v := strings.Join(strings.FieldsFunc(raw, isSpace), " ")
+		v := oneLine(raw)
 		if blankLike(v) {
 			continue
 		}
 		switch c.Field {
-		case Kind:
-			k, ok := parseKind(v)
-			if !ok {
-				kindError = true
-				fail(c, "%q is not a kind of device: use laptop, desktop, all-in-one, tablet, smartphone, monitor, printer, peripheral or other", v)
-			}
-			d.Kind = k
 		case Make:
 			d.Make = v
+			continue
 		case Model:
 			d.Model = v
+			continue
 		case Serial:
 			d.SerialNumber = v
+			continue
 		case AssetTag:
 			d.DonorAssetTag = v
+			continue
 		case CPU:
 			d.CPU = v
+			continue
 		case OS:
 			d.OSInstalled = v
+			continue
+		}
+		p := l.parse(c, v)
+		if p.problem != "" {
+			fail(c, "%s", p.problem)
+			if c.Field == Kind {
+				kindError = true
+			}
+			continue
+		}
+		switch c.Field {
+		case Kind:
+			d.Kind = p.text
 		case Year:
-			y, ok := parseYear(v)
-			if !ok {
-				fail(c, "%q is not a year such as 2019 (or a date)", v)
-			}
-			d.ManufactureYear = y
+			y := int(*p.number)
+			d.ManufactureYear = &y
 		case RAM:
-			gb, ok := parseRAM(v, c.unit)
-			switch {
-			case !ok:
-				fail(c, "%q is not an amount of memory such as 8 GB", v)
-			case *gb >= 512:
-				fail(c, "%q is %g GB, more memory than a donated device has: write the unit, such as 8192 MB or 8 GB", v, *gb)
-			default:
-				d.RAMGB = gb
-			}
+			d.RAMGB = p.number
 		case Screen:
-			in, ok := parseScreen(v, c.unit)
-			if !ok {
-				fail(c, "%q is not a screen size such as 15.6\" or 39.6 cm", v)
-			}
-			d.ScreenInches = in
+			d.ScreenInches = p.number
 		case Keyboard:
-			d.KeyboardLayout = parseKeyboard(v)
+			d.KeyboardLayout = p.text
 		case Storage:
-			media, note, ok := parseStorage(v, c.unit)
-			if !ok {
-				fail(c, "%q is not a storage description such as 256 GB SSD, 1 TB HDD or 128 GB SSD + 500 GB HDD", v)
-			}
-			d.Storage = media
-			if note != "" {
-				notes = append(notes, c.Header+": "+note)
+			d.Storage = p.media
+			if p.text != "" {
+				notes = append(notes, c.Header+": "+p.text)
 			}
 		case StorageType:
-			k, ok := storageKind(v)
-			if !ok {
-				fail(c, "%q is not a kind of storage: use SSD, HDD, NVMe, eMMC or flash", v)
-			}
-			typeOnly = k
+			typeOnly = p.text
 		}
 	}
 	if d.Kind == "" && !kindError {
@@ -121,7 +109,121 @@ func (l *List) readRow(rec record) (Device, []RowError) {
 
 var lineBreaks = regexp.MustCompile(`\s*[\r\n]+\s*`)
 
-func isSpace(r rune) bool { return unicode.IsSpace(r) }
+// oneLine trims a cell and turns its runs of white space (line breaks, tabs, non-breaking
+// spaces) into single spaces.
+func oneLine(s string) string {
+	clean := true
+	for i, r := range s {
+		if r != ' ' && unicode.IsSpace(r) || r == ' ' && (i == 0 || i+1 == len(s) || s[i+1] == ' ') {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	return strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " ")
+}
+
+// parsed is a value read from a cell: text (a kind, a layout; for storage, a note), a
+// number, or storage media; or the problem with it.
+type parsed struct {
+	text    string
+	number  *float64
+	media   []Medium
+	problem string
+}
+
+type memoKey struct {
+	column int
+	value  string
+}
+
+// maxMemo bounds the memo of a list: asset lists repeat the same few values in most columns.
+const maxMemo = 50000
+
+// parse reads a cell of a column whose values need reading, remembering the results, and
+// returns a copy that the caller may keep.
+func (l *List) parse(c Column, v string) parsed {
+	k := memoKey{c.Index, v}
+	p, ok := l.memo[k]
+	if !ok {
+		p = parseValue(c, v)
+		if l.memo == nil {
+			l.memo = map[memoKey]parsed{}
+		}
+		if len(l.memo) < maxMemo {
+			l.memo[k] = p
+		}
+	}
+	if p.number != nil {
+		n := *p.number
+		p.number = &n
+	}
+	if p.media != nil {
+		media := make([]Medium, len(p.media))
+		for i, m := range p.media {
+			if m.CapacityGB != nil {
+				gb := *m.CapacityGB
+				m.CapacityGB = &gb
+			}
+			media[i] = m
+		}
+		p.media = media
+	}
+	return p
+}
+
+func parseValue(c Column, v string) parsed {
+	var p parsed
+	switch c.Field {
+	case Kind:
+		k, ok := parseKind(v)
+		if !ok {
+			p.problem = fmt.Sprintf("%q is not a kind of device: use laptop, desktop, all-in-one, tablet, smartphone, monitor, printer, peripheral or other", v)
+		}
+		p.text = k
+	case Year:
+		y, ok := parseYear(v)
+		if !ok {
+			p.problem = fmt.Sprintf("%q is not a year such as 2019 (or a date)", v)
+		} else {
+			f := float64(*y)
+			p.number = &f
+		}
+	case RAM:
+		gb, ok := parseRAM(v, c.unit)
+		switch {
+		case !ok:
+			p.problem = fmt.Sprintf("%q is not an amount of memory such as 8 GB", v)
+		case *gb >= 512:
+			p.problem = fmt.Sprintf("%q is %g GB, more memory than a donated device has: write the unit, such as 8192 MB or 8 GB", v, *gb)
+		default:
+			p.number = gb
+		}
+	case Screen:
+		in, ok := parseScreen(v, c.unit)
+		if !ok {
+			p.problem = fmt.Sprintf("%q is not a screen size such as 15.6\" or 39.6 cm", v)
+		}
+		p.number = in
+	case Keyboard:
+		p.text = parseKeyboard(v)
+	case Storage:
+		media, note, ok := parseStorage(v, c.unit)
+		if !ok {
+			p.problem = fmt.Sprintf("%q is not a storage description such as 256 GB SSD, 1 TB HDD or 128 GB SSD + 500 GB HDD", v)
+		}
+		p.media, p.text = media, note
+	case StorageType:
+		k, ok := storageKind(v)
+		if !ok {
+			p.problem = fmt.Sprintf("%q is not a kind of storage: use SSD, HDD, NVMe, eMMC or flash", v)
+		}
+		p.text = k
+	}
+	return p
+}
 
 // blankValues are what people write in a cell that has no value.
 var blankValues = map[string]bool{
@@ -134,7 +236,7 @@ func blankLike(v string) bool {
 	if strings.IndexFunc(v, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0 {
 		return true
 	}
-	return blankValues[compact(v)]
+	return len(v) <= 16 && blankValues[compact(v)]
 }
 
 // kindValues lists the values each kind is recognised by; matching ignores case, accents,
@@ -183,7 +285,7 @@ func parseKind(v string) (string, bool) {
 }
 
 var (
-	yearPattern = regexp.MustCompile(`\b(19[89][0-9]|20[0-9][0-9])\b`)
+	yearPattern = regexp.MustCompile(`\b(19[0-9][0-9]|20[0-9][0-9])\b`)
 	// excelEpoch is day 0 of Excel's date serial numbers, counting its fictitious 29 February
 	// 1900, which dates after March 1900 (every plausible purchase) include.
 	excelEpoch = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
