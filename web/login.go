@@ -1,75 +1,33 @@
 package web
 
 import (
-	"embed"
 	"encoding/json"
 	"errors"
-	"html/template"
-	"log/slog"
 	"mime"
 	"net/http"
 	"strings"
 
-	"github.com/alexedwards/scs/v2"
-
 	"github.com/digital-inclusion/refurb/auth"
-	"github.com/digital-inclusion/refurb/internal/reqinfo"
-	"github.com/digital-inclusion/refurb/inventory"
 )
 
-//go:embed templates
-var templateFS embed.FS
-
-// Deps are the services the pages use.
-type Deps struct {
-	Auth      *auth.Service
-	Inventory *inventory.Store
-	Sessions  *scs.SessionManager
-	Logger    *slog.Logger
-}
-
-// Handler serves the pages.
-type Handler struct {
-	auth      *auth.Service
-	inventory *inventory.Store
-	sessions  *scs.SessionManager
-	log       *slog.Logger
-	tmpl      *template.Template
-	mux       *http.ServeMux
-}
-
-// NewHandler returns the pages' handler.
-func NewHandler(deps Deps) (*Handler, error) {
-	tmpl, err := template.ParseFS(templateFS, "templates/*.html")
-	if err != nil {
-		return nil, err
-	}
-	h := &Handler{auth: deps.Auth, inventory: deps.Inventory, sessions: deps.Sessions, log: deps.Logger, tmpl: tmpl, mux: http.NewServeMux()}
-	h.mux.HandleFunc("GET /login", h.loginPage)
-	h.mux.HandleFunc("POST /login", h.login)
-	h.mux.HandleFunc("POST /logout", h.logout)
-	h.mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, "/login", http.StatusSeeOther)
-	})
-	return h, nil
-}
-
-func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
-
 type loginData struct {
-	User  *auth.User
 	Email string
 	Next  string
 	Error string
 }
 
 func (h *Handler) loginPage(w http.ResponseWriter, r *http.Request) {
-	me, err := h.auth.Me(r.Context())
+	h.showLogin(w, r, http.StatusOK, loginData{Next: safeNext(r.URL.Query().Get("next"))})
+}
+
+func (h *Handler) showLogin(w http.ResponseWriter, r *http.Request, status int, d loginData) {
+	v, err := h.newView(r, "login.title")
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, "login.html", loginData{User: me, Next: safeNext(r.URL.Query().Get("next"))})
+	v.Data = d
+	h.render(w, r, status, "login.html", v)
 }
 
 // wantsJSON reports whether the client posted JSON and so expects JSON back (scripts, tests);
@@ -104,7 +62,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": err.Error()})
 			return
 		}
-		h.render(w, r, http.StatusUnauthorized, "login.html", loginData{Email: email, Next: next, Error: "Invalid email or password."})
+		h.showLogin(w, r, http.StatusUnauthorized, loginData{Email: email, Next: next, Error: "login.invalid"})
 		return
 	}
 	if err != nil {
@@ -120,7 +78,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if next == "" {
-		next = "/login"
+		next = "/"
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
@@ -148,21 +106,6 @@ func safeNext(next string) string {
 		return ""
 	}
 	return next
-}
-
-func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	if err := h.tmpl.ExecuteTemplate(w, name, data); err != nil {
-		h.log.ErrorContext(r.Context(), "render page", "template", name, "request_id", reqinfo.From(r.Context()).ID, "err", err)
-	}
-}
-
-// fail answers an unexpected error without its detail, which goes to the log with the request id.
-func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
-	id := reqinfo.From(r.Context()).ID
-	h.log.ErrorContext(r.Context(), "request failed", "request_id", id, "path", r.URL.Path, "err", err)
-	http.Error(w, "internal error (request "+id+")", http.StatusInternalServerError)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -29,6 +29,10 @@ type Config struct {
 	// proxy. Off, a client could forge its address and escape the login limits.
 	TrustProxy bool
 	GraphQL    graph.Config
+	// OrgName and OrgContact tell anyone who scans a label without signing in whose device it
+	// is and whom to contact.
+	OrgName    string
+	OrgContact string
 }
 
 // Deps are the server's collaborators, built by main.
@@ -64,7 +68,8 @@ func Handler(cfg Config, deps Deps) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	pages, err := web.NewHandler(web.Deps{Auth: deps.Auth, Inventory: deps.Inventory, Sessions: deps.Sessions, Logger: deps.Logger})
+	pages, err := web.NewHandler(web.Deps{Auth: deps.Auth, Inventory: deps.Inventory, Sessions: deps.Sessions, Logger: deps.Logger,
+		Config: web.Config{PublicURL: cfg.PublicURL, OrgName: cfg.OrgName, OrgContact: cfg.OrgContact}})
 	if err != nil {
 		return nil, err
 	}

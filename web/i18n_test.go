@@ -1,0 +1,98 @@
+package web
+
+import (
+	"io/fs"
+	"net/http/httptest"
+	"regexp"
+	"testing"
+
+	"github.com/digital-inclusion/refurb/auth"
+	"github.com/digital-inclusion/refurb/inventory"
+)
+
+// TestMessagesComplete checks that every message a template or handler names exists in every
+// language, including those built from enum values (status.ready, kind.laptop).
+func TestMessagesComplete(t *testing.T) {
+	tr, err := loadTranslations(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	literal := regexp.MustCompile(`\bT "([a-z_]+\.[a-z_.]+)"|v\.T\("([a-z_]+\.[a-z_.]+)"|Error: "([a-z_]+\.[a-z_.]+)"`)
+	for _, glob := range []string{"templates/*.html", "*.go"} {
+		var names []string
+		if glob == "*.go" {
+			names, _ = fs.Glob(osFS{}, glob)
+		} else {
+			names, _ = fs.Glob(files, glob)
+		}
+		for _, name := range names {
+			var b []byte
+			if glob == "*.go" {
+				b, _ = fs.ReadFile(osFS{}, name)
+			} else {
+				b, _ = fs.ReadFile(files, name)
+			}
+			for _, m := range literal.FindAllStringSubmatch(string(b), -1) {
+				if id := m[1] + m[2] + m[3]; id[len(id)-1] != '.' {
+					ids[id] = true
+				}
+			}
+		}
+	}
+	if len(ids) < 100 {
+		t.Fatalf("found only %d message ids in the templates and code: the pattern is broken", len(ids))
+	}
+	for _, s := range inventory.Statuses {
+		ids["status."+string(s)] = true
+	}
+	for _, k := range inventory.Kinds {
+		ids["kind."+string(k)] = true
+	}
+	for _, k := range inventory.StorageKinds {
+		ids["storage."+string(k)] = true
+	}
+	for _, f := range inventory.Flags {
+		ids["flag."+string(f)] = true
+	}
+	for _, r := range auth.Roles {
+		ids["role."+string(r)] = true
+	}
+	for _, m := range []inventory.Method{inventory.MethodClear, inventory.MethodPurge, inventory.MethodDestroy} {
+		ids["wipe.method."+string(m)] = true
+	}
+	for _, l := range languages {
+		loc := tr.locale(l.Code, nil)
+		for id := range ids {
+			if got := loc.T(id, "Count", 2); got == id {
+				t.Errorf("%s: no message %s", l.Code, id)
+			}
+		}
+	}
+}
+
+func TestPickLanguage(t *testing.T) {
+	for accept, want := range map[string]string{
+		"": "en", "de-LU,de;q=0.9,en;q=0.5": "de", "fr-FR": "fr", "en-US,en": "en", "lb": "fr", "pt-PT,ar;q=0.5": "fr", "*": "fr",
+	} {
+		r := httptest.NewRequest("GET", "/", nil)
+		if accept != "" {
+			r.Header.Set("Accept-Language", accept)
+		}
+		if got := pickLanguage(r); got != want {
+			t.Errorf("Accept-Language %q: got %s, want %s", accept, got, want)
+		}
+	}
+}
+
+func TestNumbersAndDatesPerLanguage(t *testing.T) {
+	tr, err := loadTranslations(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for code, want := range map[string]string{"fr": "1\u00a0234,5", "de": "1.234,5", "en": "1,234.5"} {
+		if got := tr.locale(code, nil).Num(1234.5); got != want {
+			t.Errorf("%s: 1234.5 is %q, want %q", code, got, want)
+		}
+	}
+}

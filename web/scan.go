@@ -1,0 +1,88 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/digital-inclusion/refurb/auth"
+	"github.com/digital-inclusion/refurb/inventory"
+)
+
+// scanData is the scan page's: what was scanned and why it did not open a device.
+type scanData struct {
+	Code  string
+	Error string
+}
+
+// scan shows the scan box, and opens the device page of what was scanned into it: a typed tag,
+// a keyboard-wedge scanner's input or a label's URL. A mistyped tag (wrong check character) or
+// an unknown one comes back here with a message, so a typo never opens another device.
+func (h *Handler) scan(w http.ResponseWriter, r *http.Request) {
+	v, ok := h.signedIn(w, r, "scan.title")
+	if !ok {
+		return
+	}
+	v.Nav = "scan"
+	code := strings.TrimSpace(r.URL.Query().Get("tag"))
+	if code == "" {
+		v.Data = scanData{}
+		h.render(w, r, http.StatusOK, "scan.html", v)
+		return
+	}
+	d, status, msg := h.lookUp(r, v, code)
+	if d != nil {
+		http.Redirect(w, r, "/devices/"+url.PathEscape(d.Tag), http.StatusSeeOther)
+		return
+	}
+	if status == http.StatusInternalServerError {
+		h.fail(w, r, errors.New(msg))
+		return
+	}
+	v.Data = scanData{Code: code, Error: msg}
+	h.render(w, r, status, "scan.html", v)
+}
+
+// lookUp finds the device a scanned code names. Without one it returns a status and a message
+// for the scan page (the error's text for 500).
+func (h *Handler) lookUp(r *http.Request, v *view, code string) (*inventory.Device, int, string) {
+	if _, ok := modeOf(code); ok {
+		return nil, http.StatusUnprocessableEntity, v.T("scan.mode_card")
+	}
+	tag, _, err := inventory.ParseTag(code)
+	if err != nil {
+		if strings.Contains(err.Error(), "check character") {
+			return nil, http.StatusUnprocessableEntity, v.T("scan.bad_check", "Code", code)
+		}
+		return nil, http.StatusUnprocessableEntity, v.T("scan.not_a_tag", "Code", code)
+	}
+	d, err := h.inventory.DeviceByTag(r.Context(), tag)
+	switch {
+	case errors.Is(err, inventory.ErrNotFound):
+		return nil, http.StatusNotFound, v.T("scan.unknown", "Tag", tag)
+	case errors.Is(err, auth.ErrForbidden):
+		return nil, http.StatusForbidden, v.T("problem.forbidden")
+	case err != nil:
+		return nil, http.StatusInternalServerError, err.Error()
+	}
+	return d, http.StatusOK, ""
+}
+
+// label answers what a label's QR code opens (/D/DI-000123-K, upper-cased by the code). A
+// signed-in user gets the device page; anyone else a neutral page that names the organisation
+// and tells nothing about the device, not even whether it exists.
+func (h *Handler) label(w http.ResponseWriter, r *http.Request) {
+	if _, ok := auth.ActorFrom(r.Context()); ok {
+		h.devicePage(w, r)
+		return
+	}
+	v, err := h.newView(r, "public.title")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	v.Data = "/login?next=" + url.QueryEscape("/D/"+r.PathValue("tag"))
+	w.Header().Set("X-Robots-Tag", "noindex")
+	h.render(w, r, http.StatusOK, "public.html", v)
+}

@@ -1,0 +1,393 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"path"
+	"reflect"
+	"strings"
+	"time"
+	_ "time/tzdata" // the workshop's time zone, whatever the server's system has
+
+	"github.com/alexedwards/scs/v2"
+
+	"github.com/digital-inclusion/refurb/auth"
+	"github.com/digital-inclusion/refurb/internal/reqinfo"
+	"github.com/digital-inclusion/refurb/inventory"
+	"github.com/digital-inclusion/refurb/validation"
+)
+
+//go:embed templates static locales
+var files embed.FS
+
+// Config is what the pages show about the organisation that runs Refurb.
+type Config struct {
+	PublicURL  string // e.g. https://refurb.example, no trailing slash
+	OrgName    string // shown to anyone who scans a label without signing in
+	OrgContact string // an e-mail address, phone number or address, shown with OrgName
+	// TimeZone is where dates and times are shown; default Europe/Luxembourg.
+	TimeZone *time.Location
+}
+
+// Deps are the services the pages use.
+type Deps struct {
+	Auth      *auth.Service
+	Inventory *inventory.Store
+	Sessions  *scs.SessionManager
+	Logger    *slog.Logger
+	Config    Config
+}
+
+// Handler serves the pages.
+type Handler struct {
+	auth      *auth.Service
+	inventory *inventory.Store
+	sessions  *scs.SessionManager
+	log       *slog.Logger
+	cfg       Config
+	tr        *translations
+	pages     map[string]*template.Template
+	asset     string // version of the static files, for cache busting
+	static    fs.FS
+	mux       *http.ServeMux
+}
+
+// NewHandler returns the pages' handler.
+func NewHandler(deps Deps) (*Handler, error) {
+	cfg := deps.Config
+	if cfg.TimeZone == nil {
+		tz, err := time.LoadLocation("Europe/Luxembourg")
+		if err != nil {
+			return nil, err
+		}
+		cfg.TimeZone = tz
+	}
+	tr, err := loadTranslations(files)
+	if err != nil {
+		return nil, err
+	}
+	static, err := fs.Sub(files, "static")
+	if err != nil {
+		return nil, err
+	}
+	h := &Handler{auth: deps.Auth, inventory: deps.Inventory, sessions: deps.Sessions, log: deps.Logger, cfg: cfg,
+		tr: tr, static: static, mux: http.NewServeMux()}
+	if h.asset, err = assetVersion(static); err != nil {
+		return nil, err
+	}
+	if h.pages, err = parsePages(); err != nil {
+		return nil, err
+	}
+	h.routes()
+	return h, nil
+}
+
+func (h *Handler) routes() {
+	m := h.mux
+	m.HandleFunc("GET /login", h.loginPage)
+	m.HandleFunc("POST /login", h.login)
+	m.HandleFunc("POST /logout", h.logout)
+	m.HandleFunc("POST /lang", h.setLanguage)
+	m.HandleFunc("GET /static/{file}", h.serveStatic)
+	m.HandleFunc("GET /{$}", h.home)
+	m.HandleFunc("GET /scan", h.scan)
+	m.HandleFunc("GET /D/{tag}", h.label)
+	m.HandleFunc("GET /d/{tag}", h.label)
+	m.HandleFunc("GET /devices/{tag}", h.devicePage)
+	m.HandleFunc("POST /devices/{tag}/transition", h.transition)
+	m.HandleFunc("POST /devices/{tag}/wipe", h.recordWipe)
+	m.HandleFunc("POST /imports", h.importAssetList)
+	m.HandleFunc("/", h.notFound)
+}
+
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
+
+// parsePages parses each page with the layout it fills.
+func parsePages() (map[string]*template.Template, error) {
+	names, err := fs.Glob(files, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	pages := map[string]*template.Template{}
+	for _, name := range names {
+		base := path.Base(name)
+		if base == "layout.html" {
+			continue
+		}
+		t, err := template.New(base).Funcs(funcs).ParseFS(files, "templates/layout.html", name)
+		if err != nil {
+			return nil, err
+		}
+		pages[base] = t
+	}
+	return pages, nil
+}
+
+func assetVersion(static fs.FS) (string, error) {
+	hash := sha256.New()
+	err := fs.WalkDir(static, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(static, p)
+		hash.Write(b)
+		return err
+	})
+	return hex.EncodeToString(hash.Sum(nil))[:10], err
+}
+
+func (h *Handler) serveStatic(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("file")
+	b, err := fs.ReadFile(h.static, name)
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	if r.URL.Query().Get("v") == h.asset {
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		w.Header().Set("Cache-Control", "no-cache")
+	}
+	http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(b))
+}
+
+// view is what every page's template gets: the layout's data and the page's own.
+type view struct {
+	L      *locale
+	User   *auth.User
+	Title  string
+	Nav    string // the current section of the header's navigation
+	Path   string // the request's path and query, to come back to after a language switch
+	Flash  string
+	Failed bool // the flash reports a failure
+	Asset  string
+	Org    Config
+	Langs  any // the language switch's choices
+	Data   any
+}
+
+// T translates a message for the page's language.
+func (v *view) T(id string, pairs ...any) string { return v.L.T(id, pairs...) }
+
+// Can reports whether the signed-in user has one of the roles (names as in auth.Role). Pages
+// use it only to hide what the domain would refuse anyway.
+func (v *view) Can(roles ...string) bool {
+	if v.User == nil {
+		return false
+	}
+	for _, r := range roles {
+		if string(v.User.Role) == r {
+			return true
+		}
+	}
+	return false
+}
+
+// newView builds a page's common data: the language, the signed-in user and the flash left by
+// the previous request.
+func (h *Handler) newView(r *http.Request, titleID string) (*view, error) {
+	me, err := h.auth.Me(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	v := &view{L: h.tr.locale(pickLanguage(r), h.cfg.TimeZone), User: me, Path: r.URL.RequestURI(), Asset: h.asset, Org: h.cfg, Langs: languages}
+	v.Title = v.T(titleID)
+	if me != nil {
+		v.Flash = h.sessions.PopString(r.Context(), "flash")
+		v.Failed = h.sessions.PopBool(r.Context(), "flash_failed")
+	}
+	return v, nil
+}
+
+// signedIn returns the page's view for a signed-in user, or sends an anonymous visitor to the
+// sign-in page and coming back here afterwards.
+func (h *Handler) signedIn(w http.ResponseWriter, r *http.Request, titleID string) (*view, bool) {
+	v, err := h.newView(r, titleID)
+	if err != nil {
+		h.fail(w, r, err)
+		return nil, false
+	}
+	if v.User == nil {
+		next := r.URL.RequestURI()
+		if r.Method != http.MethodGet {
+			next = r.Referer()
+			if u, err := url.Parse(next); err == nil {
+				next = u.RequestURI()
+			}
+		}
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(safeNext(next)), http.StatusSeeOther)
+		return nil, false
+	}
+	return v, true
+}
+
+// flash leaves a message for the next page the user sees.
+func (h *Handler) flash(r *http.Request, msg string, failed bool) {
+	h.sessions.Put(r.Context(), "flash", msg)
+	if failed {
+		h.sessions.Put(r.Context(), "flash_failed", true)
+	}
+}
+
+func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name string, v *view) {
+	t := h.pages[name]
+	if t == nil {
+		h.fail(w, r, fmt.Errorf("no template %s", name))
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
+		h.fail(w, r, fmt.Errorf("render %s: %w", name, err))
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Language", v.L.Code)
+	w.Header().Set("Vary", "Cookie, Accept-Language")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// problem shows a domain error on a page of its own: not found, not allowed, or bad input. It
+// handles the errors a page expects and leaves the rest to fail.
+func (h *Handler) problem(w http.ResponseWriter, r *http.Request, v *view, err error) {
+	status, msg := h.explain(v, err)
+	if status == http.StatusInternalServerError {
+		h.fail(w, r, err)
+		return
+	}
+	if status == http.StatusUnauthorized {
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(safeNext(r.URL.RequestURI())), http.StatusSeeOther)
+		return
+	}
+	v.Title = v.T("problem.title")
+	v.Data = msg
+	h.render(w, r, status, "problem.html", v)
+}
+
+// explain turns a domain error into an HTTP status and a sentence in the user's language.
+// Field errors keep the domain's English sentence, introduced in the user's language.
+func (h *Handler) explain(v *view, err error) (int, string) {
+	var te *inventory.TransitionError
+	var we *inventory.WipeRequiredError
+	switch {
+	case errors.Is(err, auth.ErrUnauthenticated):
+		return http.StatusUnauthorized, v.T("problem.signin")
+	case errors.Is(err, auth.ErrForbidden):
+		return http.StatusForbidden, v.T("problem.forbidden")
+	case errors.Is(err, inventory.ErrNotFound):
+		return http.StatusNotFound, v.T("problem.notfound")
+	case errors.Is(err, inventory.ErrConflict):
+		return http.StatusConflict, v.T("device.stale")
+	case errors.As(err, &we):
+		serials := strings.Join(nonEmpty(we.Serials), ", ")
+		return http.StatusUnprocessableEntity, v.T("problem.wipe_required", "Count", len(we.MediumIDs), "Serials", serials)
+	case errors.As(err, &te):
+		if te.From == "" {
+			return http.StatusUnprocessableEntity, v.T("problem.move_refused", "Reason", te.Reason)
+		}
+		return http.StatusUnprocessableEntity, v.T("problem.move", "From", v.T("status."+string(te.From)), "To", v.T("status."+string(te.To)), "Reason", te.Reason)
+	}
+	if fe, ok := validation.As(err); ok {
+		return http.StatusUnprocessableEntity, v.T("problem.field", "Field", fe.Field, "Message", fe.Message)
+	}
+	return http.StatusInternalServerError, ""
+}
+
+func nonEmpty(ss []string) []string {
+	var out []string
+	for _, s := range ss {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
+	v, err := h.newView(r, "problem.title")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	v.Data = v.T("problem.page_notfound")
+	h.render(w, r, http.StatusNotFound, "problem.html", v)
+}
+
+// fail answers an unexpected error without its detail, which goes to the log with the request id.
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	id := reqinfo.From(r.Context()).ID
+	h.log.ErrorContext(r.Context(), "request failed", "request_id", id, "path", r.URL.Path, "err", err)
+	http.Error(w, "internal error (request "+id+")", http.StatusInternalServerError)
+}
+
+// setLanguage remembers the language picked with the header's switch and goes back to the page.
+func (h *Handler) setLanguage(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, "the form could not be read", http.StatusBadRequest)
+		return
+	}
+	lang := r.PostForm.Get("lang")
+	if !knownLanguage(lang) {
+		http.Error(w, "unknown language", http.StatusBadRequest)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: strings.HasPrefix(h.cfg.PublicURL, "https://")})
+	next := safeNext(r.PostForm.Get("next"))
+	if next == "" {
+		next = "/"
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// home is the scan page for the workshop, the device list for a donor.
+func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
+	a, ok := auth.ActorFrom(r.Context())
+	switch {
+	case !ok:
+		http.Redirect(w, r, "/login", http.StatusSeeOther)
+	case a.Role == auth.RoleDonor:
+		http.Redirect(w, r, "/devices", http.StatusSeeOther)
+	default:
+		h.scan(w, r)
+	}
+}
+
+var funcs = template.FuncMap{
+	// deref shows what an optional field holds, or nothing.
+	"deref": func(v any) any {
+		rv := reflect.ValueOf(v)
+		if rv.Kind() != reflect.Pointer {
+			return v
+		}
+		if rv.IsNil() {
+			return ""
+		}
+		return rv.Elem().Interface()
+	},
+	"upper":       strings.ToUpper,
+	"list":        func(xs ...string) []string { return xs },
+	"methods":     methodsFor,
+	"statusClass": func(s inventory.Status) string { return "s-" + string(s) },
+	"str":         func(v any) string { return fmt.Sprint(v) },
+	"eq2":         func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
+	"query": func(pairs ...string) template.URL {
+		q := url.Values{}
+		for i := 0; i+1 < len(pairs); i += 2 {
+			if pairs[i+1] != "" {
+				q.Set(pairs[i], pairs[i+1])
+			}
+		}
+		return template.URL(q.Encode())
+	},
+}
