@@ -194,26 +194,39 @@ func (n NewDevice) validate(field string, now time.Time) (*Device, []StorageMedi
 	}
 	media := make([]StorageMedium, 0, len(n.Storage))
 	for i, st := range n.Storage {
-		f := fmt.Sprintf("%sstorage[%d].", field, i)
-		m := StorageMedium{Kind: st.Kind}
-		if !slices.Contains(StorageKinds, st.Kind) {
-			return nil, nil, validation.Field(f+"kind", "unknown storage kind %q", st.Kind)
-		}
-		if m.Make, err = text(f+"make", st.Make, 100); err != nil {
+		m, err := st.validate(fmt.Sprintf("%sstorage[%d].", field, i))
+		if err != nil {
 			return nil, nil, err
 		}
-		if m.Model, err = text(f+"model", st.Model, 200); err != nil {
-			return nil, nil, err
-		}
-		if m.SerialNumber, err = text(f+"serialNumber", st.SerialNumber, 100); err != nil {
-			return nil, nil, err
-		}
-		if m.CapacityGB, err = positive(fmt.Sprintf("storage[%d].capacityGB", i), st.CapacityGB, 1e7); err != nil {
-			return nil, nil, err
-		}
-		media = append(media, m)
+		media = append(media, *m)
 	}
 	return d, media, nil
+}
+
+// validate checks a storage medium input. field prefixes the field names in errors (e.g.
+// "devices[3].storage[0].").
+func (st NewStorage) validate(field string) (*StorageMedium, error) {
+	m := &StorageMedium{Kind: st.Kind}
+	if !slices.Contains(StorageKinds, st.Kind) {
+		return nil, validation.Field(field+"kind", "unknown storage kind %q", st.Kind)
+	}
+	var err error
+	if m.Make, err = text(field+"make", st.Make, 100); err != nil {
+		return nil, err
+	}
+	if m.Model, err = text(field+"model", st.Model, 200); err != nil {
+		return nil, err
+	}
+	if m.SerialNumber, err = text(field+"serialNumber", st.SerialNumber, 100); err != nil {
+		return nil, err
+	}
+	if c := st.CapacityGB; c != nil {
+		if math.IsNaN(*c) || *c <= 0 || *c >= 1e7 {
+			return nil, validation.Field(field+"capacityGB", "must be a number above 0 and below %g", 1e7)
+		}
+		m.CapacityGB = c
+	}
+	return m, nil
 }
 
 // NewDonation is an intake batch with its devices.
@@ -239,13 +252,16 @@ func (s *Store) RecordDonation(ctx context.Context, n NewDonation) (*Donation, [
 	if n.ReceivedOn.IsZero() {
 		return nil, nil, validation.Field("receivedOn", "the date the donation was received is required")
 	}
-	if n.ReceivedOn.After(today) {
-		return nil, nil, validation.Field("receivedOn", "%s is in the future", n.ReceivedOn.Format(time.DateOnly))
+	// A date, whatever time of day and zone the caller's value carries: today at 15:00 is not
+	// in the future.
+	received := time.Date(n.ReceivedOn.Year(), n.ReceivedOn.Month(), n.ReceivedOn.Day(), 0, 0, 0, 0, time.UTC)
+	if received.After(today) {
+		return nil, nil, validation.Field("receivedOn", "%s is in the future", received.Format(time.DateOnly))
 	}
-	if n.ReceivedOn.Year() < 2000 {
-		return nil, nil, validation.Field("receivedOn", "%s is too far in the past", n.ReceivedOn.Format(time.DateOnly))
+	if received.Year() < 2000 {
+		return nil, nil, validation.Field("receivedOn", "%s is too far in the past", received.Format(time.DateOnly))
 	}
-	don := &Donation{DonorID: n.DonorID, ReceivedOn: n.ReceivedOn, ReceivedBy: actorID(ctx)}
+	don := &Donation{DonorID: n.DonorID, ReceivedOn: received, ReceivedBy: actorID(ctx)}
 	if don.DonorReference, err = text("donorReference", n.DonorReference, 200); err != nil {
 		return nil, nil, err
 	}
