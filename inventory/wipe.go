@@ -48,7 +48,8 @@ var flashKinds = []StorageKind{StorageSSD, StorageNVMe, StorageEMMC, StorageFlas
 var noWipeStatuses = []Status{StatusReserved, StatusHandedOut, StatusRecycled, StatusDismantled, StatusLost}
 
 // RecordWipe records a sanitization attempt, with the actor as operator. A failed attempt sets
-// the device's wipe_failed flag; when every medium of the device has passed (a failed drive is
+// the device's wipe_failed flag (and sends a wiped or ready device back to in_repair, with its
+// status event); when every medium of the device has passed (a failed drive is
 // closed by a DESTROY record) the flag is cleared, and a device still in received moves to
 // wiped by itself, with its event. Staff, administrators and trainees.
 func (s *Store) RecordWipe(ctx context.Context, n NewWipe) (*WipeRecord, *Device, error) {
@@ -176,8 +177,13 @@ func (s *Store) RecordWipe(ctx context.Context, n NewWipe) (*WipeRecord, *Device
 			return err
 		}
 		if w.Result == ResultFailed {
-			if err := setFlag(ctx, tx, d.ID, FlagWipeFailed, "medium "+mediumName(m)+" failed sanitization"); err != nil {
+			note := "medium " + mediumName(m) + " failed sanitization"
+			if err := setFlag(ctx, tx, d.ID, FlagWipeFailed, note); err != nil {
 				return err
+			}
+			// Wiped and ready say every medium passed: no longer true.
+			if d.Status == StatusWiped || d.Status == StatusReady {
+				return settle(ctx, tx, d, StatusInRepair, note)
 			}
 			return touch(ctx, tx, d)
 		}
