@@ -64,6 +64,7 @@ func NewSchema(deps Deps) (*graphql.Schema, error) {
 	b.addUsers()
 	b.addInventory()
 	b.addImports()
+	b.addCertificates()
 
 	b.query["node"] = &graphql.Field{
 		Type:        b.node,

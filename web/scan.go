@@ -86,3 +86,22 @@ func (h *Handler) label(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Robots-Tag", "noindex")
 	h.render(w, r, http.StatusOK, "public.html", v)
 }
+
+// modePrefix starts the code of a bench mode card.
+const modePrefix = "MODE:"
+
+// modeOf reads a mode card: MODE:READY, mode:in-repair, MODE:OFF (disarm, status ""). ok is
+// false for anything else.
+func modeOf(code string) (inventory.Status, bool) {
+	code = strings.TrimSpace(code)
+	if len(code) < len(modePrefix) || !strings.EqualFold(code[:len(modePrefix)], modePrefix) {
+		return "", false
+	}
+	name := strings.ToLower(strings.TrimSpace(code[len(modePrefix):]))
+	name = strings.NewReplacer("-", "_", " ", "_").Replace(name)
+	if name == "off" {
+		return "", true
+	}
+	s := inventory.Status(name)
+	return s, s.Valid()
+}

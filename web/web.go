@@ -105,7 +105,6 @@ func (h *Handler) routes() {
 	m.HandleFunc("GET /devices/{tag}", h.devicePage)
 	m.HandleFunc("POST /devices/{tag}/transition", h.transition)
 	m.HandleFunc("POST /devices/{tag}/wipe", h.recordWipe)
-	m.HandleFunc("POST /imports", h.importAssetList)
 	m.HandleFunc("/", h.notFound)
 }
 
