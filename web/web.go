@@ -105,6 +105,9 @@ func (h *Handler) routes() {
 	m.HandleFunc("GET /devices/{tag}", h.devicePage)
 	m.HandleFunc("POST /devices/{tag}/transition", h.transition)
 	m.HandleFunc("POST /devices/{tag}/wipe", h.recordWipe)
+	m.HandleFunc("GET /bench", h.benchPage)
+	m.HandleFunc("POST /bench", h.benchScan)
+	m.HandleFunc("GET /bench/cards", h.benchCards)
 	m.HandleFunc("/", h.notFound)
 }
 
