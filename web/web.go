@@ -108,6 +108,10 @@ func (h *Handler) routes() {
 	m.HandleFunc("GET /bench", h.benchPage)
 	m.HandleFunc("POST /bench", h.benchScan)
 	m.HandleFunc("GET /bench/cards", h.benchCards)
+	m.HandleFunc("GET /intake", h.intakePage)
+	m.HandleFunc("POST /intake", h.createDonation)
+	m.HandleFunc("GET /intake/{number}", h.donationPage)
+	m.HandleFunc("POST /intake/{number}/devices", h.addDevice)
 	m.HandleFunc("/", h.notFound)
 }
 
