@@ -102,6 +102,7 @@ func (h *Handler) routes() {
 	m.HandleFunc("GET /scan", h.scan)
 	m.HandleFunc("GET /D/{tag}", h.label)
 	m.HandleFunc("GET /d/{tag}", h.label)
+	m.HandleFunc("GET /devices", h.deviceList)
 	m.HandleFunc("GET /devices/{tag}", h.devicePage)
 	m.HandleFunc("POST /devices/{tag}/transition", h.transition)
 	m.HandleFunc("POST /devices/{tag}/wipe", h.recordWipe)

@@ -1,0 +1,167 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/digital-inclusion/refurb/auth"
+	"github.com/digital-inclusion/refurb/inventory"
+)
+
+func TestAnonymousLabelScanShowsNoDetail(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	_, ds := e.donation(nil, laptop("SER-SECRET-1", "DRV-SECRET-1"))
+	c := e.client("fr")
+	for _, path := range []string{"/D/" + ds[0].Tag, "/d/" + strings.ToLower(ds[0].Tag), "/D/DI-999999-X"} {
+		r := c.get(path)
+		if r.status != 200 || !strings.Contains(r.body, "Digital Inclusion") || !strings.Contains(r.body, "atelier@example.lu") {
+			t.Errorf("%s anonymously: got %d, want 200 naming the organisation and its contact:\n%.400s", path, r.status, r.body)
+		}
+		for _, secret := range []string{"SER-SECRET-1", "DRV-SECRET-1", "Lenovo", "ThinkPad", "Reçu"} {
+			if strings.Contains(r.body, secret) {
+				t.Errorf("%s anonymously shows %q", path, secret)
+			}
+		}
+	}
+	if r := c.get("/devices/" + ds[0].Tag); r.status != http.StatusSeeOther || !strings.HasPrefix(r.location, "/login?next=") {
+		t.Errorf("device page anonymously: got %d %q, want a redirect to sign in", r.status, r.location)
+	}
+}
+
+func TestDonorSeesOnlyOwnDevices(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	donor, err := e.store.CreateDonor(e.sys, inventory.NewDonor{Name: "ACME SA", Kind: inventory.DonorCompany})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, mine := e.donation(&donor.ID, laptop("MINE-1", "MINE-D1"))
+	_, other := e.donation(nil, laptop("OTHER-1", "OTHER-D1"))
+	e.user("donor@acme.example", auth.RoleDonor, &donor.ID)
+	c := e.client("en")
+	c.login("donor@acme.example")
+	if r := c.get("/D/" + mine[0].Tag); r.status != 200 || !strings.Contains(r.body, "MINE-1") {
+		t.Errorf("donor's own device: got %d", r.status)
+	}
+	if r := c.get("/D/" + other[0].Tag); r.status != http.StatusNotFound || strings.Contains(r.body, "OTHER-1") {
+		t.Errorf("another donor's device: got %d, want 404 without its details", r.status)
+	}
+	r := c.get("/devices")
+	if r.status != 200 || !strings.Contains(r.body, mine[0].Tag) || strings.Contains(r.body, other[0].Tag) {
+		t.Errorf("donor's device list: got %d, want only their device:\n%s", r.status, r.body)
+	}
+	if r := c.get("/"); r.location != "/devices" {
+		t.Errorf("donor's start page: got %d %q, want /devices", r.status, r.location)
+	}
+}
+
+func TestMistypedTagOnScanPage(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	_, ds := e.donation(nil, laptop("S1", "D1"))
+	e.user("staff@example.org", auth.RoleStaff, nil)
+	c := e.client("en")
+	c.login("staff@example.org")
+	tag := ds[0].Tag
+	wrong := tag[:len(tag)-1] + string("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"[(strings.IndexByte("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", tag[len(tag)-1])+1)%36])
+	r := c.get("/scan?tag=" + url.QueryEscape(wrong))
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "mistyped or misread") {
+		t.Errorf("mistyped tag: got %d, want 422 saying it was mistyped:\n%.2000s", r.status, r.body)
+	}
+	if r := c.get("/D/" + wrong); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "mistyped or misread") {
+		t.Errorf("mistyped label URL: got %d", r.status)
+	}
+	for _, in := range []string{strings.ToLower(tag), "HTTPS://REFURB.EXAMPLE/D/" + tag, strings.ReplaceAll(tag, "-", "")} {
+		if r := c.get("/scan?tag=" + url.QueryEscape(in)); r.status != http.StatusSeeOther || r.location != "/devices/"+tag {
+			t.Errorf("scan %q: got %d %q, want the device page", in, r.status, r.location)
+		}
+	}
+}
+
+func TestStaleVersionIsNeverOverwritten(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	staff := e.user("staff@example.org", auth.RoleStaff, nil)
+	_, ds := e.donation(nil, laptop("S1", "D1"))
+	e.wipe(staff, &ds[0])
+	d := e.device(ds[0].Tag) // wiped now
+	c := e.client("en")
+	c.login("staff@example.org")
+	// Someone else moves it first.
+	if _, err := e.store.Transition(e.as(staff), d.ID, d.Version, inventory.StatusInRepair, ""); err != nil {
+		t.Fatal(err)
+	}
+	r := c.post("/devices/"+d.Tag+"/transition", url.Values{"version": {strconv.Itoa(d.Version)}, "to": {"lost"}})
+	if r.status != http.StatusConflict || !strings.Contains(r.body, "changed since you opened it") || !strings.Contains(r.body, "In repair") {
+		t.Errorf("stale transition: got %d, want 409 with the new state:\n%.3000s", r.status, r.body)
+	}
+	if got := e.device(d.Tag).Status; got != inventory.StatusInRepair {
+		t.Errorf("status after a stale form: got %s, want in_repair", got)
+	}
+	media, _ := e.store.Storage(e.sys, []int64{d.ID})
+	r = c.post("/devices/"+d.Tag+"/wipe", url.Values{"version": {strconv.Itoa(d.Version)}, "medium": {strconv.FormatInt(media[d.ID][0].ID, 10)},
+		"method": {"purge"}, "technique": {"x"}, "result": {"failed"}})
+	if r.status != http.StatusConflict {
+		t.Errorf("stale wipe: got %d, want 409", r.status)
+	}
+}
+
+func TestLanguageNegotiation(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	for lang, want := range map[string]string{
+		"de-LU,de;q=0.9": "Passwort", "fr-LU": "Mot de passe", "en-GB": "Password",
+		"lb-LU,pt;q=0.8": "Mot de passe", // none of ours: the organisation's French
+	} {
+		if r := e.client(lang).get("/login"); !strings.Contains(r.body, want) {
+			t.Errorf("Accept-Language %s: page lacks %q", lang, want)
+		}
+	}
+	c := e.client("fr")
+	r := c.post("/lang", url.Values{"lang": {"de"}, "next": {"/login?next=/bench"}})
+	if r.status != http.StatusSeeOther || r.location != "/login?next=/bench" {
+		t.Fatalf("language switch: got %d %q", r.status, r.location)
+	}
+	if r := c.get("/login"); !strings.Contains(r.body, `lang="de"`) || !strings.Contains(r.body, "Passwort") {
+		t.Errorf("after switching to German the page is not German")
+	}
+	if r := c.post("/lang", url.Values{"lang": {"de"}, "next": {"//evil.example/"}}); r.location != "/" {
+		t.Errorf("language switch to another site: got %q, want /", r.location)
+	}
+}
+
+func TestDevicesListFiltersAndCounts(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	staff := e.user("staff@example.org", auth.RoleStaff, nil)
+	don, ds := e.donation(nil, laptop("A1", "AD1"), laptop("A2", "AD2"), laptop("A3", "AD3"))
+	e.donation(nil, inventory.NewDevice{Kind: inventory.KindMonitor, Make: "Dell", SerialNumber: "MON1"})
+	e.wipe(staff, &ds[0])
+	c := e.client("en")
+	c.login("staff@example.org")
+	r := c.get("/devices")
+	if !strings.Contains(r.body, "Received (3)") || !strings.Contains(r.body, "Wiped (1)") || !strings.Contains(r.body, "All (4)") {
+		t.Errorf("counts per status missing:\n%s", r.body)
+	}
+	for q, want := range map[string][]string{
+		"status=wiped":                   {ds[0].Tag},
+		"kind=monitor":                   {"MON1"},
+		"donation=" + don.Number:         {ds[0].Tag, ds[1].Tag, ds[2].Tag},
+		"q=a2":                           {ds[1].Tag},
+		"donation=" + don.Number + "&q=": {"3 devices"},
+	} {
+		r := c.get("/devices?" + q)
+		for _, w := range want {
+			if !strings.Contains(r.body, w) {
+				t.Errorf("/devices?%s lacks %s", q, w)
+			}
+		}
+	}
+	if r := c.get("/devices?status=wiped"); strings.Contains(r.body, ds[1].Tag) {
+		t.Errorf("status filter lets other statuses through")
+	}
+}
