@@ -113,6 +113,7 @@ func (h *Handler) routes() {
 	m.HandleFunc("POST /intake", h.createDonation)
 	m.HandleFunc("GET /intake/{number}", h.donationPage)
 	m.HandleFunc("POST /intake/{number}/devices", h.addDevice)
+	m.HandleFunc("POST /imports", h.importAssetList)
 	m.HandleFunc("/", h.notFound)
 }
 
