@@ -2,6 +2,8 @@ package graph
 
 import (
 	"errors"
+	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -465,12 +467,13 @@ func (b *builder) addInventory() {
 		},
 	})
 
+	deviceWork := graphql.Fields{} // filled by addWork
 	device = graphql.NewObject(graphql.ObjectConfig{
 		Name:        "Device",
 		Description: "One donated device.",
 		Interfaces:  []*graphql.Interface{b.node},
 		Fields: graphql.FieldsThunk(func() graphql.Fields {
-			return graphql.Fields{
+			fields := graphql.Fields{
 				"id":           devField(nonNull(graphql.ID), func(d *inventory.Device) any { return globalID("Device", d.ID) }),
 				"tag":          devField(nonNull(graphql.String), func(d *inventory.Device) any { return d.Tag }),
 				"kind":         devField(nonNull(deviceKind), func(d *inventory.Device) any { return d.Kind }),
@@ -575,6 +578,8 @@ func (b *builder) addInventory() {
 					},
 				},
 			}
+			maps.Copy(fields, deviceWork)
+			return fields
 		}),
 	})
 	deviceConnection = graphql.NewObject(graphql.ObjectConfig{
@@ -788,7 +793,7 @@ func (b *builder) addInventory() {
 		},
 		Resolve: func(p graphql.ResolveParams) (any, error) {
 			kind, _ := p.Args["kind"].(inventory.DonorKind)
-			d, err := st().CreateDonor(p.Context, inventory.NewDonor{
+			created, err := st().CreateDonor(p.Context, inventory.NewDonor{
 				Name:               inputString(p.Args, "name"),
 				Kind:               kind,
 				RegistrationNumber: inputString(p.Args, "registrationNumber"),
@@ -804,8 +809,8 @@ func (b *builder) addInventory() {
 			if err != nil {
 				return nil, err
 			}
-			loaders(p).clear()
-			return d, nil
+			b.changed(p, nil)
+			return created, nil
 		},
 	}
 	b.mutation["recordDonation"] = &graphql.Field{
@@ -831,7 +836,7 @@ func (b *builder) addInventory() {
 			if err != nil {
 				return nil, inArg("input", err)
 			}
-			loaders(p).clear()
+			b.changed(p, nil)
 			return d, nil
 		},
 	}
@@ -851,7 +856,7 @@ func (b *builder) addInventory() {
 			if err != nil {
 				return nil, err
 			}
-			loaders(p).clear()
+			b.changed(p, nil)
 			return devicePointers(ds), nil
 		},
 	}
@@ -874,7 +879,7 @@ func (b *builder) addInventory() {
 			r, _ := in["result"].(inventory.Result)
 			ver, _ := in["verification"].(string)
 			dest, _ := in["destination"].(string)
-			w, _, err := st().RecordWipe(p.Context, inventory.NewWipe{
+			w, d, err := st().RecordWipe(p.Context, inventory.NewWipe{
 				MediumID:              mediumID,
 				Method:                m,
 				Technique:             inputString(in, "technique"),
@@ -896,7 +901,7 @@ func (b *builder) addInventory() {
 			if err != nil {
 				return nil, inArg("input", err)
 			}
-			loaders(p).clear()
+			b.changed(p, d)
 			return w, nil
 		},
 	}
@@ -921,9 +926,21 @@ func (b *builder) addInventory() {
 			if err != nil {
 				return nil, err
 			}
-			loaders(p).clear()
+			b.changed(p, d)
 			return d, nil
 		},
+	}
+
+	b.addWork(workTypes{device: device, deviceFields: deviceWork, storageMedium: storageMedium, deviceKind: deviceKind, flagKind: flagKind, newStorage: newStorage})
+}
+
+// changed forgets what the request loaded before a mutation, so that the mutation's selection
+// reads the change, and keeps the device the mutation returned (nil for none).
+func (b *builder) changed(p graphql.ResolveParams, d *inventory.Device) {
+	l := b.inventoryLoaders(p)
+	l.clear()
+	if d != nil {
+		l.devices.Prime(p.Context, d.ID, d)
 	}
 }
 
@@ -939,4 +956,390 @@ func (b *builder) devicePage(p graphql.ResolveParams, f inventory.DeviceFilter, 
 		l.devices.Prime(p.Context, d.ID, d)
 	}
 	return map[string]any{"nodes": nodes, "pageInfo": pageInfo(dp.HasNextPage, dp.EndCursor), "totalCount": dp.TotalCount}, nil
+}
+
+// workTypes are the inventory types that the work on devices refers to.
+type workTypes struct {
+	device, storageMedium *graphql.Object
+	deviceFields          graphql.Fields // added to Device's fields
+	deviceKind, flagKind  *graphql.Enum
+	newStorage            *graphql.InputObject
+}
+
+// addWork adds the work done on devices in the workshop: repairs, QA checks, flags, notes,
+// storage fitted later and corrections of a device's description.
+func (b *builder) addWork(t workTypes) {
+	st := func() *inventory.Store { return b.deps.Inventory }
+	nonNull := graphql.NewNonNull
+	listOf := func(t graphql.Type) graphql.Type { return nonNull(graphql.NewList(nonNull(t))) }
+	user := b.nodeTypes["User"]
+	loaders := b.inventoryLoaders
+	loadUser := func(p graphql.ResolveParams, id *int64) (any, error) {
+		if id == nil {
+			return nil, nil
+		}
+		return thunk(loaders(p).users.Load(p.Context, *id)), nil
+	}
+	loadDevice := func(p graphql.ResolveParams, id int64) (any, error) {
+		return thunk(loaders(p).devices.Load(p.Context, id)), nil
+	}
+
+	outcome := newEnum("RepairOutcome", "How a repair ended.", inventory.Outcomes)
+	qaItem := graphql.NewObject(graphql.ObjectConfig{
+		Name:        "QAItem",
+		Description: "One line of a QA checklist, and its answer in a check.",
+		Fields: graphql.Fields{
+			"key":    {Type: nonNull(graphql.String)},
+			"label":  {Type: graphql.String},
+			"passed": {Type: nonNull(graphql.Boolean)},
+			"note":   {Type: graphql.String},
+		},
+	})
+	repairLog := graphql.NewObject(graphql.ObjectConfig{
+		Name:        "RepairLog",
+		Description: "Work done on a device.",
+		Fields: graphql.Fields{
+			"id": {Type: nonNull(graphql.ID), Resolve: func(p graphql.ResolveParams) (any, error) {
+				return globalID("RepairLog", p.Source.(*inventory.RepairLog).ID), nil
+			}},
+			"device": {Type: nonNull(t.device), Resolve: func(p graphql.ResolveParams) (any, error) {
+				return loadDevice(p, p.Source.(*inventory.RepairLog).DeviceID)
+			}},
+			"description": {Type: nonNull(graphql.String)},
+			"partsUsed":   {Type: graphql.String},
+			"minutes":     {Type: nonNull(graphql.Int)},
+			"outcome": {Type: nonNull(outcome), Resolve: func(p graphql.ResolveParams) (any, error) {
+				return inventory.Outcome(p.Source.(*inventory.RepairLog).Outcome), nil
+			}},
+			"recordedBy": {Type: nonNull(user), Resolve: func(p graphql.ResolveParams) (any, error) {
+				return loadUser(p, &p.Source.(*inventory.RepairLog).RecordedBy)
+			}},
+			"workers": {Type: listOf(user), Description: "The people who did the work.", Resolve: func(p graphql.ResolveParams) (any, error) {
+				th := loaders(p).users.LoadMany(p.Context, p.Source.(*inventory.RepairLog).WorkerIDs)
+				return func() (any, error) {
+					us, errs := th()
+					for _, err := range errs {
+						if err != nil {
+							return nil, err
+						}
+					}
+					return us, nil
+				}, nil
+			}},
+			"cycle":     {Type: nonNull(graphql.Int)},
+			"createdAt": {Type: nonNull(b.timeT)},
+		},
+	})
+	qaCheck := graphql.NewObject(graphql.ObjectConfig{
+		Name:        "QACheck",
+		Description: "A device checked against its kind's checklist.",
+		Fields: graphql.Fields{
+			"id": {Type: nonNull(graphql.ID), Resolve: func(p graphql.ResolveParams) (any, error) {
+				return globalID("QACheck", p.Source.(*inventory.QACheck).ID), nil
+			}},
+			"device": {Type: nonNull(t.device), Resolve: func(p graphql.ResolveParams) (any, error) {
+				return loadDevice(p, p.Source.(*inventory.QACheck).DeviceID)
+			}},
+			"items":  {Type: listOf(qaItem)},
+			"passed": {Type: nonNull(graphql.Boolean), Description: "Every item passed."},
+			"performedBy": {Type: nonNull(user), Resolve: func(p graphql.ResolveParams) (any, error) {
+				return loadUser(p, &p.Source.(*inventory.QACheck).PerformedBy)
+			}},
+			"verifiedBy": {Type: user, Description: "A second person who checked the result.", Resolve: func(p graphql.ResolveParams) (any, error) {
+				return loadUser(p, p.Source.(*inventory.QACheck).VerifiedBy)
+			}},
+			"note":      {Type: graphql.String},
+			"cycle":     {Type: nonNull(graphql.Int)},
+			"createdAt": {Type: nonNull(b.timeT)},
+		},
+	})
+
+	t.deviceFields["repairs"] = &graphql.Field{
+		Type:        listOf(repairLog),
+		Description: "Work done on the device, newest first.",
+		Resolve: func(p graphql.ResolveParams) (any, error) {
+			th := loaders(p).repairs.Load(p.Context, p.Source.(*inventory.Device).ID)
+			return func() (any, error) {
+				rs, err := th()
+				out := make([]*inventory.RepairLog, len(rs))
+				for i := range rs {
+					out[i] = &rs[i]
+				}
+				return out, err
+			}, nil
+		},
+	}
+	t.deviceFields["qaChecks"] = &graphql.Field{
+		Type:        listOf(qaCheck),
+		Description: "The device's QA checks, newest first.",
+		Resolve: func(p graphql.ResolveParams) (any, error) {
+			th := loaders(p).qaChecks.Load(p.Context, p.Source.(*inventory.Device).ID)
+			return func() (any, error) {
+				qs, err := th()
+				out := make([]*inventory.QACheck, len(qs))
+				for i := range qs {
+					out[i] = &qs[i]
+				}
+				return out, err
+			}, nil
+		},
+	}
+
+	b.query["qaTemplate"] = &graphql.Field{
+		Type:        listOf(qaItem),
+		Description: "The QA checklist of a device kind: the items a check must answer. Staff, administrators and trainees.",
+		Args:        graphql.FieldConfigArgument{"kind": {Type: nonNull(t.deviceKind)}},
+		Resolve: func(p graphql.ResolveParams) (any, error) {
+			kind, _ := p.Args["kind"].(inventory.Kind)
+			return st().QATemplate(p.Context, kind)
+		},
+	}
+
+	recordRepairInput := graphql.NewInputObject(graphql.InputObjectConfig{
+		Name: "RecordRepairInput",
+		Fields: graphql.InputObjectConfigFieldMap{
+			"deviceID":    {Type: nonNull(graphql.ID)},
+			"description": {Type: nonNull(graphql.String), Description: "What was done."},
+			"partsUsed":   {Type: graphql.String},
+			"minutes":     {Type: nonNull(graphql.Int)},
+			"outcome":     {Type: nonNull(outcome)},
+			"workerIDs":   {Type: graphql.NewList(nonNull(graphql.ID)), Description: "Who did the work; default: you."},
+		},
+	})
+	qaItemInput := graphql.NewInputObject(graphql.InputObjectConfig{
+		Name: "QAItemInput",
+		Fields: graphql.InputObjectConfigFieldMap{
+			"key":    {Type: nonNull(graphql.String), Description: "An item of the kind's checklist (qaTemplate)."},
+			"passed": {Type: nonNull(graphql.Boolean)},
+			"note":   {Type: graphql.String},
+		},
+	})
+	recordQACheckInput := graphql.NewInputObject(graphql.InputObjectConfig{
+		Name: "RecordQACheckInput",
+		Fields: graphql.InputObjectConfigFieldMap{
+			"deviceID":   {Type: nonNull(graphql.ID)},
+			"items":      {Type: listOf(qaItemInput), Description: "Every item of the checklist, answered once."},
+			"verifiedBy": {Type: graphql.ID, Description: "A second person who checked the result; not you."},
+			"note":       {Type: graphql.String},
+		},
+	})
+	devicePatch := graphql.NewInputObject(graphql.InputObjectConfig{
+		Name:        "DevicePatchInput",
+		Description: "Changes to a device's description: an omitted or null field is left as it is, an empty string clears a text field.",
+		Fields: graphql.InputObjectConfigFieldMap{
+			"make":             {Type: graphql.String},
+			"model":            {Type: graphql.String},
+			"serialNumber":     {Type: graphql.String},
+			"manufactureYear":  {Type: graphql.Int},
+			"cpu":              {Type: graphql.String},
+			"ramGB":            {Type: graphql.Float},
+			"screenInches":     {Type: graphql.Float},
+			"batteryHealthPct": {Type: graphql.Int},
+			"osInstalled":      {Type: graphql.String},
+			"keyboardLayout":   {Type: graphql.String},
+			"conditionGrade":   {Type: graphql.String},
+			"weightKG":         {Type: graphql.Float},
+			"location":         {Type: graphql.String},
+			"donorAssetTag":    {Type: graphql.String},
+			"notes":            {Type: graphql.String},
+		},
+	})
+
+	deviceArgs := func(more graphql.FieldConfigArgument) graphql.FieldConfigArgument {
+		args := graphql.FieldConfigArgument{
+			"id":      {Type: nonNull(graphql.ID)},
+			"version": {Type: nonNull(graphql.Int), Description: "The version you read: a device changed since gets CONFLICT."},
+		}
+		for k, v := range more {
+			args[k] = v
+		}
+		return args
+	}
+
+	b.mutation["recordRepair"] = &graphql.Field{
+		Type:        nonNull(repairLog),
+		Description: "Records work done on a device in the workshop, with you as the one who wrote it down. Staff, administrators and trainees.",
+		Args:        graphql.FieldConfigArgument{"input": {Type: nonNull(recordRepairInput)}},
+		Resolve: func(p graphql.ResolveParams) (any, error) {
+			in := inputMap(p.Args["input"])
+			deviceID, err := idOf("input.deviceID", "Device", inputString(in, "deviceID"))
+			if err != nil {
+				return nil, err
+			}
+			n := inventory.NewRepair{
+				DeviceID:    deviceID,
+				Description: inputString(in, "description"),
+				PartsUsed:   inputString(in, "partsUsed"),
+			}
+			if m := inputInt(in, "minutes"); m != nil {
+				n.Minutes = *m
+			}
+			n.Outcome, _ = in["outcome"].(inventory.Outcome)
+			for i, v := range inputList(in, "workerIDs") {
+				s, _ := v.(string)
+				id, err := idOf(fmt.Sprintf("input.workerIDs[%d]", i), "User", s)
+				if err != nil {
+					return nil, err
+				}
+				n.WorkerIDs = append(n.WorkerIDs, id)
+			}
+			r, d, err := st().RecordRepair(p.Context, n)
+			if err != nil {
+				return nil, inArg("input", err)
+			}
+			b.changed(p, d)
+			return r, nil
+		},
+	}
+	b.mutation["recordQACheck"] = &graphql.Field{
+		Type: nonNull(qaCheck),
+		Description: "Records a QA check of a device against its kind's checklist, performed by you. A READY device that fails " +
+			"goes back to IN_REPAIR. Staff, administrators and trainees.",
+		Args: graphql.FieldConfigArgument{"input": {Type: nonNull(recordQACheckInput)}},
+		Resolve: func(p graphql.ResolveParams) (any, error) {
+			in := inputMap(p.Args["input"])
+			deviceID, err := idOf("input.deviceID", "Device", inputString(in, "deviceID"))
+			if err != nil {
+				return nil, err
+			}
+			verifiedBy, err := optionalID("input.verifiedBy", "User", in["verifiedBy"])
+			if err != nil {
+				return nil, err
+			}
+			n := inventory.NewQACheck{DeviceID: deviceID, VerifiedBy: verifiedBy, Note: inputString(in, "note")}
+			for _, v := range inputList(in, "items") {
+				it := inputMap(v)
+				passed, _ := it["passed"].(bool)
+				n.Items = append(n.Items, inventory.QAItem{Key: inputString(it, "key"), Passed: passed, Note: inputString(it, "note")})
+			}
+			q, d, err := st().RecordQACheck(p.Context, n)
+			if err != nil {
+				return nil, inArg("input", err)
+			}
+			b.changed(p, d)
+			return q, nil
+		},
+	}
+	b.mutation["setDeviceFlag"] = &graphql.Field{
+		Type: nonNull(t.device),
+		Description: "Opens a flag on a device; an open flag stays as it is. A blocking flag sends a READY device back to " +
+			"IN_REPAIR. Staff, administrators and trainees.",
+		Args: deviceArgs(graphql.FieldConfigArgument{
+			"flag": {Type: nonNull(t.flagKind)},
+			"note": {Type: graphql.String},
+		}),
+		Resolve: func(p graphql.ResolveParams) (any, error) {
+			id, err := idOf("id", "Device", p.Args["id"].(string))
+			if err != nil {
+				return nil, err
+			}
+			flag, _ := p.Args["flag"].(inventory.Flag)
+			d, err := st().SetFlag(p.Context, id, p.Args["version"].(int), flag, inputString(p.Args, "note"))
+			if err != nil {
+				return nil, err
+			}
+			b.changed(p, d)
+			return d, nil
+		},
+	}
+	b.mutation["clearDeviceFlag"] = &graphql.Field{
+		Type: nonNull(t.device),
+		Description: "Clears an open flag of a device. WIPE_FAILED stays while a medium lacks a passing record; only staff " +
+			"and administrators clear WIPE_FAILED and OVER_AGE.",
+		Args: deviceArgs(graphql.FieldConfigArgument{"flag": {Type: nonNull(t.flagKind)}}),
+		Resolve: func(p graphql.ResolveParams) (any, error) {
+			id, err := idOf("id", "Device", p.Args["id"].(string))
+			if err != nil {
+				return nil, err
+			}
+			flag, _ := p.Args["flag"].(inventory.Flag)
+			d, err := st().ClearFlag(p.Context, id, p.Args["version"].(int), flag)
+			if err != nil {
+				return nil, err
+			}
+			b.changed(p, d)
+			return d, nil
+		},
+	}
+	b.mutation["addDeviceNote"] = &graphql.Field{
+		Type:        nonNull(t.device),
+		Description: "Appends a note to a device's history. Staff, administrators and trainees.",
+		Args: graphql.FieldConfigArgument{
+			"id":   {Type: nonNull(graphql.ID)},
+			"note": {Type: nonNull(graphql.String)},
+		},
+		Resolve: func(p graphql.ResolveParams) (any, error) {
+			id, err := idOf("id", "Device", p.Args["id"].(string))
+			if err != nil {
+				return nil, err
+			}
+			d, err := st().AddNote(p.Context, id, inputString(p.Args, "note"))
+			if err != nil {
+				return nil, err
+			}
+			b.changed(p, d)
+			return d, nil
+		},
+	}
+	b.mutation["addStorage"] = &graphql.Field{
+		Type: nonNull(t.storageMedium),
+		Description: "Records a storage medium found in, or fitted to, a RECEIVED, WIPED or IN_REPAIR device; a WIPED device " +
+			"moves to IN_REPAIR until the medium is sanitized. Staff, administrators and trainees.",
+		Args: graphql.FieldConfigArgument{
+			"deviceID": {Type: nonNull(graphql.ID)},
+			"input":    {Type: nonNull(t.newStorage)},
+		},
+		Resolve: func(p graphql.ResolveParams) (any, error) {
+			id, err := idOf("deviceID", "Device", p.Args["deviceID"].(string))
+			if err != nil {
+				return nil, err
+			}
+			m, d, err := st().AddStorage(p.Context, id, newStorageInput(inputMap(p.Args["input"])))
+			if err != nil {
+				return nil, inArg("input", err)
+			}
+			b.changed(p, d)
+			return medium{StorageMedium: m}, nil
+		},
+	}
+	b.mutation["updateDevice"] = &graphql.Field{
+		Type:        nonNull(t.device),
+		Description: "Corrects a device's description (specs, location, notes). Staff, administrators and trainees.",
+		Args:        deviceArgs(graphql.FieldConfigArgument{"input": {Type: nonNull(devicePatch)}}),
+		Resolve: func(p graphql.ResolveParams) (any, error) {
+			id, err := idOf("id", "Device", p.Args["id"].(string))
+			if err != nil {
+				return nil, err
+			}
+			in := inputMap(p.Args["input"])
+			text := func(k string) *string {
+				if s, ok := in[k].(string); ok {
+					return &s
+				}
+				return nil
+			}
+			d, err := st().UpdateDevice(p.Context, id, p.Args["version"].(int), inventory.DevicePatch{
+				Make:             text("make"),
+				Model:            text("model"),
+				SerialNumber:     text("serialNumber"),
+				ManufactureYear:  inputInt(in, "manufactureYear"),
+				CPU:              text("cpu"),
+				RAMGB:            inputFloat(in, "ramGB"),
+				ScreenInches:     inputFloat(in, "screenInches"),
+				BatteryHealthPct: inputInt(in, "batteryHealthPct"),
+				OSInstalled:      text("osInstalled"),
+				KeyboardLayout:   text("keyboardLayout"),
+				ConditionGrade:   text("conditionGrade"),
+				WeightKG:         inputFloat(in, "weightKG"),
+				Location:         text("location"),
+				DonorAssetTag:    text("donorAssetTag"),
+				Notes:            text("notes"),
+			})
+			if err != nil {
+				return nil, inArg("input", err)
+			}
+			b.changed(p, d)
+			return d, nil
+		},
+	}
 }

@@ -204,6 +204,8 @@ type inventoryLoaders struct {
 	events      *loader[eventsKey, []inventory.Event]
 	flags       *loader[int64, []inventory.DeviceFlag]
 	transitions *loader[*inventory.Device, []inventory.Status]
+	repairs     *loader[int64, []inventory.RepairLog]
+	qaChecks    *loader[int64, []inventory.QACheck]
 	users       *loader[int64, *auth.User]
 }
 
@@ -271,7 +273,9 @@ func newInventoryLoaders(deps Deps) *inventoryLoaders {
 			}
 			return out
 		}),
-		flags: newLoader(byKey(st.OpenFlags)),
+		flags:    newLoader(byKey(st.OpenFlags)),
+		repairs:  newLoader(byKey(st.Repairs)),
+		qaChecks: newLoader(byKey(st.QAChecks)),
 		transitions: newLoader(byKey(func(ctx context.Context, ds []*inventory.Device) (map[*inventory.Device][]inventory.Status, error) {
 			byID, err := st.AllowedTransitions(ctx, ds)
 			if err != nil {
@@ -305,6 +309,8 @@ func (l *inventoryLoaders) clear() {
 	l.events.ClearAll()
 	l.flags.ClearAll()
 	l.transitions.ClearAll()
+	l.repairs.ClearAll()
+	l.qaChecks.ClearAll()
 	l.users.ClearAll()
 }
 
