@@ -163,7 +163,7 @@ func (n NewDevice) validate(field string, now time.Time) (*Device, []StorageMedi
 	if d.ScreenInches, err = positive("screenInches", n.ScreenInches, 200); err != nil {
 		return nil, nil, err
 	}
-	if w, err := positive("weightKG", n.WeightKG, 10000); err != nil {
+	if w, err := positive("weightKG", n.WeightKG, 9999); err != nil {
 		return nil, nil, err
 	} else if w != nil {
 		d.WeightKG = *w

@@ -51,6 +51,11 @@ func dbError(doing string, err error) error {
 			return uniqueError(pgErr)
 		case "RF001", "RF003":
 			return &TransitionError{Reason: pgErr.Message}
+		case "RF002":
+			// The trigger's backstop: the Go guard normally answers first, with the media named.
+			return &WipeRequiredError{DeviceTag: pgErr.Message}
+		case "RF004":
+			return validation.Field("tag", "this pre-printed tag number was never issued")
 		}
 	}
 	return fmt.Errorf("%s: %w", doing, err)

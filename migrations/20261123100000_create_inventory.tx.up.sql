@@ -11,7 +11,9 @@ CREATE EXTENSION IF NOT EXISTS pg_trgm;
 CREATE TABLE settings (
   key        text PRIMARY KEY CHECK (key ~ '^[a-z_.]+$'),
   value      jsonb NOT NULL,
-  updated_at timestamptz NOT NULL DEFAULT now()
+  updated_at timestamptz NOT NULL DEFAULT now(),
+  -- The tag prefix goes into every asset tag and its check character: letters only.
+  CHECK (key <> 'tag_prefix' OR value #>> '{}' ~ '^[A-Z]{1,10}$')
 );
 INSERT INTO settings (key, value) VALUES
   ('tag_prefix', '"DI"'),
@@ -168,7 +170,7 @@ BEGIN
     NEW.tag_number := nextval('device_tag_seq');
   ELSIF NEW.tag_number > (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM device_tag_seq) THEN
     -- A pre-printed label can only be claimed if its number was handed out by the sequence.
-    RAISE EXCEPTION 'tag number % was never issued', NEW.tag_number USING ERRCODE = 'check_violation';
+    RAISE EXCEPTION 'tag number % was never issued', NEW.tag_number USING ERRCODE = 'RF004';
   END IF;
   SELECT value #>> '{}' INTO prefix FROM settings WHERE key = 'tag_prefix';
   NEW.tag := refurb_tag(coalesce(prefix, 'DI'), NEW.tag_number);
