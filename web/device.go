@@ -29,6 +29,8 @@ type deviceData struct {
 	Allowed   []inventory.Status
 	Work      bool // the user works in the workshop: records work, sees who did what
 	QA        []inventory.QAItem
+	// FlagChoices are the flags set by hand.
+	FlagChoices []inventory.Flag
 	// Stale says that a form was sent for a version of the device older than this one.
 	Stale bool
 	// Error is why the last form sent was refused; Form names that form and Values what it held,
@@ -81,7 +83,7 @@ func (h *Handler) loadDevice(ctx context.Context, tag string, allEvents bool) (*
 		return nil, err
 	}
 	a, _ := auth.ActorFrom(ctx)
-	data := &deviceData{Device: d, Work: slices.Contains(workRoles, a.Role)}
+	data := &deviceData{Device: d, Work: slices.Contains(workRoles, a.Role), FlagChoices: flagChoices}
 	ids := []int64{d.ID}
 	if data.Donation, err = h.inventory.Donation(ctx, d.DonationID); err != nil && !errors.Is(err, inventory.ErrNotFound) {
 		return nil, err
@@ -312,8 +314,3 @@ func methodsFor(k inventory.StorageKind) []inventory.Method {
 // workRoles are the roles that work on devices in the workshop; the domain decides what each may
 // do, the pages only leave out forms that would be refused to everyone else.
 var workRoles = []auth.Role{auth.RoleAdmin, auth.RoleStaff, auth.RoleTrainee}
-
-// qaTemplate returns the checklist of a device kind.
-func (h *Handler) qaTemplate(ctx context.Context, kind inventory.Kind) ([]inventory.QAItem, error) {
-	return nil, nil
-}

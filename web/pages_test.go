@@ -165,3 +165,97 @@ func TestDevicesListFiltersAndCounts(t *testing.T) {
 		t.Errorf("status filter lets other statuses through")
 	}
 }
+
+func TestBenchWithoutJavaScript(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	staff := e.user("staff@example.org", auth.RoleStaff, nil)
+	_, ds := e.donation(nil, laptop("B1", "BD1"), laptop("B2", "BD2"))
+	e.wipe(staff, &ds[0])
+	c := e.client("en")
+	c.login("staff@example.org")
+	scan := func(code string) string {
+		t.Helper()
+		if r := c.post("/bench", url.Values{"code": {code}}); r.status != http.StatusSeeOther || r.location != "/bench" {
+			t.Fatalf("bench scan %s: got %d %q, want a redirect to /bench", code, r.status, r.location)
+		}
+		return c.get("/bench").body
+	}
+	if body := scan(ds[0].Tag); !strings.Contains(body, "scan a mode card first") {
+		t.Errorf("device scanned before a mode card: no warning")
+	}
+	if body := scan("MODE:LOST"); !strings.Contains(body, "every device scanned now moves to Lost") {
+		t.Errorf("mode card: not armed")
+	}
+	scan(ds[0].Tag)
+	body := scan(ds[1].Tag) // received, not wiped: lost needs no wipe, so it moves too
+	if !strings.Contains(body, ds[0].Tag+": Wiped → Lost") || !strings.Contains(body, ds[1].Tag+": Received → Lost") {
+		t.Errorf("bench results missing:\n%s", body)
+	}
+	if body := scan(ds[1].Tag); !strings.Contains(body, "is already Lost") {
+		t.Errorf("second scan of the same device: no 'already' line")
+	}
+	if body := scan("MODE:READY"); !strings.Contains(body, "Ready") {
+		t.Errorf("re-arming failed")
+	}
+	body = scan(ds[0].Tag) // lost → ready is not a move
+	if !strings.Contains(body, `class="bad" data-latest="fail"`) {
+		t.Errorf("a wrong move is not a failed line:\n%s", body)
+	}
+	if got := e.device(ds[0].Tag).Status; got != inventory.StatusLost {
+		t.Errorf("after a refused bench move: got %s, want lost", got)
+	}
+}
+
+func TestNotesAndFlags(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.user("staff@example.org", auth.RoleStaff, nil)
+	_, ds := e.donation(nil, laptop("N1", "ND1"))
+	c := e.client("en")
+	c.login("staff@example.org")
+	tag := ds[0].Tag
+	version := func() string { return strconv.Itoa(e.device(tag).Version) }
+	if r := c.post("/devices/"+tag+"/note", url.Values{"version": {version()}, "note": {"Sticker residue on the lid"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("note: got %d:\n%s", r.status, r.body)
+	}
+	if r := c.get("/devices/" + tag); !strings.Contains(r.body, "Sticker residue on the lid") || !strings.Contains(r.body, "Note added.") {
+		t.Errorf("the note is not in the timeline")
+	}
+	old := version()
+	if r := c.post("/devices/"+tag+"/flag", url.Values{"version": {old}, "flag": {"needs_part"}, "action": {"set"}, "note": {"hinge"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("set flag: got %d:\n%s", r.status, r.body)
+	}
+	if r := c.get("/devices/" + tag); !strings.Contains(r.body, "Needs a part") || !strings.Contains(r.body, "hinge") {
+		t.Errorf("the flag is not shown")
+	}
+	// The same form sent again, at the old version, changes nothing.
+	if r := c.post("/devices/"+tag+"/flag", url.Values{"version": {old}, "flag": {"needs_part"}, "action": {"clear"}}); r.status != http.StatusConflict {
+		t.Errorf("stale flag form: got %d, want 409", r.status)
+	}
+	if r := c.post("/devices/"+tag+"/note", url.Values{"version": {old}, "note": {"late"}}); r.status != http.StatusConflict {
+		t.Errorf("stale note form: got %d, want 409", r.status)
+	}
+	if r := c.post("/devices/"+tag+"/flag", url.Values{"version": {version()}, "flag": {"needs_part"}, "action": {"clear"}}); r.status != http.StatusSeeOther {
+		t.Errorf("clear flag: got %d", r.status)
+	}
+	if r := c.get("/devices/" + tag); strings.Contains(r.body, "<h2>Flags</h2>") {
+		t.Errorf("a cleared flag is still shown")
+	}
+}
+
+func TestTraineeAndDonorSeeNoForbiddenForms(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.user("trainee@example.org", auth.RoleTrainee, nil)
+	_, ds := e.donation(nil, laptop("T1", "TD1"))
+	c := e.client("en")
+	c.login("trainee@example.org")
+	r := c.get("/devices/" + ds[0].Tag)
+	if !strings.Contains(r.body, "Record a wipe") || strings.Contains(r.body, `value="lost"`) {
+		t.Errorf("trainee's device page: want the wipe form and no move to lost (trainees do not decide where devices go)")
+	}
+	if r := c.get("/intake"); r.status != http.StatusForbidden {
+		t.Errorf("trainee on the intake page: got %d, want 403", r.status)
+	}
+}
