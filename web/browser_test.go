@@ -276,6 +276,20 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("status in the database: got %s, want in_repair", got)
 		}
 
+		// Repair, check, and the device may become ready.
+		b.do("open the repair form", chromedp.Click(chromedp.CSS(`details:has(form[action$="/repair"]) > summary`)))
+		b.do("fill the repair form", chromedp.SendKeys(chromedp.ID("repair-description"), "Replaced the keyboard"),
+			chromedp.SendKeys(chromedp.ID("repair-minutes"), "45"))
+		b.load("record the repair", chromedp.Click(chromedp.CSS(`form[action$="/repair"] button[type=submit]`)))
+		b.wantText("main .msg", "Repair recorded")
+		b.do("open the QA form", chromedp.Click(chromedp.CSS(`details:has(form[action$="/qa"]) > summary`)))
+		b.do("tick every item", chromedp.Evaluate[chromedp.Void](`document.querySelectorAll('form[action$="/qa"] input[type=checkbox]').forEach(c => c.click())`))
+		b.check("device page with the work forms open")
+		b.load("record the QA check", chromedp.Click(chromedp.CSS(`form[action$="/qa"] button[type=submit]`)))
+		b.wantText("main .msg", "Quality check passed")
+		b.load("move to ready", chromedp.Click(chromedp.CSS(`button[name=to][value=ready]`)))
+		b.wantText("h1 .badge", "Ready")
+
 		// The phone a trainee holds at the bench.
 		b.do("phone viewport", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(2)))
 		b.open("/devices/" + ds[0].Tag)
@@ -363,6 +377,24 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("label link: got %q", href)
 		}
 		b.check("donation page with devices")
+
+		// The donor's own list: checked first, imported when confirmed.
+		list := filepath.Join(t.TempDir(), "acme-assets.csv")
+		if err := os.WriteFile(list, []byte("Type,Make,Model,Serial\nlaptop,HP,EliteBook 840 G5,IMPORT-1\nlaptop,HP,EliteBook 840 G5,IMPORT-2\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		b.do("choose the file", chromedp.SetUploadFiles(chromedp.ID("file"), []string{list}))
+		b.load("check the file", chromedp.Click(chromedp.CSS(`form#import button[type=submit]`)))
+		b.wantText("main", "Nothing is saved yet")
+		b.check("import report")
+		if n := b.eval(`String(document.querySelectorAll("main table tbody tr").length)`); n != "2" {
+			t.Errorf("rows in the import report: got %s, want 2", n)
+		}
+		b.load("confirm the import", chromedp.Click(chromedp.CSS(`form[action$="/import/confirm"] button`)))
+		b.wantText("main .msg", "2 devices imported")
+		if n := b.eval(`String(document.querySelectorAll("main table tbody tr").length)`); n != "4" {
+			t.Errorf("devices in the donation after the import: got %s, want 4", n)
+		}
 		don, err := e.store.DonationByNumber(e.sys, number)
 		if err != nil {
 			t.Fatal(err)
@@ -371,7 +403,7 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("donation reference: got %v", don.DonorReference)
 		}
 		page, err := e.store.Devices(e.sys, inventory.DeviceFilter{DonationID: don.ID}, inventory.SortTagAsc, inventory.Page{First: 10})
-		if err != nil || page.TotalCount != 2 || *page.Devices[1].Model != "Latitude 5490" {
+		if err != nil || page.TotalCount != 4 || *page.Devices[1].Model != "Latitude 5490" {
 			t.Errorf("devices recorded: got %+v, %v", page, err)
 		}
 	})
@@ -379,7 +411,8 @@ func TestBrowser(t *testing.T) {
 	t.Run("devices list", func(t *testing.T) {
 		b.t = t
 		b.open("/devices")
-		b.wantText("ul.chips", "In repair (4)")
+		b.wantText("ul.chips", "In repair (3)")
+		b.wantText("ul.chips", "Ready (1)")
 		b.check("devices list")
 		b.open("/devices?status=in_repair")
 		b.check("devices list filtered")
@@ -392,7 +425,7 @@ func TestBrowser(t *testing.T) {
 		if lang := b.eval(`document.documentElement.lang`); lang != "de" {
 			t.Errorf("lang after switching: got %q, want de", lang)
 		}
-		b.wantText("h1 .badge", "In Reparatur")
+		b.wantText("h1 .badge", "Bereit")
 		b.wantText("main", "Verlauf")
 		b.check("device page in German")
 		b.open("/scan")

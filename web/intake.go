@@ -102,11 +102,13 @@ type donationData struct {
 	Storage  []inventory.StorageKind
 	Values   url.Values // the add form's fields: kept kind, make and model, or what was refused
 	Error    string
+	// ImportError says why an uploaded asset list was not checked.
+	ImportError string
 }
 
 // V returns the add form's value of a field, or def.
 func (d *donationData) V(field, def string) string {
-	if d.Values.Has(field) {
+	if d.Values != nil && d.Values.Has(field) {
 		return d.Values.Get(field)
 	}
 	return def

@@ -58,6 +58,7 @@ type Handler struct {
 	pages     map[string]*template.Template
 	asset     string // version of the static files, for cache busting
 	static    fs.FS
+	imports   pendingImports // asset lists checked, waiting for confirmation
 	mux       *http.ServeMux
 }
 
@@ -117,6 +118,8 @@ func (h *Handler) routes() {
 	m.HandleFunc("POST /intake", h.createDonation)
 	m.HandleFunc("GET /intake/{number}", h.donationPage)
 	m.HandleFunc("POST /intake/{number}/devices", h.addDevice)
+	m.HandleFunc("POST /intake/{number}/import", h.checkImport)
+	m.HandleFunc("POST /intake/{number}/import/confirm", h.confirmImport)
 	m.HandleFunc("POST /imports", h.importAssetList)
 	m.HandleFunc("/", h.notFound)
 }
