@@ -1,0 +1,14 @@
+package demo
+
+import (
+	"context"
+
+	"github.com/uptrace/bun"
+)
+
+// GenerateWithTriggers runs Generate the way it runs for a role that may not set
+// session_replication_role.
+func GenerateWithTriggers(ctx context.Context, db *bun.DB, opts Options) (*Result, error) {
+	opts.noReplica = true
+	return Generate(ctx, db, opts)
+}
