@@ -17,7 +17,11 @@ help: ## list the targets
 build: ## build bin/refurb
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/refurb
 
-run: build ## serve on :8080 with the private database in ./var/postgres (migrated; admin printed on first start)
+# make run loads this many demo devices into a database without devices (0: none).
+RUN_DEMO_DEVICES ?= 300
+
+run: build ## serve on :8080 with the private database in ./var/postgres (migrated; admin printed and demo data loaded on first start)
+	./$(BIN) demo -migrate -if-empty -devices $(RUN_DEMO_DEVICES)
 	./$(BIN) serve -migrate
 
 test: ## run every test on a throwaway PostgreSQL
