@@ -215,8 +215,12 @@ func (s *Store) ImportAssetListProgress(ctx context.Context, donationID int64, f
 	if err != nil {
 		return nil, err
 	}
-	if rep.AlreadyImported {
-		rep.Lines = []ImportLine{}
+	if rep.AlreadyImported || (!dryRun && len(rep.Errors) > 0) {
+		// Nothing was imported: no line was created or skipped.
+		rep.Lines, rep.Created = []ImportLine{}, 0
+		if !rep.AlreadyImported {
+			rep.Skipped = 0
+		}
 	}
 	return rep, nil
 }
