@@ -192,6 +192,36 @@ func (s *Service) User(ctx context.Context, id int64) (*User, error) {
 	return s.userByID(ctx, id)
 }
 
+// UsersByID returns users by id as the actor may see them, for the names shown on timelines,
+// wipe records and repairs. Administrators and staff see everyone. Others see only workshop
+// users (administrators, staff, trainees) and themselves, and other people's e-mail addresses are
+// blanked: a trainee needs a colleague's name, not their address.
+func (s *Service) UsersByID(ctx context.Context, ids []int64) (map[int64]*User, error) {
+	actor, err := Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var us []User
+	q := s.db.NewSelect().Model(&us).Where("id IN (?)", bun.List(ids))
+	full := actor.Role == RoleAdmin || actor.Role == RoleStaff
+	if !full {
+		q = q.Where("(role IN ('admin', 'staff', 'trainee') OR id = ?)", actor.UserID)
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, fmt.Errorf("select users: %w", err)
+	}
+	out := make(map[int64]*User, len(us))
+	for i := range us {
+		u := &us[i]
+		u.PasswordHash = ""
+		if !full && u.ID != actor.UserID {
+			u.Email = ""
+		}
+		out[u.ID] = u
+	}
+	return out, nil
+}
+
 // Me returns the signed-in user, or nil when the request is anonymous.
 func (s *Service) Me(ctx context.Context) (*User, error) {
 	actor, ok := ActorFrom(ctx)

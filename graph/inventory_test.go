@@ -615,10 +615,9 @@ func TestDevicePageStatements(t *testing.T) {
 	t.Parallel()
 	const query = `{ devices(first: 100) { nodes { tag donation { number donor { name } }
 		storage { serialNumber sanitization { result } } events(last: 1) { kind } wipeComplete } totalCount } }`
-	// The page query and its count, donations, donors, storage media with their latest
-	// sanitization records (two statements), events. docs/performance.md aims at 5; see
-	// the report of issue 3 for the store changes that get there.
-	const maxStatements = 7
+	// The page query and its count, donations with their donors, storage media with their
+	// latest sanitization records, events: 5 (issue 3 and docs/performance.md).
+	const maxStatements = 5
 	counts := map[int]int{}
 	for _, n := range []int{10, 100} {
 		e := newInvEnv(t)

@@ -211,35 +211,21 @@ type inventoryLoaders struct {
 
 func newInventoryLoaders(deps Deps) *inventoryLoaders {
 	st := deps.Inventory
-	return &inventoryLoaders{
-		devices:   newLoader(byKey(st.DevicesByID)),
-		donations: newLoader(byKey(st.DonationsByID)),
-		donors:    newLoader(byKey(st.DonorsByID)),
-		// The media and their latest records come together: wipeComplete and sanitization
-		// both need the records, and a thunk cannot start a second batch without costing a
-		// statement per device.
+	l := &inventoryLoaders{
+		devices: newLoader(byKey(st.DevicesByID)),
+		donors:  newLoader(byKey(st.DonorsByID)),
+		// The media and their latest records come together in one statement: wipeComplete and
+		// sanitization both need the records.
 		storage: newLoader(byKey(func(ctx context.Context, deviceIDs []int64) (map[int64][]medium, error) {
-			media, err := st.Storage(ctx, deviceIDs)
+			states, err := st.StorageWithWipes(ctx, deviceIDs)
 			if err != nil {
 				return nil, err
 			}
-			var ids []int64
-			for _, id := range sortedKeys(media) {
-				for _, m := range media[id] {
-					ids = append(ids, m.ID)
-				}
-			}
-			wipes := map[int64]*inventory.WipeRecord{}
-			if len(ids) > 0 {
-				if wipes, err = st.LatestWipes(ctx, ids); err != nil {
-					return nil, err
-				}
-			}
-			out := make(map[int64][]medium, len(media))
-			for id, ms := range media {
+			out := make(map[int64][]medium, len(states))
+			for id, ms := range states {
 				list := make([]medium, len(ms))
 				for i := range ms {
-					list[i] = medium{&ms[i], wipes[ms[i].ID]}
+					list[i] = medium{&ms[i].StorageMedium, ms[i].Latest}
 				}
 				out[id] = list
 			}
@@ -287,17 +273,20 @@ func newInventoryLoaders(deps Deps) *inventoryLoaders {
 			}
 			return out, nil
 		})),
-		// auth has no batch reader for users: one statement per distinct user, and the
-		// actors and operators of a page are usually a handful of workshop people.
-		users: newLoader(func(ctx context.Context, ids []int64) []*dataloader.Result[*auth.User] {
-			out := make([]*dataloader.Result[*auth.User], len(ids))
-			for i, id := range ids {
-				u, err := deps.Auth.User(ctx, id)
-				out[i] = &dataloader.Result[*auth.User]{Data: u, Error: err}
-			}
-			return out
-		}),
+		users: newLoader(byKey(deps.Auth.UsersByID)),
 	}
+	// Donations come with their donors in one statement; the donors loader is primed with them
+	// so that Donation.donor costs nothing more.
+	l.donations = newLoader(byKey(func(ctx context.Context, ids []int64) (map[int64]*inventory.Donation, error) {
+		ds, err := st.DonationsByID(ctx, ids)
+		for _, d := range ds {
+			if d.Donor != nil {
+				l.donors.Prime(ctx, d.Donor.ID, d.Donor)
+			}
+		}
+		return ds, err
+	}))
+	return l
 }
 
 // clear forgets everything loaded so far: a mutation changed it.

@@ -258,6 +258,40 @@ func (s *Store) Storage(ctx context.Context, deviceIDs []int64) (map[int64][]Sto
 	return out, nil
 }
 
+// MediumState is a storage medium with the latest sanitization record of its device's current
+// cycle (nil when it has none).
+type MediumState struct {
+	StorageMedium
+	Latest *WipeRecord
+}
+
+// StorageWithWipes returns the storage media of devices, by device id, oldest first, each with
+// its latest record of the current cycle, in one statement. The caller has already read the
+// devices (and so passed the scope check).
+func (s *Store) StorageWithWipes(ctx context.Context, deviceIDs []int64) (map[int64][]MediumState, error) {
+	var rows []struct {
+		StorageMedium
+		Latest *WipeRecord `bun:"latest,type:jsonb"`
+	}
+	err := s.db.NewRaw(`
+		SELECT m.*, to_jsonb(last) AS latest
+		FROM storage_media m JOIN devices d ON d.id = m.device_id
+		LEFT JOIN LATERAL (
+			SELECT w.* FROM wipe_records w
+			WHERE w.medium_id = m.id AND w.cycle = d.cycle
+			ORDER BY w.finished_at DESC, w.id DESC LIMIT 1) last ON true
+		WHERE m.device_id IN (?)
+		ORDER BY m.device_id, m.id`, bun.List(deviceIDs)).Scan(ctx, &rows)
+	if err != nil {
+		return nil, dbError("select storage media", err)
+	}
+	out := make(map[int64][]MediumState, len(deviceIDs))
+	for _, r := range rows {
+		out[r.DeviceID] = append(out[r.DeviceID], MediumState{StorageMedium: r.StorageMedium, Latest: r.Latest})
+	}
+	return out, nil
+}
+
 // LatestWipes returns the latest sanitization record of each medium in its device's current
 // cycle, by medium id; media without one are absent.
 func (s *Store) LatestWipes(ctx context.Context, mediumIDs []int64) (map[int64]*WipeRecord, error) {

@@ -27,10 +27,11 @@ func scopeDonations(ctx context.Context, q *bun.SelectQuery, alias string) (*bun
 	return nil, auth.ErrForbidden
 }
 
-// DonationsByID returns the donations with the given ids that the actor may see, by id.
+// DonationsByID returns the donations with the given ids that the actor may see, by id, each
+// with its Donor.
 func (s *Store) DonationsByID(ctx context.Context, ids []int64) (map[int64]*Donation, error) {
 	var ds []Donation
-	q, err := scopeDonations(ctx, s.db.NewSelect().Model(&ds).ModelTableExpr("donations AS dn").Where("dn.id IN (?)", bun.List(ids)), "dn")
+	q, err := scopeDonations(ctx, s.db.NewSelect().Model(&ds).ModelTableExpr("donations AS dn").Relation("Donor").Where("dn.id IN (?)", bun.List(ids)), "dn")
 	if err != nil {
 		return nil, err
 	}

@@ -67,6 +67,10 @@ type Donation struct {
 	Note              *string    `bun:"note"`
 	ClosedAt          *time.Time `bun:"closed_at"`
 	CreatedAt         time.Time  `bun:"created_at,nullzero,notnull,default:current_timestamp"`
+
+	// Donor is loaded with the donation by DonationsByID (nil for an anonymous drop-off), so a
+	// page of devices gets its donations and donors in one statement.
+	Donor *Donor `bun:"rel:belongs-to,join:donor_id=id"`
 }
 
 // Device is one donated device.
@@ -149,31 +153,32 @@ const (
 	ResultFailed Result = "failed"
 )
 
-// WipeRecord is one sanitization attempt on one medium.
+// WipeRecord is one sanitization attempt on one medium. Its json tags are the column names, so
+// a row turned into JSON by PostgreSQL (to_jsonb) decodes into it.
 type WipeRecord struct {
 	bun.BaseModel `bun:"table:wipe_records,alias:w"`
 
-	ID                    int64      `bun:"id,pk,autoincrement"`
-	MediumID              int64      `bun:"medium_id"`
-	Cycle                 int        `bun:"cycle"`
-	Method                Method     `bun:"method"`
-	Technique             string     `bun:"technique"`
-	Standard              *string    `bun:"standard"`
-	Tool                  *string    `bun:"tool"`
-	Verification          string     `bun:"verification"`
-	StartedAt             *time.Time `bun:"started_at"`
-	FinishedAt            time.Time  `bun:"finished_at"`
-	Result                Result     `bun:"result"`
-	Warnings              *string    `bun:"warnings"`
-	OperatorID            int64      `bun:"operator_id"`
-	VerifierID            *int64     `bun:"verifier_id"`
-	Destination           *string    `bun:"destination"`
-	Contractor            *string    `bun:"contractor"`
-	ContractorCertificate *string    `bun:"contractor_certificate"`
-	DINLevel              *string    `bun:"din_level"`
-	ReportFilename        *string    `bun:"report_filename"`
-	ReportSHA256          *string    `bun:"report_sha256"`
-	CreatedAt             time.Time  `bun:"created_at,nullzero,notnull,default:current_timestamp"`
+	ID                    int64      `bun:"id,pk,autoincrement" json:"id"`
+	MediumID              int64      `bun:"medium_id" json:"medium_id"`
+	Cycle                 int        `bun:"cycle" json:"cycle"`
+	Method                Method     `bun:"method" json:"method"`
+	Technique             string     `bun:"technique" json:"technique"`
+	Standard              *string    `bun:"standard" json:"standard"`
+	Tool                  *string    `bun:"tool" json:"tool"`
+	Verification          string     `bun:"verification" json:"verification"`
+	StartedAt             *time.Time `bun:"started_at" json:"started_at"`
+	FinishedAt            time.Time  `bun:"finished_at" json:"finished_at"`
+	Result                Result     `bun:"result" json:"result"`
+	Warnings              *string    `bun:"warnings" json:"warnings"`
+	OperatorID            int64      `bun:"operator_id" json:"operator_id"`
+	VerifierID            *int64     `bun:"verifier_id" json:"verifier_id"`
+	Destination           *string    `bun:"destination" json:"destination"`
+	Contractor            *string    `bun:"contractor" json:"contractor"`
+	ContractorCertificate *string    `bun:"contractor_certificate" json:"contractor_certificate"`
+	DINLevel              *string    `bun:"din_level" json:"din_level"`
+	ReportFilename        *string    `bun:"report_filename" json:"report_filename"`
+	ReportSHA256          *string    `bun:"report_sha256" json:"report_sha256"`
+	CreatedAt             time.Time  `bun:"created_at,nullzero,notnull,default:current_timestamp" json:"created_at"`
 }
 
 // Event is one entry of a device's history. Events are never changed or deleted.
