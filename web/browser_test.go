@@ -186,6 +186,23 @@ func (b *bt) check(name string) {
 	}
 }
 
+// shot saves a screenshot of the whole page under testdata/artifacts/ at the repository's root
+// (git-ignored), for people to look at.
+func (b *bt) shot(name string) {
+	b.t.Helper()
+	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		b.t.Fatalf("screenshot %s: %v", name, err)
+	}
+	dir := filepath.Join("..", "testdata", "artifacts")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		b.t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
+		b.t.Fatal(err)
+	}
+}
+
 func (b *bt) wantText(sel, want string) {
 	b.t.Helper()
 	if got := b.text(sel); !strings.Contains(got, want) {
@@ -293,17 +310,7 @@ func TestBrowser(t *testing.T) {
 		// The phone a trainee holds at the bench.
 		b.do("phone viewport", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(2)))
 		b.open("/devices/" + ds[0].Tag)
-		shot, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatal(err)
-		}
-		dir := filepath.Join("..", "testdata", "artifacts")
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, "device-page-390x844.png"), shot, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		b.shot("device-page-390x844.png")
 		b.check("device page on a phone")
 		if w := b.eval(`String(document.documentElement.scrollWidth)`); w != "390" {
 			t.Errorf("device page on a 390 px phone is %s px wide: it scrolls sideways", w)
@@ -341,6 +348,9 @@ func TestBrowser(t *testing.T) {
 			}
 		}
 		b.check("bench page with results")
+		b.do("phone viewport", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(2)))
+		b.shot("bench-page-390x844.png")
+		b.do("desktop viewport", chromedp.EmulateReset())
 		b.open("/bench/cards")
 		b.check("mode cards")
 	})
@@ -387,6 +397,7 @@ func TestBrowser(t *testing.T) {
 		b.load("check the file", chromedp.Click(chromedp.CSS(`form#import button[type=submit]`)))
 		b.wantText("main", "Nothing is saved yet")
 		b.check("import report")
+		b.shot("import-report.png")
 		if n := b.eval(`String(document.querySelectorAll("main table tbody tr").length)`); n != "2" {
 			t.Errorf("rows in the import report: got %s, want 2", n)
 		}
