@@ -116,13 +116,6 @@ type RowError struct {
 	Message string `json:"message"`
 }
 
-func (e RowError) String() string {
-	if e.Column == "" {
-		return fmt.Sprintf("line %d: %s", e.Line, e.Message)
-	}
-	return fmt.Sprintf("line %d, column %s: %s", e.Line, e.Column, e.Message)
-}
-
 // ErrTooLarge is wrapped by the error Parse returns for a file over its size limit.
 var ErrTooLarge = errors.New("file too large")
 
