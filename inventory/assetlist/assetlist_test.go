@@ -123,6 +123,22 @@ func TestParseCSVWindows1252Tabs(t *testing.T) {
 	}
 }
 
+func TestParseUTF16(t *testing.T) {
+	// Excel's "Unicode text": UTF-16 little-endian with a byte order mark, tab separated.
+	text := "Gerätetyp\tSeriennummer\r\nNotebook\tX1\r\n"
+	data := []byte{0xff, 0xfe}
+	for _, r := range text {
+		data = append(data, byte(r), byte(r>>8))
+	}
+	l, err := Parse("liste.txt", bytes.NewReader(data), 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.Encoding != "UTF-16" || l.Delimiter != "\t" || len(l.Rows) != 1 || l.Rows[0].Device.SerialNumber != "X1" || l.Header(Kind) != "Gerätetyp" {
+		t.Errorf("got %+v", l)
+	}
+}
+
 // workbook writes an XLSX file: a cover sheet without a header, then the devices below a title.
 func workbook(t testing.TB, rows [][]any) []byte {
 	t.Helper()
