@@ -69,16 +69,18 @@ func (f Font) TTF() []byte {
 	return goregular.TTF
 }
 
-// AddFonts registers the Go fonts on d as UTF-8 fonts (New already does). Only the glyphs a
-// document uses are embedded when it is written.
+// AddFonts registers all the Go fonts on d as UTF-8 fonts (New registers Regular and Bold), for
+// callers that select them with the library's own SetFont by family and style. Only the glyphs
+// a document uses are embedded.
 func AddFonts(d *Doc) {
 	for _, f := range []Font{Regular, Bold, Mono} {
 		d.AddUTF8FontFromBytes(f.Family(), f.Style(), f.TTF())
 	}
 }
 
-// SetFont selects f at sizePt points on d.
+// SetFont selects f at sizePt points on d, registering it on first use.
 func SetFont(d *Doc, f Font, sizePt float64) {
+	d.AddUTF8FontFromBytes(f.Family(), f.Style(), f.TTF()) // returns at once if already there
 	d.SetFont(f.Family(), f.Style(), sizePt)
 }
 

@@ -6,7 +6,7 @@
 // On top of the library it adds what every Refurb document needs: the Go fonts (regular, bold,
 // mono) embedded in the binary and registered as UTF-8 fonts, so accented names (é, ü, ß, ç,
 // ã, õ) print without font files on disk; text measurement that does not need a document; and
-// FillRects, which fills many rectangles as one path (QR codes).
+// FillCells, which fills many grid-aligned rectangles (QR codes) as one compact path.
 //
 // All lengths are millimetres from the top-left corner of the page; font sizes are points.
 //
@@ -25,9 +25,12 @@ const (
 	A4Height = 297.0
 )
 
-// New starts a document whose pages are widthMM x heightMM, in millimetres, with no margins,
-// no automatic page break, and the Go fonts registered (see AddFonts). The document has no page
-// yet: call AddPage. Errors are collected by the document and reported by Output or Error.
+// New starts a document whose pages are widthMM x heightMM, in millimetres, with no margins and
+// no automatic page break, and Go Regular and Go Bold registered (family "Go", styles "" and
+// "B"). Go Mono is registered by SetFont on first use, or by AddFonts: every registered font
+// costs parsing and, when the document is written, subsetting, used or not. The document has
+// no page yet: call AddPage. Errors are collected by the document and reported by Output or
+// Error.
 func New(widthMM, heightMM float64) *Doc {
 	// "P" keeps the size as given; "L" would swap width and height.
 	d := gofpdf.NewCustom(&gofpdf.InitType{
@@ -39,6 +42,8 @@ func New(widthMM, heightMM float64) *Doc {
 	d.SetCellMargin(0)
 	d.SetAutoPageBreak(false, 0)
 	d.SetProducer("Refurb", false)
-	AddFonts(d)
+	for _, f := range []Font{Regular, Bold} {
+		d.AddUTF8FontFromBytes(f.Family(), f.Style(), f.TTF())
+	}
 	return d
 }

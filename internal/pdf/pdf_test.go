@@ -79,20 +79,20 @@ func TestCovers(t *testing.T) {
 	}
 }
 
-func TestFillRects(t *testing.T) {
+func TestFillCells(t *testing.T) {
 	d := pdf.New(50.8, 25.4) // 2 x 1 inch
 	d.AddPage()
-	// Two touching squares and one apart, on whole 1/100 inch.
-	pdf.FillRects(d, []pdf.Rect{
-		{X: 2.54, Y: 2.54, W: 5.08, H: 5.08},
-		{X: 7.62, Y: 2.54, W: 5.08, H: 5.08},
-		{X: 25.4, Y: 12.7, W: 2.54, H: 10.16},
+	// On a grid of 1/100 inch from (1/10 inch, 1/10 inch): two touching squares and one apart.
+	pdf.FillCells(d, 2.54, 2.54, 0.254, []pdf.Cell{
+		{X: 0, Y: 0, W: 20, H: 20},
+		{X: 20, Y: 0, W: 20, H: 20},
+		{X: 90, Y: 40, W: 10, H: 40},
 	})
 	var buf bytes.Buffer
 	if err := d.Output(&buf); err != nil {
 		t.Fatal(err)
 	}
-	pages := pdftest.Rasterize(t, buf.Bytes(), 100) // 1 px = 0.254 mm
+	pages := pdftest.Rasterize(t, buf.Bytes(), 100) // 1 px = 1/100 inch
 	if len(pages) != 1 {
 		t.Fatalf("got %d pages, want 1", len(pages))
 	}
@@ -108,13 +108,19 @@ func TestFillRects(t *testing.T) {
 		x, y int
 		want bool
 	}{
-		{10, 10, true}, {49, 29, true}, {30, 20, true}, // inside the joined squares, and across the seam
-		{9, 10, false}, {50, 10, false}, {10, 30, false}, // just outside
-		{100, 50, true}, {109, 89, true}, {110, 50, false}, {100, 90, false}, {99, 50, false},
+		{10, 10, true}, {49, 29, true}, {29, 20, true}, {30, 20, true}, // the joined squares, across the seam
+		{9, 10, false}, {50, 10, false}, {10, 30, false}, {10, 9, false}, // just outside
+		{100, 50, true}, {109, 89, true}, {110, 50, false}, {100, 90, false}, {99, 50, false}, {100, 49, false},
 		{150, 20, false},
 	} {
 		if got := dark(c.x, c.y); got != c.want {
 			t.Errorf("pixel (%d,%d) dark = %v, want %v", c.x, c.y, got, c.want)
+		}
+	}
+	// The seam between the squares is solid: no light pixel in the joined rows.
+	for x := 10; x < 50; x++ {
+		if g := color.GrayModel.Convert(img.At(x, 20)).(color.Gray); g.Y > 64 {
+			t.Errorf("pixel (%d,20) grey %d inside the joined squares", x, g.Y)
 		}
 	}
 }
