@@ -123,19 +123,23 @@ func (h *Handler) loadDevice(ctx context.Context, tag string, allEvents bool) (*
 	if len(es) > n {
 		es, data.MoreEvent = es[:n], true
 	}
-	names := map[int64]string{}
+	var actorIDs []int64
+	for _, e := range es {
+		if e.ActorID != nil {
+			actorIDs = append(actorIDs, *e.ActorID)
+		}
+	}
+	var actors map[int64]*auth.User
+	if data.Work && len(actorIDs) > 0 {
+		// One statement for the timeline's names; trainees see their colleagues' names too.
+		if actors, err = h.auth.UsersByID(ctx, actorIDs); err != nil {
+			return nil, err
+		}
+	}
 	for _, e := range es {
 		ev := eventView{Event: e}
-		if data.Work && e.ActorID != nil {
-			name, seen := names[*e.ActorID]
-			if !seen {
-				// Trainees may not read other users: their names stay blank.
-				if u, err := h.auth.User(ctx, *e.ActorID); err == nil {
-					name = u.Name
-				}
-				names[*e.ActorID] = name
-			}
-			ev.Actor = name
+		if e.ActorID != nil && actors[*e.ActorID] != nil {
+			ev.Actor = actors[*e.ActorID].Name
 		}
 		data.Events = append(data.Events, ev)
 	}
