@@ -553,10 +553,23 @@ func (s *Store) Verify(ctx context.Context, number, token string) (*Verification
 
 func (s *Store) verify(ctx context.Context, number, token string) (*Verification, *Certificate, error) {
 	number = NormalizeNumber(number)
-	v := &Verification{Status: StatusUnknown, Number: number}
+	unknown := &Verification{Status: StatusUnknown, Number: number}
 	hash := hashToken(token)
-	if hash == nil || len(number) > 40 {
-		return v, nil, nil
+	if hash == nil {
+		return unknown, nil, nil
+	}
+	c, v, err := s.lookup(ctx, number)
+	if err != nil || c == nil || subtle.ConstantTimeCompare(c.TokenHash, hash) != 1 {
+		return unknown, nil, err
+	}
+	return v, c, nil
+}
+
+// lookup reads a certificate by number, without its PDF, and what verifying it shows; nil
+// when no certificate has the number.
+func (s *Store) lookup(ctx context.Context, number string) (*Certificate, *Verification, error) {
+	if len(number) > 40 {
+		return nil, nil, nil
 	}
 	var row struct {
 		Certificate
@@ -566,16 +579,13 @@ func (s *Store) verify(ctx context.Context, number, token string) (*Verification
 		ColumnExpr("(SELECT s.number FROM certificates s WHERE s.id = c.superseded_by) AS successor").
 		Where("c.number = ?", number).Scan(ctx, &row)
 	if errors.Is(err, sql.ErrNoRows) {
-		return v, nil, nil
+		return nil, nil, nil
 	}
 	if err != nil {
 		return nil, nil, dbError("select certificate", err)
 	}
 	c := &row.Certificate
-	if subtle.ConstantTimeCompare(c.TokenHash, hash) != 1 {
-		return v, nil, nil
-	}
-	v.Status = StatusValid
+	v := &Verification{Status: StatusValid, Number: c.Number}
 	if c.SupersededBy != nil {
 		v.Status = StatusSuperseded
 		v.SupersededBy = deref(row.Successor)
@@ -583,21 +593,20 @@ func (s *Store) verify(ctx context.Context, number, token string) (*Verification
 	v.Kind, v.IssuedAt, v.IssuerName, v.SHA256 = c.Kind, c.IssuedAt, c.IssuerName, c.SHA256
 	v.DonorName = deref(c.DonorName)
 	v.DeviceCount, v.DriveCount = c.DeviceCount, c.DriveCount
-	return v, c, nil
+	return c, v, nil
 }
 
 // MaxPDFSize bounds an uploaded file checked against a certificate.
 const MaxPDFSize = 64 << 20
 
-// CheckPDF verifies a certificate as Verify does and, when it is known, tells whether file is
-// byte for byte the PDF issued (PDFMatches), by comparing SHA-256 digests.
+// CheckPDF tells whether file is byte for byte the PDF issued under number (PDFMatches), by
+// comparing SHA-256 digests. With the certificate's token it verifies as Verify does and then
+// compares. Without a token, the file itself is the proof: a file whose digest matches shows
+// the certificate's verification, any other shows StatusUnknown, so that nothing is learnt
+// about a number without its token or its exact file.
 func (s *Store) CheckPDF(ctx context.Context, number, token string, file io.Reader) (*Verification, error) {
 	if err := s.limiter.allow(reqinfo.From(ctx).ClientAddr, time.Now()); err != nil {
 		return nil, err
-	}
-	v, _, err := s.verify(ctx, number, token)
-	if err != nil || v.Status == StatusUnknown {
-		return v, err
 	}
 	h := sha256.New()
 	n, err := io.Copy(h, io.LimitReader(file, MaxPDFSize+1))
@@ -607,7 +616,23 @@ func (s *Store) CheckPDF(ctx context.Context, number, token string, file io.Read
 	if n > MaxPDFSize {
 		return nil, validation.Field("file", "is larger than %d MiB", MaxPDFSize>>20)
 	}
-	match := hex.EncodeToString(h.Sum(nil)) == v.SHA256
+	sum := hex.EncodeToString(h.Sum(nil))
+	number = NormalizeNumber(number)
+	var v *Verification
+	if strings.TrimSpace(token) != "" {
+		if v, _, err = s.verify(ctx, number, token); err != nil {
+			return nil, err
+		}
+	} else {
+		var c *Certificate
+		if c, v, err = s.lookup(ctx, number); err != nil {
+			return nil, err
+		}
+		if c == nil || subtle.ConstantTimeCompare([]byte(c.SHA256), []byte(sum)) != 1 {
+			v = &Verification{Status: StatusUnknown, Number: number}
+		}
+	}
+	match := v.Status != StatusUnknown && sum == v.SHA256
 	v.PDFMatches = &match
 	return v, nil
 }

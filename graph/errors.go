@@ -12,6 +12,7 @@ import (
 	"github.com/graphql-go/graphql/language/location"
 
 	"github.com/digital-inclusion/refurb/auth"
+	"github.com/digital-inclusion/refurb/certificates"
 	"github.com/digital-inclusion/refurb/internal/reqinfo"
 	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/validation"
@@ -93,6 +94,25 @@ func errorMappings() []errorMapping {
 			return presentation{code: CodeWipeRequired, message: e.Error(), fields: map[string]any{
 				"mediumIDs": ids,
 				"serials":   serials,
+			}}
+		})},
+		{is: certificates.ErrNotFound, code: CodeNotFound},
+		{is: certificates.ErrConflict, code: CodeConflict},
+		{as: as(func(e *certificates.WipeRequiredError) presentation {
+			ids := make([]string, len(e.Missing))
+			tags := make([]string, len(e.Missing))
+			serials := make([]any, len(e.Missing))
+			for i, m := range e.Missing {
+				ids[i] = globalID("StorageMedium", m.MediumID)
+				tags[i] = m.DeviceTag
+				if m.Serial != "" { // unknown serials are null
+					serials[i] = m.Serial
+				}
+			}
+			return presentation{code: CodeWipeRequired, message: e.Error(), fields: map[string]any{
+				"mediumIDs":  ids,
+				"serials":    serials,
+				"deviceTags": tags,
 			}}
 		})},
 		{as: as(func(e *validation.FieldError) presentation {

@@ -6,6 +6,7 @@ import (
 	"github.com/graphql-go/graphql"
 
 	"github.com/digital-inclusion/refurb/auth"
+	"github.com/digital-inclusion/refurb/certificates"
 	"github.com/digital-inclusion/refurb/inventory"
 )
 
@@ -13,6 +14,8 @@ import (
 type Deps struct {
 	Auth      *auth.Service
 	Inventory *inventory.Store
+	// Certificates issues and verifies donation and erasure certificates.
+	Certificates *certificates.Store
 	// PublicURL is where users reach the server (no trailing slash); scan and label URLs start with it.
 	PublicURL string
 }

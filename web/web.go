@@ -21,6 +21,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 
 	"github.com/digital-inclusion/refurb/auth"
+	"github.com/digital-inclusion/refurb/certificates"
 	"github.com/digital-inclusion/refurb/internal/reqinfo"
 	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/validation"
@@ -45,21 +46,24 @@ type Deps struct {
 	Sessions  *scs.SessionManager
 	Logger    *slog.Logger
 	Config    Config
+	// Certificates serves certificates' PDFs, their public verification and their issue.
+	Certificates *certificates.Store
 }
 
 // Handler serves the pages.
 type Handler struct {
-	auth      *auth.Service
-	inventory *inventory.Store
-	sessions  *scs.SessionManager
-	log       *slog.Logger
-	cfg       Config
-	tr        *translations
-	pages     map[string]*template.Template
-	asset     string // version of the static files, for cache busting
-	static    fs.FS
-	imports   pendingImports // asset lists checked, waiting for confirmation
-	mux       *http.ServeMux
+	auth         *auth.Service
+	inventory    *inventory.Store
+	certificates *certificates.Store
+	sessions     *scs.SessionManager
+	log          *slog.Logger
+	cfg          Config
+	tr           *translations
+	pages        map[string]*template.Template
+	asset        string // version of the static files, for cache busting
+	static       fs.FS
+	imports      pendingImports // asset lists checked, waiting for confirmation
+	mux          *http.ServeMux
 }
 
 // NewHandler returns the pages' handler.
@@ -81,7 +85,7 @@ func NewHandler(deps Deps) (*Handler, error) {
 		return nil, err
 	}
 	h := &Handler{auth: deps.Auth, inventory: deps.Inventory, sessions: deps.Sessions, log: deps.Logger, cfg: cfg,
-		tr: tr, static: static, mux: http.NewServeMux()}
+		tr: tr, static: static, mux: http.NewServeMux(), certificates: deps.Certificates}
 	if h.asset, err = assetVersion(static); err != nil {
 		return nil, err
 	}
@@ -121,6 +125,11 @@ func (h *Handler) routes() {
 	m.HandleFunc("POST /intake/{number}/import", h.checkImport)
 	m.HandleFunc("POST /intake/{number}/import/confirm", h.confirmImport)
 	m.HandleFunc("POST /imports", h.importAssetList)
+	m.HandleFunc("GET /certificates/{file}", h.certificatePDF)
+	m.HandleFunc("GET /verify/{number}", h.verifyPage)
+	m.HandleFunc("POST /verify/{number}", h.verifyPage)
+	m.HandleFunc("GET /donations", h.myDonations)
+	m.HandleFunc("POST /donations/{number}/certificates", h.issueCertificate)
 	m.HandleFunc("/", h.notFound)
 }
 
