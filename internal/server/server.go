@@ -186,8 +186,13 @@ func routeOf(path string) string {
 	switch {
 	case path == "/graphql" || strings.HasPrefix(path, "/graphql/"):
 		return "/graphql"
-	case path == "/healthz", path == "/readyz", path == "/metrics", path == "/login", path == "/logout":
+	case path == "/healthz", path == "/readyz", path == "/metrics", path == "/login", path == "/logout", path == "/imports":
 		return path
+	}
+	for _, prefix := range []string{"/D/", "/d/", "/devices/", "/labels", "/certificates/", "/verify/", "/intake", "/bench", "/static/"} {
+		if strings.HasPrefix(path, prefix) {
+			return strings.TrimSuffix(prefix, "/")
+		}
 	}
 	return "other"
 }
