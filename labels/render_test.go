@@ -22,13 +22,14 @@ import (
 
 // decode reads the QR code in img, returning its text and error correction level.
 //
-// gozxing's detector fails on a few perfectly rendered codes (about one in forty at Q): data
-// modules next to a finder pattern pass its 1:1:3:1:1 test, it takes them for the third finder
-// pattern, and gives up (NotFoundException: dimension = 27). It does so on go-qrcode's own
-// images too, at every even number of pixels per module, while zbar reads the same pixels. So
-// when the crop is nothing but the code and its quiet zone, a failed detection is retried in
-// gozxing's pure-barcode mode, which skips the finder search and still reads and
-// error-corrects every module.
+// gozxing's detector fails on a few perfectly rendered codes: data modules near a finder
+// pattern pass its 1:1:3:1:1 test, it takes them for the bottom-left finder pattern, and gives
+// up (NotFoundException: dimension = 27). Of the codes these tests render, one does this:
+// HTTPS://REFURB.EXAMPLE/D/DI-001185-F at Q, 8 pixels a module. go-qrcode's own image of that
+// text fails the same way at every even number of pixels per module, and zbar reads the very
+// crop gozxing rejects. So, the crop being nothing but the code and its quiet zone, a failed
+// detection is retried in gozxing's pure-barcode mode, which skips the finder search and still
+// reads and error-corrects every module.
 func decode(img image.Image) (text, level string, err error) {
 	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
 	if err != nil {
