@@ -38,7 +38,7 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	store := inventory.NewStore(db.App)
-	h, err := server.Handler(server.Config{OrgName: "Digital Inclusion", OrgContact: "atelier@example.lu"}, server.Deps{
+	h, err := server.Handler(server.Config{PublicURL: "https://refurb.example", OrgName: "Digital Inclusion", OrgContact: "atelier@example.lu"}, server.Deps{
 		DB: db.App, Auth: svc, Inventory: store, Sessions: auth.NewSessions(db.App.DB, false),
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
