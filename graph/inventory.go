@@ -197,6 +197,7 @@ func newDeviceInput(m map[string]any) inventory.NewDevice {
 		Location:         inputString(m, "location"),
 		DonorAssetTag:    inputString(m, "donorAssetTag"),
 		Notes:            inputString(m, "notes"),
+		Tag:              inputString(m, "tag"),
 	}
 	for _, s := range inputList(m, "storage") {
 		n.Storage = append(n.Storage, newStorageInput(inputMap(s)))
@@ -640,8 +641,17 @@ func (b *builder) addInventory() {
 			"location":         {Type: graphql.String, Description: "Shelf or bin."},
 			"donorAssetTag":    {Type: graphql.String},
 			"notes":            {Type: graphql.String},
+			"tag":              {Type: graphql.String, Description: "A pre-printed label's tag (from reserveTags) for the device to take, instead of the next one."},
 		},
 	})
+	b.mutation["reserveTags"] = &graphql.Field{
+		Type:        nonNull(graphql.NewList(nonNull(graphql.String))),
+		Description: "Takes count new asset tags for labels printed before the devices arrive (print them at /labels?tags=...). Staff and administrators.",
+		Args:        graphql.FieldConfigArgument{"count": {Type: nonNull(graphql.Int)}},
+		Resolve: func(p graphql.ResolveParams) (any, error) {
+			return st().ReserveTags(p.Context, p.Args["count"].(int))
+		},
+	}
 	recordDonationInput := graphql.NewInputObject(graphql.InputObjectConfig{
 		Name: "RecordDonationInput",
 		Fields: graphql.InputObjectConfigFieldMap{

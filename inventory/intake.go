@@ -110,7 +110,9 @@ type NewDevice struct {
 	Notes            string
 	// TagNumber claims a pre-printed label's number instead of taking the next one.
 	TagNumber *int64
-	Storage   []NewStorage
+	// Tag claims a pre-printed label by its scanned tag (or URL), as TagNumber does by number.
+	Tag     string
+	Storage []NewStorage
 }
 
 var keyboardLayout = regexp.MustCompile(`^[A-Z]{2}(-[A-Z]{2})?$`)
@@ -345,11 +347,25 @@ func (s *Store) insertDevices(ctx context.Context, tx bun.IDB, don *Donation, ns
 		return nil, err
 	}
 	now := s.now()
+	prefix := ""
 	devices := make([]Device, len(ns))
 	media := make([][]StorageMedium, len(ns))
 	serials := map[string]int{}
 	for i, n := range ns {
 		field := fmt.Sprintf(fieldFormat, i)
+		if t := strings.TrimSpace(n.Tag); t != "" {
+			if prefix == "" {
+				var err error
+				if prefix, err = s.TagPrefix(ctx); err != nil {
+					return nil, err
+				}
+			}
+			num, err := claimable(prefix, field+"tag", t)
+			if err != nil {
+				return nil, err
+			}
+			n.TagNumber = &num
+		}
 		d, ms, err := n.validate(field, now)
 		if err != nil {
 			return nil, err

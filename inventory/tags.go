@@ -46,16 +46,13 @@ func (s *Store) TagPrefix(ctx context.Context) (string, error) {
 	return prefix, nil
 }
 
-// ClaimableTag parses a pre-printed tag scanned at intake and returns its number, for
-// NewDevice.TagNumber. The tag must be well formed and carry the current prefix.
-func (s *Store) ClaimableTag(ctx context.Context, field, scanned string) (int64, error) {
+// claimable parses a pre-printed tag scanned at intake and returns its number, for
+// NewDevice.TagNumber. The tag must be well formed and carry the workshop's prefix; the
+// database checks that the number was issued and is on no other device.
+func claimable(prefix, field, scanned string) (int64, error) {
 	tag, n, err := ParseTag(scanned)
 	if err != nil {
 		return 0, validation.Field(field, "%s", err.Error())
-	}
-	prefix, err := s.TagPrefix(ctx)
-	if err != nil {
-		return 0, err
 	}
 	if tag != FormatTag(prefix, n) {
 		return 0, validation.Field(field, "%s is not one of this workshop's tags (prefix %s)", tag, prefix)

@@ -175,16 +175,8 @@ func (h *Handler) addDevice(w http.ResponseWriter, r *http.Request) {
 	}
 	n := inventory.NewDevice{Kind: inventory.Kind(f.Get("kind")), Make: f.Get("make"), Model: f.Get("model"),
 		SerialNumber: f.Get("serial"), DonorAssetTag: f.Get("asset_tag")}
-	if t := strings.TrimSpace(f.Get("tag")); t != "" {
-		// A pre-printed label scanned at intake: the device takes its number.
-		num, err := h.inventory.ClaimableTag(ctx, "tag", t)
-		if err != nil {
-			_, msg := h.explain(v, err)
-			refuse(msg)
-			return
-		}
-		n.TagNumber = &num
-	}
+	// A pre-printed label scanned at intake: the device takes its number.
+	n.Tag = f.Get("tag")
 	if y := strings.TrimSpace(f.Get("year")); y != "" {
 		year, err := strconv.Atoi(y)
 		if err != nil {
