@@ -327,3 +327,36 @@ func TestPDFUnicodeText(t *testing.T) {
 		}
 	}
 }
+
+// TestQRSVG renders a mode card's code as SVG, rasterises it by painting each path rectangle,
+// and decodes it back.
+func TestQRSVG(t *testing.T) {
+	var buf bytes.Buffer
+	if err := labels.WriteQRSVG(&buf, "MODE:IN_REPAIR", labels.LevelM); err != nil {
+		t.Fatal(err)
+	}
+	svg := buf.String()
+	var n int
+	if _, err := fmt.Sscanf(svg[strings.Index(svg, "viewBox"):], `viewBox="0 0 %d`, &n); err != nil {
+		t.Fatalf("no viewBox in %.100s", svg)
+	}
+	const scale = 8
+	img := image.NewGray(image.Rect(0, 0, n*scale, n*scale))
+	draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
+	path := svg[strings.Index(svg, `d="`)+3:]
+	path = path[:strings.Index(path, `"`)]
+	for _, cmd := range strings.Split(path, "z") {
+		if cmd == "" {
+			continue
+		}
+		var x, y, w, h, w2 int
+		if _, err := fmt.Sscanf(cmd, "M%d %dh%dv%dh-%d", &x, &y, &w, &h, &w2); err != nil {
+			t.Fatalf("path command %q: %v", cmd, err)
+		}
+		draw.Draw(img, image.Rect(x*scale, y*scale, (x+w)*scale, (y+h)*scale), image.Black, image.Point{}, draw.Src)
+	}
+	got, _, err := decode(img)
+	if err != nil || got != "MODE:IN_REPAIR" {
+		t.Errorf("decoded %q (%v), want MODE:IN_REPAIR", got, err)
+	}
+}

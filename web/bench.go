@@ -3,10 +3,12 @@ package web
 import (
 	"encoding/json"
 	"errors"
+	"html/template"
 	"net/http"
 	"strings"
 
 	"github.com/digital-inclusion/refurb/inventory"
+	"github.com/digital-inclusion/refurb/labels"
 )
 
 // Bench mode: scan a mode card (MODE:READY) to arm a move, then every device scanned makes that
@@ -135,6 +137,30 @@ func (h *Handler) benchCards(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v.Nav = "bench"
-	v.Data = cardModes
+	type card struct {
+		Code  string
+		Label string
+		QR    template.HTML // inline SVG, drawn by labels: the bench scanner reads it like a tag
+	}
+	var cards []card
+	add := func(code, label string) error {
+		var b strings.Builder
+		if err := labels.WriteQRSVG(&b, code, labels.LevelM); err != nil {
+			return err
+		}
+		cards = append(cards, card{Code: code, Label: label, QR: template.HTML(b.String())})
+		return nil
+	}
+	for _, m := range cardModes {
+		if err := add("MODE:"+strings.ToUpper(string(m)), v.T("status."+string(m))); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
+	if err := add("MODE:OFF", v.T("bench.off")); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	v.Data = cards
 	h.render(w, r, http.StatusOK, "cards.html", v)
 }
