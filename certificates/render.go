@@ -340,7 +340,7 @@ func (r *renderer) top() {
 		r.paragraph(strings.TrimSpace(line), false, sizeSmall, x, textW)
 	}
 	if doc.Org.RegistrationNumber != "" {
-		r.paragraph(r.l.T("regno")+" : "+doc.Org.RegistrationNumber, false, sizeSmall, x, textW)
+		r.paragraph(r.l.T("regno")+r.l.T("colon")+doc.Org.RegistrationNumber, false, sizeSmall, x, textW)
 	}
 	if r.draw {
 		pdf.FillCells(r.d, pdf.A4Width-marginR-qrSide, marginT, qrSide/float64(r.qr.size), r.qr.cells)
@@ -381,18 +381,18 @@ func (r *renderer) parties() {
 			}
 		}
 		if doc.Donor.RegistrationNumber != "" {
-			donor.lines = append(donor.lines, r.l.T("regno")+" : "+doc.Donor.RegistrationNumber)
+			donor.lines = append(donor.lines, r.l.T("regno")+r.l.T("colon")+doc.Donor.RegistrationNumber)
 		}
 	}
 	don := block{title: r.l.T("donation")}
 	don.lines = append(don.lines,
-		r.l.T("donation.number")+" : "+doc.Donation.Number,
-		r.l.T("donation.date")+" : "+r.l.date(doc.Donation.ReceivedOn))
+		r.l.T("donation.number")+r.l.T("colon")+doc.Donation.Number,
+		r.l.T("donation.date")+r.l.T("colon")+r.l.date(doc.Donation.ReceivedOn))
 	if doc.Donation.Place != "" {
-		don.lines = append(don.lines, r.l.T("donation.place")+" : "+doc.Donation.Place)
+		don.lines = append(don.lines, r.l.T("donation.place")+r.l.T("colon")+doc.Donation.Place)
 	}
 	if doc.Donation.DonorReference != "" {
-		don.lines = append(don.lines, r.l.T("donation.ref")+" : "+doc.Donation.DonorReference)
+		don.lines = append(don.lines, r.l.T("donation.ref")+r.l.T("colon")+doc.Donation.DonorReference)
 	}
 	top := r.y
 	bottom := top
