@@ -155,7 +155,7 @@ func (l lang) num(v float64, decimals int) string {
 	intPart, frac, _ := strings.Cut(s, ".")
 	neg := strings.HasPrefix(intPart, "-")
 	intPart = strings.TrimPrefix(intPart, "-")
-	sep := [3]string{"\u202f", ".", ","}[l] // narrow no-break space in French
+	sep := [3]string{"\u00a0", ".", ","}[l] // a no-break space in French (the Go fonts lack the narrow one)
 	var b strings.Builder
 	if neg {
 		b.WriteByte('-')

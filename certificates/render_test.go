@@ -158,7 +158,7 @@ func TestNumbersAndDates(t *testing.T) {
 		v    float64
 		d    int
 		want string
-	}{{fr, 12345.678, 2, "12\u202f345,68"}, {de, 12345.678, 1, "12.345,7"}, {en, 1234567, 0, "1,234,567"}, {en, 0.5, 1, "0.5"}} {
+	}{{fr, 12345.678, 2, "12\u00a0345,68"}, {de, 12345.678, 1, "12.345,7"}, {en, 1234567, 0, "1,234,567"}, {en, 0.5, 1, "0.5"}} {
 		if got := tc.l.num(tc.v, tc.d); got != tc.want {
 			t.Errorf("num(%v) = %q, want %q", tc.v, got, tc.want)
 		}
