@@ -12,74 +12,64 @@ import (
 	"github.com/digital-inclusion/refurb/inventory"
 )
 
-// certText holds the certificate pages' own phrases, by language: these pages came with the
-// certificates package, and their texts stay beside their handlers.
-var certText = map[string]map[string]string{
-	"fr": {
-		"verify.title": "Vérification d'un certificat", "verify.valid": "Certificat authentique et en vigueur",
-		"verify.superseded": "Certificat authentique, remplacé par une réémission", "verify.unknown": "Certificat inconnu",
-		"verify.unknown_help": "Aucun certificat ne porte ce numéro avec ce code de vérification. Vérifiez l'adresse complète du code QR, ou déposez le fichier PDF ci-dessous.",
-		"verify.replaced_by":  "Remplacé par", "verify.number": "Numéro", "verify.kind": "Type", "verify.issued": "Émis le",
-		"verify.issuer": "Émetteur", "verify.donor": "Donateur", "verify.private": "particulier ou dépôt anonyme (non publié)",
-		"verify.devices": "Appareils", "verify.drives": "Supports de stockage", "verify.sha": "Empreinte SHA-256 du PDF",
-		"verify.upload": "Vérifier un fichier PDF", "verify.upload_help": "Le fichier est comparé octet par octet, par son empreinte SHA-256, au PDF émis. Il n'est pas conservé.",
-		"verify.file": "Fichier PDF", "verify.check": "Vérifier le fichier", "verify.match": "Ce fichier est exactement le certificat émis.",
-		"verify.nomatch": "Ce fichier n'est pas le certificat émis : il a été modifié, ou c'est un autre document.",
-		"verify.limited": "Trop de vérifications depuis votre adresse. Réessayez dans une minute.",
-		"kind.donation":  "Certificat de don", "kind.erasure": "Certificat d'effacement des données",
-		"mine.title": "Mes dons", "mine.staff_title": "Dons", "mine.none": "Aucun don pour l'instant.",
-		"mine.received": "Reçu le", "mine.devices": "Appareils", "mine.certificates": "Certificats", "mine.no_certificates": "Aucun certificat émis.",
-		"mine.superseded": "remplacé", "mine.next": "Dons plus anciens", "mine.more": "et %d autres appareils",
-		"col.tag": "Étiquette", "col.kind": "Type", "col.model": "Marque / modèle", "col.serial": "N° de série", "col.outcome": "Devenir",
-		"outcome.stock": "en stock", "outcome.handed_out": "remis (réemploi)", "outcome.recycled": "recyclé", "outcome.dismantled": "démantelé (pièces)", "outcome.lost": "perdu",
-		"issue.done": "Certificat %s émis.", "issue.heading": "Certificats",
-	},
-	"de": {
-		"verify.title": "Prüfung einer Bescheinigung", "verify.valid": "Bescheinigung echt und gültig",
-		"verify.superseded": "Bescheinigung echt, durch eine Neuausstellung ersetzt", "verify.unknown": "Unbekannte Bescheinigung",
-		"verify.unknown_help": "Keine Bescheinigung trägt diese Nummer mit diesem Prüfcode. Prüfen Sie die vollständige Adresse des QR-Codes oder laden Sie die PDF-Datei unten hoch.",
-		"verify.replaced_by":  "Ersetzt durch", "verify.number": "Nummer", "verify.kind": "Art", "verify.issued": "Ausgestellt am",
-		"verify.issuer": "Aussteller", "verify.donor": "Spender", "verify.private": "Privatperson oder anonyme Abgabe (nicht veröffentlicht)",
-		"verify.devices": "Geräte", "verify.drives": "Datenträger", "verify.sha": "SHA-256-Hashwert der PDF-Datei",
-		"verify.upload": "PDF-Datei prüfen", "verify.upload_help": "Die Datei wird über ihren SHA-256-Hashwert Byte für Byte mit der ausgestellten PDF-Datei verglichen. Sie wird nicht gespeichert.",
-		"verify.file": "PDF-Datei", "verify.check": "Datei prüfen", "verify.match": "Diese Datei ist genau die ausgestellte Bescheinigung.",
-		"verify.nomatch": "Diese Datei ist nicht die ausgestellte Bescheinigung: Sie wurde verändert oder ist ein anderes Dokument.",
-		"verify.limited": "Zu viele Prüfungen von Ihrer Adresse. Bitte in einer Minute erneut versuchen.",
-		"kind.donation":  "Spendenbescheinigung", "kind.erasure": "Bescheinigung über die Datenlöschung",
-		"mine.title": "Meine Spenden", "mine.staff_title": "Spenden", "mine.none": "Noch keine Spenden.",
-		"mine.received": "Eingegangen am", "mine.devices": "Geräte", "mine.certificates": "Bescheinigungen", "mine.no_certificates": "Noch keine Bescheinigung ausgestellt.",
-		"mine.superseded": "ersetzt", "mine.next": "Ältere Spenden", "mine.more": "und %d weitere Geräte",
-		"col.tag": "Etikett", "col.kind": "Art", "col.model": "Hersteller / Modell", "col.serial": "Seriennummer", "col.outcome": "Verbleib",
-		"outcome.stock": "im Bestand", "outcome.handed_out": "übergeben (Wiederverwendung)", "outcome.recycled": "recycelt", "outcome.dismantled": "zerlegt (Ersatzteile)", "outcome.lost": "verloren",
-		"issue.done": "Bescheinigung %s ausgestellt.", "issue.heading": "Bescheinigungen",
-	},
-	"en": {
-		"verify.title": "Certificate verification", "verify.valid": "Genuine and current certificate",
-		"verify.superseded": "Genuine certificate, replaced by a re-issue", "verify.unknown": "Unknown certificate",
-		"verify.unknown_help": "No certificate has this number with this verification code. Check the full address of the QR code, or upload the PDF file below.",
-		"verify.replaced_by":  "Replaced by", "verify.number": "Number", "verify.kind": "Kind", "verify.issued": "Issued on",
-		"verify.issuer": "Issuer", "verify.donor": "Donor", "verify.private": "private person or anonymous drop-off (not published)",
-		"verify.devices": "Devices", "verify.drives": "Storage media", "verify.sha": "SHA-256 fingerprint of the PDF",
-		"verify.upload": "Check a PDF file", "verify.upload_help": "The file is compared byte for byte, by its SHA-256 fingerprint, with the PDF issued. It is not kept.",
-		"verify.file": "PDF file", "verify.check": "Check the file", "verify.match": "This file is exactly the certificate issued.",
-		"verify.nomatch": "This file is not the certificate issued: it was altered, or it is another document.",
-		"verify.limited": "Too many verifications from your address. Try again in a minute.",
-		"kind.donation":  "Donation certificate", "kind.erasure": "Data erasure certificate",
-		"mine.title": "My donations", "mine.staff_title": "Donations", "mine.none": "No donations yet.",
-		"mine.received": "Received on", "mine.devices": "Devices", "mine.certificates": "Certificates", "mine.no_certificates": "No certificate issued yet.",
-		"mine.superseded": "superseded", "mine.next": "Older donations", "mine.more": "and %d more devices",
-		"col.tag": "Tag", "col.kind": "Kind", "col.model": "Make / model", "col.serial": "Serial number", "col.outcome": "Outcome",
-		"outcome.stock": "in stock", "outcome.handed_out": "handed out (reused)", "outcome.recycled": "recycled", "outcome.dismantled": "dismantled (parts)", "outcome.lost": "lost",
-		"issue.done": "Certificate %s issued.", "issue.heading": "Certificates",
-	},
+// certKeys are the certificate pages' phrases: messages "cert.KEY" in the locale files, handed
+// to the templates as a map by KEY.
+var certKeys = []string{
+	"col.kind",
+	"col.model",
+	"col.outcome",
+	"col.serial",
+	"col.tag",
+	"issue.done",
+	"issue.heading",
+	"kind.donation",
+	"kind.erasure",
+	"mine.certificates",
+	"mine.devices",
+	"mine.more",
+	"mine.next",
+	"mine.no_certificates",
+	"mine.none",
+	"mine.received",
+	"mine.staff_title",
+	"mine.superseded",
+	"mine.title",
+	"outcome.dismantled",
+	"outcome.handed_out",
+	"outcome.lost",
+	"outcome.recycled",
+	"outcome.stock",
+	"verify.check",
+	"verify.devices",
+	"verify.donor",
+	"verify.drives",
+	"verify.file",
+	"verify.issued",
+	"verify.issuer",
+	"verify.kind",
+	"verify.limited",
+	"verify.match",
+	"verify.nomatch",
+	"verify.number",
+	"verify.private",
+	"verify.replaced_by",
+	"verify.sha",
+	"verify.superseded",
+	"verify.title",
+	"verify.unknown",
+	"verify.unknown_help",
+	"verify.upload",
+	"verify.upload_help",
+	"verify.valid",
 }
 
 // ct returns the certificate pages' phrases in the page's language.
 func ct(v *view) map[string]string {
-	if t, ok := certText[v.L.Code]; ok {
-		return t
+	m := make(map[string]string, len(certKeys))
+	for _, k := range certKeys {
+		m[k] = v.T("cert." + k)
 	}
-	return certText["fr"]
+	return m
 }
 
 // certificateProblem shows a certificate error, or hands the others to problem.

@@ -54,8 +54,12 @@ func TestDonorSeesOnlyOwnDevices(t *testing.T) {
 	if r.status != 200 || !strings.Contains(r.body, mine[0].Tag) || strings.Contains(r.body, other[0].Tag) {
 		t.Errorf("donor's device list: got %d, want only their device:\n%s", r.status, r.body)
 	}
-	if r := c.get("/"); r.location != "/devices" {
-		t.Errorf("donor's start page: got %d %q, want /devices", r.status, r.location)
+	// A donor starts on their donations, with what became of each device and the certificates.
+	if r := c.get("/"); r.location != "/donations" {
+		t.Errorf("donor's start page: got %d %q, want /donations", r.status, r.location)
+	}
+	if r := c.get("/donations"); r.status != 200 || !strings.Contains(r.body, mine[0].Tag) || strings.Contains(r.body, other[0].Tag) {
+		t.Errorf("donor's donations page: got %d, want only their devices", r.status)
 	}
 }
 

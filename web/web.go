@@ -384,7 +384,7 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
 	case !ok:
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 	case a.Role == auth.RoleDonor:
-		http.Redirect(w, r, "/devices", http.StatusSeeOther)
+		http.Redirect(w, r, "/donations", http.StatusSeeOther)
 	default:
 		h.scan(w, r)
 	}
