@@ -87,9 +87,9 @@ func newInvEnv(t testing.TB) *invEnv {
 	}
 	t.Cleanup(func() { invDB.Close() })
 	counter := &statementCounter{}
-	invDB.AddQueryHook(counter)
+	hooked := invDB.WithQueryHook(counter)
 	logger := slog.New(slog.NewTextHandler(testLog{t}, nil))
-	schema, err := graph.NewSchema(graph.Deps{Auth: svc, Inventory: inventory.NewStore(invDB), PublicURL: publicURL})
+	schema, err := graph.NewSchema(graph.Deps{Auth: svc, Inventory: inventory.NewStore(hooked), PublicURL: publicURL})
 	if err != nil {
 		t.Fatal(err)
 	}

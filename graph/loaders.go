@@ -3,7 +3,6 @@ package graph
 import (
 	"context"
 	"fmt"
-	"slices"
 	"sync"
 
 	"github.com/graph-gophers/dataloader/v7"
@@ -308,12 +307,3 @@ func (b *builder) inventoryLoaders(p graphql.ResolveParams) *inventoryLoaders {
 	return scoped(p.Info, b, func() *inventoryLoaders { return newInventoryLoaders(b.deps) })
 }
 
-// sortedKeys returns m's keys in order, for deterministic batches in tests and logs.
-func sortedKeys[V any](m map[int64]V) []int64 {
-	keys := make([]int64, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}

@@ -26,14 +26,6 @@ func wantField(t *testing.T, err error, field string) {
 	}
 }
 
-// wantErr fails t unless errors.Is(err, target).
-func wantErr(t *testing.T, err, target error) {
-	t.Helper()
-	if !errors.Is(err, target) {
-		t.Fatalf("got error %v, want %v", err, target)
-	}
-}
-
 // count returns the number of rows of table, read as the owner.
 func count(t *testing.T, db *pgtest.DB, table string) int {
 	t.Helper()

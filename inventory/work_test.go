@@ -28,7 +28,7 @@ func TestRecordRepair(t *testing.T) {
 		t.Errorf("device version %d status %s, want version %d, still received", got.Version, got.Status, d.Version+1)
 	}
 	// The trainee records their own work: they are the worker.
-	if _, got, err = store.RecordRepair(a.Trainee, inventory.NewRepair{DeviceID: d.ID, Description: "Cleaned the fan", Minutes: 10, Outcome: inventory.OutcomeRepairable}); err != nil {
+	if _, _, err = store.RecordRepair(a.Trainee, inventory.NewRepair{DeviceID: d.ID, Description: "Cleaned the fan", Minutes: 10, Outcome: inventory.OutcomeRepairable}); err != nil {
 		t.Fatal(err)
 	}
 	repairs, err := store.Repairs(a.Staff, []int64{d.ID, 999999})
@@ -141,10 +141,10 @@ func TestRecordQACheck(t *testing.T) {
 		t.Errorf("check by %d verified by %d, device version %d", q.PerformedBy, *q.VerifiedBy, got.Version)
 	}
 	// With a new battery it passes.
-	if got, err = store.UpdateDevice(a.Trainee, d.ID, got.Version, inventory.DevicePatch{BatteryHealthPct: ptr(96)}); err != nil {
+	if _, err = store.UpdateDevice(a.Trainee, d.ID, got.Version, inventory.DevicePatch{BatteryHealthPct: ptr(96)}); err != nil {
 		t.Fatal(err)
 	}
-	q2, got, err := store.RecordQACheck(a.Trainee2, inventory.NewQACheck{DeviceID: d.ID, Items: answers(t, store, a.Trainee, d.Kind), Note: "new battery"})
+	q2, _, err := store.RecordQACheck(a.Trainee2, inventory.NewQACheck{DeviceID: d.ID, Items: answers(t, store, a.Trainee, d.Kind), Note: "new battery"})
 	if err != nil || !q2.Passed {
 		t.Fatalf("second check: %+v, %v; want passed", q2, err)
 	}

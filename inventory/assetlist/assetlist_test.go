@@ -293,11 +293,11 @@ func TestHeaderSynonyms(t *testing.T) {
 		}
 	}
 	// A weak header is read only when no strong one names the field.
-	cols, ignored := mapColumns([]string{"Description", "Type"})
+	cols, _ := mapColumns([]string{"Description", "Type"})
 	if cols[0].Field != Model {
 		t.Errorf("Description without Model: got %+v, want it read as the model", cols)
 	}
-	cols, ignored = mapColumns([]string{"Description", "Type", "Model", "Serial", "S/N", "Notes", "Comments"})
+	cols, ignored := mapColumns([]string{"Description", "Type", "Model", "Serial", "S/N", "Notes", "Comments"})
 	if diff := cmp.Diff([]string{"Description", "S/N"}, ignored); diff != "" {
 		t.Errorf("ignored (-want +got):\n%s", diff)
 	}
