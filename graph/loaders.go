@@ -306,4 +306,3 @@ func (l *inventoryLoaders) clear() {
 func (b *builder) inventoryLoaders(p graphql.ResolveParams) *inventoryLoaders {
 	return scoped(p.Info, b, func() *inventoryLoaders { return newInventoryLoaders(b.deps) })
 }
-
