@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -385,6 +386,14 @@ func TestBrowser(t *testing.T) {
 		href := b.eval(`document.querySelector("a[href^='/labels']").getAttribute("href")`)
 		if href != "/labels?donation="+number+"&stock=L7160" {
 			t.Errorf("label link: got %q", href)
+		}
+		// The link prints the donation's labels: a PDF sheet, with the browser's session.
+		ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[string](`fetch(`+strconv.Quote(href)+`).then(async r =>
+			r.status + " " + r.headers.get("Content-Type") + " " + (await r.text()).slice(0, 5))`, chromedp.EvalAwaitPromise))
+		cancel()
+		if err != nil || got != "200 application/pdf %PDF-" {
+			t.Errorf("printing the donation's labels: got %q, %v; want a PDF", got, err)
 		}
 		b.check("donation page with devices")
 
