@@ -30,8 +30,13 @@ test: ## run every test on a throwaway PostgreSQL
 test-short: ## run the tests that need no database
 	$(GO) test -short ./...
 
-bench: ## run the benchmarks on a throwaway PostgreSQL
-	$(WITHPG) $(GO) test -run '^$$' -bench . -benchmem ./...
+# make bench runs the inventory benchmarks (internal/demo) on a generated demo database of this
+# many devices, a quick run; docs/performance.md says how to run them on a million.
+REFURB_BENCH_DEVICES ?= 100000
+BENCHTIME ?= 3s
+
+bench: ## run the benchmarks on a throwaway PostgreSQL (REFURB_BENCH_DEVICES demo devices, BENCHTIME each)
+	REFURB_BENCH_DEVICES=$(REFURB_BENCH_DEVICES) $(WITHPG) $(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -timeout 0 ./...
 
 lint: ## go vet, gofmt check, staticcheck
 	$(GO) vet ./...

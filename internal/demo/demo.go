@@ -32,6 +32,11 @@ import (
 	"github.com/digital-inclusion/refurb/auth"
 )
 
+// Version numbers what Generate produces for given options and seed. Bump it with a change to
+// the generator that changes the data, so that cached demo databases (the benchmarks' templates)
+// are generated again.
+const Version = 1
+
 // Options say how much to generate.
 type Options struct {
 	// Devices is how many devices to add.
