@@ -107,7 +107,7 @@ func checkOptions(stock Stock, opts Options) error {
 	if !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
 		return fmt.Errorf("labels: base URL %q is not an http(s) URL", opts.BaseURL)
 	}
-	if _, err := opts.Level.ecc(); err != nil {
+	if _, err := opts.Level.recovery(); err != nil {
 		return err
 	}
 	if stock.Roll && opts.Start != 0 {

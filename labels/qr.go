@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	qrcode "github.com/skip2/go-qrcode"
+
 	"github.com/digital-inclusion/refurb/internal/pdf"
 )
 
@@ -27,12 +29,12 @@ func (l Level) String() string {
 	return fmt.Sprintf("Level(%d)", int(l))
 }
 
-func (l Level) ecc() (ecc, error) {
+func (l Level) recovery() (qrcode.RecoveryLevel, error) {
 	switch l {
 	case LevelM:
-		return eccM, nil
+		return qrcode.Medium, nil
 	case LevelQ:
-		return eccQ, nil
+		return qrcode.High, nil // go-qrcode's High is the standard's level Q (25%)
 	}
 	return 0, fmt.Errorf("labels: unknown QR level %d", int(l))
 }
@@ -56,16 +58,36 @@ type symbol struct {
 	rects []pdf.Cell
 }
 
+// encode encodes content with go-qrcode, which picks the smallest version and the best mask,
+// and merges its dark modules into rectangles.
 func encode(content string, level Level) (*symbol, error) {
-	e, err := level.ecc()
+	rl, err := level.recovery()
 	if err != nil {
 		return nil, err
 	}
-	modules, size, err := qrEncode(content, e, -1)
+	q, err := qrcode.New(content, rl)
 	if err != nil {
 		return nil, fmt.Errorf("labels: QR code for %q: %w", content, err)
 	}
+	q.DisableBorder = true
+	bits := q.Bitmap()
+	size := len(bits)
+	modules := make([]bool, 0, size*size)
+	for _, row := range bits {
+		modules = append(modules, row...)
+	}
 	return &symbol{size: size, rects: merge(modules, size)}, nil
+}
+
+// QRCells encodes content as a QR code and returns its size in modules (quiet zone excluded)
+// and its dark modules merged into rectangles, for pdf.FillCells: documents other than labels
+// (certificates) draw their codes the same way.
+func QRCells(content string, level Level) (int, []pdf.Cell, error) {
+	s, err := encode(content, level)
+	if err != nil {
+		return 0, nil, err
+	}
+	return s.size, s.rects, nil
 }
 
 // merge turns the dark modules (size x size, row by row) into few rectangles: runs of dark
