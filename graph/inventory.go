@@ -213,12 +213,25 @@ func newDevicesInput(l []any) []inventory.NewDevice {
 	return out
 }
 
-func devicePointers(ds []inventory.Device) []*inventory.Device {
-	out := make([]*inventory.Device, len(ds))
-	for i := range ds {
-		out[i] = &ds[i]
+// pointers returns pointers to the elements of s: graphql-go's default resolvers and the
+// area's own read the domain's structs through pointers.
+func pointers[T any](s []T) []*T {
+	out := make([]*T, len(s))
+	for i := range s {
+		out[i] = &s[i]
 	}
 	return out
+}
+
+// listThunk turns a loader's thunk for a list into a resolver thunk of pointers.
+func listThunk[T any](th func() ([]T, error)) func() (any, error) {
+	return func() (any, error) {
+		l, err := th()
+		if err != nil {
+			return nil, err
+		}
+		return pointers(l), nil
+	}
 }
 
 // addInventory adds donors, donations, devices, storage media, wipes and the lifecycle.
@@ -547,17 +560,7 @@ func (b *builder) addInventory() {
 					Resolve: func(p graphql.ResolveParams) (any, error) {
 						last, _ := p.Args["last"].(int)
 						th := loaders(p).events.Load(p.Context, eventsKey{p.Source.(*inventory.Device).ID, last})
-						return func() (any, error) {
-							es, err := th()
-							if err != nil {
-								return nil, err
-							}
-							out := make([]*inventory.Event, len(es))
-							for i := range es {
-								out[i] = &es[i]
-							}
-							return out, nil
-						}, nil
+						return listThunk(th), nil
 					},
 				},
 				"flags": {
@@ -565,17 +568,7 @@ func (b *builder) addInventory() {
 					Description: "The device's open flags.",
 					Resolve: func(p graphql.ResolveParams) (any, error) {
 						th := loaders(p).flags.Load(p.Context, p.Source.(*inventory.Device).ID)
-						return func() (any, error) {
-							fs, err := th()
-							if err != nil {
-								return nil, err
-							}
-							out := make([]*inventory.DeviceFlag, len(fs))
-							for i := range fs {
-								out[i] = &fs[i]
-							}
-							return out, nil
-						}, nil
+						return listThunk(th), nil
 					},
 				},
 			}
@@ -867,7 +860,7 @@ func (b *builder) addInventory() {
 				return nil, err
 			}
 			b.changed(p, nil)
-			return devicePointers(ds), nil
+			return pointers(ds), nil
 		},
 	}
 	b.mutation["recordWipe"] = &graphql.Field{
@@ -960,7 +953,7 @@ func (b *builder) devicePage(p graphql.ResolveParams, f inventory.DeviceFilter, 
 	if err != nil {
 		return nil, err
 	}
-	nodes := devicePointers(dp.Devices)
+	nodes := pointers(dp.Devices)
 	l := b.inventoryLoaders(p)
 	for _, d := range nodes {
 		l.devices.Prime(p.Context, d.ID, d)
@@ -1069,14 +1062,7 @@ func (b *builder) addWork(t workTypes) {
 		Description: "Work done on the device, newest first.",
 		Resolve: func(p graphql.ResolveParams) (any, error) {
 			th := loaders(p).repairs.Load(p.Context, p.Source.(*inventory.Device).ID)
-			return func() (any, error) {
-				rs, err := th()
-				out := make([]*inventory.RepairLog, len(rs))
-				for i := range rs {
-					out[i] = &rs[i]
-				}
-				return out, err
-			}, nil
+			return listThunk(th), nil
 		},
 	}
 	t.deviceFields["qaChecks"] = &graphql.Field{
@@ -1084,14 +1070,7 @@ func (b *builder) addWork(t workTypes) {
 		Description: "The device's QA checks, newest first.",
 		Resolve: func(p graphql.ResolveParams) (any, error) {
 			th := loaders(p).qaChecks.Load(p.Context, p.Source.(*inventory.Device).ID)
-			return func() (any, error) {
-				qs, err := th()
-				out := make([]*inventory.QACheck, len(qs))
-				for i := range qs {
-					out[i] = &qs[i]
-				}
-				return out, err
-			}, nil
+			return listThunk(th), nil
 		},
 	}
 

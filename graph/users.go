@@ -95,11 +95,7 @@ func (b *builder) addUsers() {
 			if err != nil {
 				return nil, err
 			}
-			out := make([]*auth.User, len(us))
-			for i := range us {
-				out[i] = &us[i]
-			}
-			return out, nil
+			return pointers(us), nil
 		},
 	}
 	b.mutation["createUser"] = &graphql.Field{
