@@ -53,24 +53,17 @@ func (s *Store) CreateDonor(ctx context.Context, n NewDonor) (*Donor, error) {
 	if !regexp.MustCompile(`^[A-Z]{2}$`).MatchString(d.Country) {
 		return nil, validation.Field("country", "use a two-letter country code such as LU")
 	}
-	for _, f := range []struct {
-		field string
-		in    string
-		max   int
-		out   **string
-	}{
-		{"registrationNumber", n.RegistrationNumber, 50, &d.RegistrationNumber},
-		{"contactName", n.ContactName, 200, &d.ContactName},
-		{"email", n.Email, 254, &d.Email},
-		{"phone", n.Phone, 50, &d.Phone},
-		{"address", n.Address, 500, &d.Address},
-		{"postalCode", n.PostalCode, 20, &d.PostalCode},
-		{"city", n.City, 100, &d.City},
-		{"notes", n.Notes, 2000, &d.Notes},
-	} {
-		if *f.out, err = text(f.field, f.in, f.max); err != nil {
-			return nil, err
-		}
+	if err := texts("",
+		textField{"registrationNumber", n.RegistrationNumber, 50, &d.RegistrationNumber},
+		textField{"contactName", n.ContactName, 200, &d.ContactName},
+		textField{"email", n.Email, 254, &d.Email},
+		textField{"phone", n.Phone, 50, &d.Phone},
+		textField{"address", n.Address, 500, &d.Address},
+		textField{"postalCode", n.PostalCode, 20, &d.PostalCode},
+		textField{"city", n.City, 100, &d.City},
+		textField{"notes", n.Notes, 2000, &d.Notes},
+	); err != nil {
+		return nil, err
 	}
 	if d.Email != nil && !strings.Contains(*d.Email, "@") {
 		return nil, validation.Field("email", "%q is not an e-mail address", *d.Email)
@@ -125,24 +118,17 @@ func (n NewDevice) validate(field string, now time.Time) (*Device, []StorageMedi
 		return nil, nil, validation.Field(field+"kind", "unknown device kind %q", n.Kind)
 	}
 	var err error
-	for _, f := range []struct {
-		name string
-		in   string
-		max  int
-		out  **string
-	}{
-		{"make", n.Make, 100, &d.Make},
-		{"model", n.Model, 200, &d.Model},
-		{"serialNumber", n.SerialNumber, 100, &d.SerialNumber},
-		{"cpu", n.CPU, 200, &d.CPU},
-		{"osInstalled", n.OSInstalled, 200, &d.OSInstalled},
-		{"location", n.Location, 100, &d.Location},
-		{"donorAssetTag", n.DonorAssetTag, 100, &d.DonorAssetTag},
-		{"notes", n.Notes, 4000, &d.Notes},
-	} {
-		if *f.out, err = text(field+f.name, f.in, f.max); err != nil {
-			return nil, nil, err
-		}
+	if err := texts(field,
+		textField{"make", n.Make, 100, &d.Make},
+		textField{"model", n.Model, 200, &d.Model},
+		textField{"serialNumber", n.SerialNumber, 100, &d.SerialNumber},
+		textField{"cpu", n.CPU, 200, &d.CPU},
+		textField{"osInstalled", n.OSInstalled, 200, &d.OSInstalled},
+		textField{"location", n.Location, 100, &d.Location},
+		textField{"donorAssetTag", n.DonorAssetTag, 100, &d.DonorAssetTag},
+		textField{"notes", n.Notes, 4000, &d.Notes},
+	); err != nil {
+		return nil, nil, err
 	}
 	if y := n.ManufactureYear; y != nil {
 		if *y < 1980 || *y > now.Year() {

@@ -90,6 +90,28 @@ func text(field, s string, max int) (*string, error) {
 	return &s, nil
 }
 
+// textField is an optional text input: its field name, the value given, its limit in
+// characters and where the cleaned value goes.
+type textField struct {
+	name string
+	in   string
+	max  int
+	out  **string
+}
+
+// texts cleans text inputs into their destinations (see text), with prefix before the field
+// names in errors (e.g. "devices[3].").
+func texts(prefix string, fields ...textField) error {
+	for _, f := range fields {
+		v, err := text(prefix+f.name, f.in, f.max)
+		if err != nil {
+			return err
+		}
+		*f.out = v
+	}
+	return nil
+}
+
 // appendEvent adds an event to a device's history in the caller's transaction.
 func appendEvent(ctx context.Context, db bun.IDB, e *Event) error {
 	if e.Detail == nil {

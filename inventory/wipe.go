@@ -75,22 +75,15 @@ func (s *Store) RecordWipe(ctx context.Context, n NewWipe) (*WipeRecord, *Device
 		return nil, nil, validation.Field("technique", "say how the medium was sanitized")
 	}
 	w.Technique = *t
-	for _, f := range []struct {
-		name string
-		in   string
-		max  int
-		out  **string
-	}{
-		{"standard", n.Standard, 200, &w.Standard},
-		{"tool", n.Tool, 200, &w.Tool},
-		{"warnings", n.Warnings, 2000, &w.Warnings},
-		{"contractor", n.Contractor, 200, &w.Contractor},
-		{"contractorCertificate", n.ContractorCertificate, 100, &w.ContractorCertificate},
-		{"reportFilename", n.ReportFilename, 255, &w.ReportFilename},
-	} {
-		if *f.out, err = text(f.name, f.in, f.max); err != nil {
-			return nil, nil, err
-		}
+	if err := texts("",
+		textField{"standard", n.Standard, 200, &w.Standard},
+		textField{"tool", n.Tool, 200, &w.Tool},
+		textField{"warnings", n.Warnings, 2000, &w.Warnings},
+		textField{"contractor", n.Contractor, 200, &w.Contractor},
+		textField{"contractorCertificate", n.ContractorCertificate, 100, &w.ContractorCertificate},
+		textField{"reportFilename", n.ReportFilename, 255, &w.ReportFilename},
+	); err != nil {
+		return nil, nil, err
 	}
 	w.Verification = strings.ToLower(strings.TrimSpace(n.Verification))
 	if w.Verification == "" {
