@@ -156,7 +156,7 @@ func (e *benchEnv) start() error {
 	if e.app, err = database.Open(ctx, e.url, database.Options{AsApp: true}); err != nil {
 		return err
 	}
-	e.app.AddQueryHook(countHook{&e.queries})
+	e.app = e.app.WithQueryHook(countHook{&e.queries})
 	if err := e.app.NewRaw("SELECT max(tag_number) FROM devices").Scan(ctx, &e.maxTag); err != nil {
 		return err
 	}
