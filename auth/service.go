@@ -1,6 +1,10 @@
 package auth
 
 import (
+	"context"
+	"database/sql"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -19,7 +23,11 @@ var DefaultLimits = Limits{Window: 15 * time.Minute, FailuresPerAccount: 5, Fail
 
 // Service is the identity and access store.
 type Service struct {
-	db        bun.IDB
+	db bun.IDB
+	// sqldb runs the statements of every request (token and session lookups) with real
+	// parameters, so that pgx prepares them once per connection; bun writes arguments into the
+	// SQL text, which makes PostgreSQL plan every statement again. Nil inside a transaction.
+	sqldb     *sql.DB
 	limits    Limits
 	dummyHash string // checked when a login names no account: unknown addresses take as long as wrong passwords
 }
@@ -30,5 +38,21 @@ func NewService(db bun.IDB, limits Limits) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{db: db, limits: limits, dummyHash: h}, nil
+	s := &Service{db: db, limits: limits, dummyHash: h}
+	if b, ok := db.(*bun.DB); ok {
+		s.sqldb = b.DB
+	}
+	return s, nil
+}
+
+// hotRow runs a one-row query with $n parameters, prepared when the Service is on a pool.
+func (s *Service) hotRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if s.sqldb != nil {
+		return s.sqldb.QueryRowContext(ctx, query, args...)
+	}
+	// In a transaction bun formats the arguments itself: its placeholders are ?0, ?1, ...
+	for i := len(args); i >= 1; i-- {
+		query = strings.ReplaceAll(query, "$"+strconv.Itoa(i), "?"+strconv.Itoa(i-1))
+	}
+	return s.db.QueryRowContext(ctx, query, args...)
 }

@@ -233,7 +233,10 @@ func (s *Service) Me(ctx context.Context) (*User, error) {
 
 func (s *Service) userByID(ctx context.Context, id int64) (*User, error) {
 	u := new(User)
-	err := s.db.NewSelect().Model(u).Where("id = ?", id).Scan(ctx)
+	// Every request with a session runs this: one prepared statement (see hotRow).
+	err := s.hotRow(ctx, `SELECT id, email, name, role, password_hash, donor_id, partner_id, disabled_at, created_at, updated_at
+		FROM users WHERE id = $1`, id).
+		Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.PasswordHash, &u.DonorID, &u.PartnerID, &u.DisabledAt, &u.CreatedAt, &u.UpdatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}

@@ -4,10 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/graphql-go/graphql"
+	"github.com/graphql-go/graphql/language/ast"
 
 	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/validation"
@@ -211,6 +213,44 @@ func newDevicesInput(l []any) []inventory.NewDevice {
 		out[i] = newDeviceInput(inputMap(v))
 	}
 	return out
+}
+
+// defaultEventsLast is the default of Device.events(last:).
+const defaultEventsLast = 20
+
+// selectedEventsLast returns the last argument of the events field selected directly under
+// the resolved field (a literal or a variable), or its default: the scan reads that many events
+// in its one statement. A fragment or a second events field falls back to the loader.
+func selectedEventsLast(p graphql.ResolveParams) int {
+	last := defaultEventsLast
+	if len(p.Info.FieldASTs) == 0 || p.Info.FieldASTs[0].SelectionSet == nil {
+		return last
+	}
+	for _, sel := range p.Info.FieldASTs[0].SelectionSet.Selections {
+		f, ok := sel.(*ast.Field)
+		if !ok || f.Name == nil || f.Name.Value != "events" {
+			continue
+		}
+		for _, a := range f.Arguments {
+			if a.Name == nil || a.Name.Value != "last" {
+				continue
+			}
+			switch v := a.Value.(type) {
+			case *ast.IntValue:
+				if n, err := strconv.Atoi(v.Value); err == nil {
+					last = n
+				}
+			case *ast.Variable:
+				if n, ok := p.Info.VariableValues[v.Name.Value].(int); ok {
+					last = n
+				}
+			}
+		}
+	}
+	if last < 0 || last > inventory.MaxScanEvents {
+		return defaultEventsLast
+	}
+	return last
 }
 
 // pointers returns pointers to the elements of s: graphql-go's default resolvers and the
@@ -683,7 +723,23 @@ func (b *builder) addInventory() {
 		Description: "A device by its asset tag, given in any case, with or without hyphens, or as the full scanned URL.",
 		Args:        graphql.FieldConfigArgument{"tag": {Type: nonNull(graphql.String)}},
 		Resolve: func(p graphql.ResolveParams) (any, error) {
-			return st().DeviceByTag(p.Context, p.Args["tag"].(string))
+			// The scan lookup: the device, its storage and its last events in one prepared
+			// statement, handed to the loaders so that the fields below cost nothing more.
+			last := selectedEventsLast(p)
+			sc, err := st().Scan(p.Context, p.Args["tag"].(string), last)
+			if err != nil {
+				return nil, err
+			}
+			l := loaders(p)
+			id := sc.Device.ID
+			l.devices.Prime(p.Context, id, sc.Device)
+			ms := make([]medium, len(sc.Storage))
+			for i := range sc.Storage {
+				ms[i] = medium{&sc.Storage[i].StorageMedium, sc.Storage[i].Latest}
+			}
+			l.storage.Prime(p.Context, id, ms)
+			l.events.Prime(p.Context, eventsKey{id, last}, sc.Events)
+			return sc.Device, nil
 		},
 	}
 	b.query["devices"] = &graphql.Field{

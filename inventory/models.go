@@ -73,35 +73,36 @@ type Donation struct {
 	Donor *Donor `bun:"rel:belongs-to,join:donor_id=id"`
 }
 
-// Device is one donated device.
+// Device is one donated device. Its json tags are the column names, so a row turned into JSON
+// by PostgreSQL (to_jsonb) decodes into it (Store.Scan).
 type Device struct {
 	bun.BaseModel `bun:"table:devices,alias:d"`
 
-	ID               int64     `bun:"id,pk,autoincrement"`
-	TagNumber        int64     `bun:"tag_number,nullzero"`
-	Tag              string    `bun:"tag,nullzero"`
-	DonationID       int64     `bun:"donation_id"`
-	Kind             Kind      `bun:"kind"`
-	Make             *string   `bun:"make"`
-	Model            *string   `bun:"model"`
-	SerialNumber     *string   `bun:"serial_number"`
-	ManufactureYear  *int      `bun:"manufacture_year"`
-	CPU              *string   `bun:"cpu"`
-	RAMGB            *float64  `bun:"ram_gb"`
-	ScreenInches     *float64  `bun:"screen_inches"`
-	BatteryHealthPct *int      `bun:"battery_health_pct"`
-	OSInstalled      *string   `bun:"os_installed"`
-	KeyboardLayout   *string   `bun:"keyboard_layout"`
-	ConditionGrade   *string   `bun:"condition_grade"`
-	WeightKG         float64   `bun:"weight_kg"`
-	Location         *string   `bun:"location"`
-	DonorAssetTag    *string   `bun:"donor_asset_tag"`
-	Notes            *string   `bun:"notes"`
-	Status           Status    `bun:"status,nullzero"`
-	Cycle            int       `bun:"cycle,nullzero"`
-	Version          int       `bun:"version,nullzero"`
-	ReceivedAt       time.Time `bun:"received_at,nullzero,notnull,default:current_timestamp"`
-	UpdatedAt        time.Time `bun:"updated_at,nullzero,notnull,default:current_timestamp"`
+	ID               int64     `bun:"id,pk,autoincrement" json:"id"`
+	TagNumber        int64     `bun:"tag_number,nullzero" json:"tag_number"`
+	Tag              string    `bun:"tag,nullzero" json:"tag"`
+	DonationID       int64     `bun:"donation_id" json:"donation_id"`
+	Kind             Kind      `bun:"kind" json:"kind"`
+	Make             *string   `bun:"make" json:"make"`
+	Model            *string   `bun:"model" json:"model"`
+	SerialNumber     *string   `bun:"serial_number" json:"serial_number"`
+	ManufactureYear  *int      `bun:"manufacture_year" json:"manufacture_year"`
+	CPU              *string   `bun:"cpu" json:"cpu"`
+	RAMGB            *float64  `bun:"ram_gb" json:"ram_gb"`
+	ScreenInches     *float64  `bun:"screen_inches" json:"screen_inches"`
+	BatteryHealthPct *int      `bun:"battery_health_pct" json:"battery_health_pct"`
+	OSInstalled      *string   `bun:"os_installed" json:"os_installed"`
+	KeyboardLayout   *string   `bun:"keyboard_layout" json:"keyboard_layout"`
+	ConditionGrade   *string   `bun:"condition_grade" json:"condition_grade"`
+	WeightKG         float64   `bun:"weight_kg" json:"weight_kg"`
+	Location         *string   `bun:"location" json:"location"`
+	DonorAssetTag    *string   `bun:"donor_asset_tag" json:"donor_asset_tag"`
+	Notes            *string   `bun:"notes" json:"notes"`
+	Status           Status    `bun:"status,nullzero" json:"status"`
+	Cycle            int       `bun:"cycle,nullzero" json:"cycle"`
+	Version          int       `bun:"version,nullzero" json:"version"`
+	ReceivedAt       time.Time `bun:"received_at,nullzero,notnull,default:current_timestamp" json:"received_at"`
+	UpdatedAt        time.Time `bun:"updated_at,nullzero,notnull,default:current_timestamp" json:"updated_at"`
 }
 
 // StorageKind is the kind of a storage medium.
@@ -124,14 +125,14 @@ var StorageKinds = []StorageKind{StorageHDD, StorageSSD, StorageNVMe, StorageEMM
 type StorageMedium struct {
 	bun.BaseModel `bun:"table:storage_media"`
 
-	ID           int64       `bun:"id,pk,autoincrement"`
-	DeviceID     int64       `bun:"device_id"`
-	Kind         StorageKind `bun:"kind"`
-	Make         *string     `bun:"make"`
-	Model        *string     `bun:"model"`
-	SerialNumber *string     `bun:"serial_number"`
-	CapacityGB   *float64    `bun:"capacity_gb"`
-	CreatedAt    time.Time   `bun:"created_at,nullzero,notnull,default:current_timestamp"`
+	ID           int64       `bun:"id,pk,autoincrement" json:"id"`
+	DeviceID     int64       `bun:"device_id" json:"device_id"`
+	Kind         StorageKind `bun:"kind" json:"kind"`
+	Make         *string     `bun:"make" json:"make"`
+	Model        *string     `bun:"model" json:"model"`
+	SerialNumber *string     `bun:"serial_number" json:"serial_number"`
+	CapacityGB   *float64    `bun:"capacity_gb" json:"capacity_gb"`
+	CreatedAt    time.Time   `bun:"created_at,nullzero,notnull,default:current_timestamp" json:"created_at"`
 }
 
 // Method is a NIST SP 800-88 sanitization category.
@@ -185,15 +186,15 @@ type WipeRecord struct {
 type Event struct {
 	bun.BaseModel `bun:"table:device_events"`
 
-	ID         int64          `bun:"id,pk,autoincrement"`
-	DeviceID   int64          `bun:"device_id"`
-	At         time.Time      `bun:"at,nullzero,notnull,default:current_timestamp"`
-	Kind       string         `bun:"kind"` // intake, wipe, repair, qa, status, note, flag, edit, storage
-	FromStatus *Status        `bun:"from_status"`
-	ToStatus   *Status        `bun:"to_status"`
-	ActorID    *int64         `bun:"actor_id"`
-	Note       *string        `bun:"note"`
-	Detail     map[string]any `bun:"detail,type:jsonb,notnull"`
+	ID         int64          `bun:"id,pk,autoincrement" json:"id"`
+	DeviceID   int64          `bun:"device_id" json:"device_id"`
+	At         time.Time      `bun:"at,nullzero,notnull,default:current_timestamp" json:"at"`
+	Kind       string         `bun:"kind" json:"kind"` // intake, wipe, repair, qa, status, note, flag, edit, storage
+	FromStatus *Status        `bun:"from_status" json:"from_status"`
+	ToStatus   *Status        `bun:"to_status" json:"to_status"`
+	ActorID    *int64         `bun:"actor_id" json:"actor_id"`
+	Note       *string        `bun:"note" json:"note"`
+	Detail     map[string]any `bun:"detail,type:jsonb,notnull" json:"detail"`
 }
 
 // RepairLog records work done on a device.

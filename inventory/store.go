@@ -22,11 +22,19 @@ import (
 type Store struct {
 	db  bun.IDB
 	now func() time.Time
+	// sqldb runs the hot reads (the scan lookup) with real parameters, so that pgx prepares
+	// each statement once per connection: bun writes arguments into the SQL text, which makes
+	// PostgreSQL plan every statement again (docs/performance.md). Nil inside a transaction.
+	sqldb *sql.DB
 }
 
 // NewStore returns a Store on db, connected as the application role.
 func NewStore(db bun.IDB) *Store {
-	return &Store{db: db, now: time.Now}
+	s := &Store{db: db, now: time.Now}
+	if b, ok := db.(*bun.DB); ok {
+		s.sqldb = b.DB
+	}
+	return s
 }
 
 // staffRoles may do everything in the inventory; workRoles may record work on devices.

@@ -25,6 +25,8 @@ type Options struct {
 	AsApp bool
 	// MaxOpenConns caps the pool; zero means 20.
 	MaxOpenConns int
+	// Tracer sees every statement the driver sends, whoever builds it (tests count them).
+	Tracer pgx.QueryTracer
 }
 
 // Open connects to the database at url and checks that it answers.
@@ -32,6 +34,9 @@ func Open(ctx context.Context, url string, opts Options) (*bun.DB, error) {
 	cfg, err := pgx.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("parse database URL: %w", err)
+	}
+	if opts.Tracer != nil {
+		cfg.Tracer = opts.Tracer
 	}
 	var connOpts []stdlib.OptionOpenDB
 	if opts.AsApp {
