@@ -22,17 +22,18 @@ type Scan struct {
 }
 
 // scanQuery reads a device, its media (with the latest record of the current cycle) and its
-// last events in one statement, the rows folded into JSON. $3 is the donor whose devices alone
+// last events in one statement, the rows folded into JSON (json, not jsonb: it is only sent,
+// and building jsonb costs the server more). $3 is the donor whose devices alone
 // may be read, or 0 for every device.
 const scanQuery = `
-SELECT to_jsonb(d) AS device,
-  coalesce((SELECT jsonb_agg(jsonb_build_object('medium', to_jsonb(m), 'latest', to_jsonb(w)) ORDER BY m.id)
+SELECT to_json(d) AS device,
+  coalesce((SELECT json_agg(json_build_object('medium', to_json(m), 'latest', to_json(w)) ORDER BY m.id)
     FROM storage_media m
     LEFT JOIN LATERAL (
       SELECT * FROM wipe_records w WHERE w.medium_id = m.id AND w.cycle = d.cycle
       ORDER BY w.finished_at DESC, w.id DESC LIMIT 1) w ON true
     WHERE m.device_id = d.id), '[]') AS storage,
-  coalesce((SELECT jsonb_agg(to_jsonb(e) ORDER BY e.id DESC)
+  coalesce((SELECT json_agg(to_json(e) ORDER BY e.id DESC)
     FROM (SELECT * FROM device_events WHERE device_id = d.id ORDER BY id DESC LIMIT $2) e), '[]') AS events
 FROM devices d
 WHERE d.tag = $1 AND ($3::bigint = 0 OR d.donation_id IN (SELECT id FROM donations WHERE donor_id = $3))`

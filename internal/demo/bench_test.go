@@ -153,10 +153,9 @@ func (e *benchEnv) start() error {
 	e.url = pgtest.WithDatabase(e.adminURL, e.name)
 	fmt.Fprintf(os.Stderr, "bench: copied %s to %s in %v\n", tpl, e.name, time.Since(t0).Round(time.Millisecond))
 
-	if e.app, err = database.Open(ctx, e.url, database.Options{AsApp: true}); err != nil {
+	if e.app, err = database.Open(ctx, e.url, database.Options{AsApp: true, Tracer: countTracer{&e.queries}}); err != nil {
 		return err
 	}
-	e.app = e.app.WithQueryHook(countHook{&e.queries})
 	if err := e.app.NewRaw("SELECT max(tag_number) FROM devices").Scan(ctx, &e.maxTag); err != nil {
 		return err
 	}
@@ -212,11 +211,16 @@ func (e *benchEnv) close() {
 	}
 }
 
-// countHook counts the statements the application sends.
-type countHook struct{ n *atomic.Int64 }
+// countTracer counts the statements the application's connections send, whoever builds them
+// (bun, the prepared hot reads, the session store).
+type countTracer struct{ n *atomic.Int64 }
 
-func (h countHook) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context { return ctx }
-func (h countHook) AfterQuery(context.Context, *bun.QueryEvent)                        { h.n.Add(1) }
+func (c countTracer) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
+	c.n.Add(1)
+	return ctx
+}
+
+func (c countTracer) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
 
 // ensureDemoTemplate generates the demo database tpl unless it exists: into a temporary
 // database, vacuumed, then renamed, so that a template that exists is complete.
