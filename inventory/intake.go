@@ -390,6 +390,9 @@ func (s *Store) insertDevices(ctx context.Context, tx bun.IDB, don *Donation, ns
 		if limit, ok := maxAge[d.Kind]; ok && d.ManufactureYear != nil && now.Year()-*d.ManufactureYear > limit {
 			note := fmt.Sprintf("made in %d, over the %d-year acceptance limit: offer it for recycling", *d.ManufactureYear, limit)
 			flags = append(flags, DeviceFlag{DeviceID: d.ID, Flag: FlagOverAge, Note: &note, SetBy: by})
+			// The same event a flag set by hand gets, so the history says why it is there.
+			events = append(events, Event{DeviceID: d.ID, Kind: "flag", ActorID: by, Note: &note,
+				Detail: map[string]any{"flag": FlagOverAge, "set": true}})
 		}
 	}
 	if len(allMedia) > 0 {

@@ -50,8 +50,12 @@ func TestRecordDonation(t *testing.T) {
 		if d.Status != inventory.StatusReceived || d.Version != 1 || d.Cycle != 1 || d.DonationID != don.ID {
 			t.Errorf("device %d: status %s version %d cycle %d donation %d, want received 1 1 %d", i, d.Status, d.Version, d.Cycle, d.DonationID, don.ID)
 		}
-		if got := eventKinds(t, store, a.Staff, d.ID); !slices.Equal(got, []string{"intake"}) {
-			t.Errorf("device %d: events %v, want [intake]", i, got)
+		want := []string{"intake"}
+		if i == 1 { // the over-age laptop
+			want = []string{"intake", "flag"}
+		}
+		if got := eventKinds(t, store, a.Staff, d.ID); !slices.Equal(got, want) {
+			t.Errorf("device %d: events %v, want %v", i, got, want)
 		}
 		tags = append(tags, d.Tag)
 	}
@@ -67,6 +71,10 @@ func TestRecordDonation(t *testing.T) {
 		if got := openFlags(t, store, a.Staff, devices[i].ID); !slices.Equal(got, want) {
 			t.Errorf("device %d: flags %v, want %v", i, got, want)
 		}
+	}
+	// The over-age device's history says why it is flagged.
+	if es := events(t, store, a.Staff, devices[1].ID); len(es) != 2 || es[1].Kind != "flag" || es[1].Detail["flag"] != string(inventory.FlagOverAge) || es[1].Note == nil {
+		t.Errorf("over-age device's events = %+v, want the intake and the flag with its reason", es)
 	}
 	media := it.Media(t, store, a.Staff, devices[0].ID)
 	if len(media) != 1 || *media[0].SerialNumber != "S3Z1" || *media[0].CapacityGB != 256 {
