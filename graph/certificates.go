@@ -136,6 +136,46 @@ func (b *builder) addCertificates() {
 		}
 	}
 
+	organisation := graphql.NewObject(graphql.ObjectConfig{
+		Name:        "Organisation",
+		Description: "The organisation that runs Refurb: the issuer printed on certificates.",
+		Fields: graphql.Fields{
+			"name":               {Type: graphql.NewNonNull(graphql.String)},
+			"address":            {Type: graphql.NewNonNull(graphql.String)},
+			"registrationNumber": {Type: graphql.NewNonNull(graphql.String)},
+			"hasLogo": {Type: graphql.NewNonNull(graphql.Boolean), Resolve: func(p graphql.ResolveParams) (any, error) {
+				return p.Source.(*certificates.Organisation).Logo != nil, nil
+			}},
+		},
+	})
+	b.query["organisation"] = &graphql.Field{
+		Type:        graphql.NewNonNull(organisation),
+		Description: "The issuer printed on certificates. Public: it is printed on every certificate anyway.",
+		Resolve: func(p graphql.ResolveParams) (any, error) {
+			return b.deps.Certificates.Organisation(p.Context)
+		},
+	}
+	b.mutation["setOrganisation"] = &graphql.Field{
+		Type:        graphql.NewNonNull(organisation),
+		Description: "Changes the issuer printed on certificates issued from now on (issued ones never change). Administrators only; the logo is set with `refurb org set --logo`.",
+		Args: graphql.FieldConfigArgument{
+			"name":               {Type: graphql.NewNonNull(graphql.String)},
+			"address":            {Type: graphql.String, DefaultValue: ""},
+			"registrationNumber": {Type: graphql.String, DefaultValue: ""},
+		},
+		Resolve: func(p graphql.ResolveParams) (any, error) {
+			cur, err := b.deps.Certificates.Organisation(p.Context)
+			if err != nil {
+				return nil, err
+			}
+			org := certificates.Organisation{Name: p.Args["name"].(string), Address: p.Args["address"].(string),
+				RegistrationNumber: p.Args["registrationNumber"].(string), Logo: cur.Logo}
+			if err := b.deps.Certificates.SetOrganisation(p.Context, org); err != nil {
+				return nil, err
+			}
+			return b.deps.Certificates.Organisation(p.Context)
+		},
+	}
 	b.query["verifyCertificate"] = &graphql.Field{
 		Type:        nonNull(verification),
 		Description: "Public: whether a certificate is genuine and current, from the number and token its QR code carries. Rate-limited per client address.",

@@ -83,6 +83,12 @@ func (h *Handler) label(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v.Data = "/login?next=" + url.QueryEscape("/D/"+r.PathValue("tag"))
+	if v.Org.OrgName == "" && h.certificates != nil {
+		// Without ORG_NAME, the issuer printed on certificates names the organisation.
+		if org, err := h.certificates.Organisation(r.Context()); err == nil {
+			v.Org.OrgName = org.Name
+		}
+	}
 	w.Header().Set("X-Robots-Tag", "noindex")
 	h.render(w, r, http.StatusOK, "public.html", v)
 }

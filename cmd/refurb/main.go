@@ -48,6 +48,8 @@ Commands:
   tokens revoke --id ID
   import FILE --donation NUMBER [--dry-run]   import a donor's asset list (CSV or XLSX)
   demo --devices N          fill the database with realistic demo data
+  org show | org set --name N [--address A] [--registration-number R] [--logo FILE]
+                            the issuer printed on certificates
   version                   print the version
 
 Run 'refurb COMMAND -h' for a command's flags. Every flag can be set by the environment
@@ -73,6 +75,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runImport(ctx, e, args)
 	case "demo":
 		return runDemo(ctx, e, args)
+	case "org":
+		return runOrg(ctx, e, args)
 	case "version":
 		fmt.Fprintln(stdout, "refurb", version())
 		return nil

@@ -257,3 +257,29 @@ func TestServeEmbeddedDatabase(t *testing.T) {
 		t.Errorf("users list on the stopped cluster: got %q, %v (the data must survive)", users, err)
 	}
 }
+
+func TestOrgCommand(t *testing.T) {
+	t.Parallel()
+	db := pgtest.New(t)
+	ctx := context.Background()
+	envv := map[string]string{"DATABASE_URL": db.URL}
+	logo := filepath.Join(t.TempDir(), "logo.png")
+	// The smallest valid PNG is enough: the store checks the type and the size.
+	if err := os.WriteFile(logo, []byte("\x89PNG\r\n\x1a\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := refurb(t, ctx, envv, "", "org", "set", "--name", "Digital Inclusion asbl", "--address", "1 rue de l'Atelier, L-1234 Luxembourg", "--registration-number", "F1234", "--logo", logo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _, err = refurb(t, ctx, envv, "", "org", "show")
+	if err != nil || !strings.Contains(out, "Digital Inclusion asbl") || !strings.Contains(out, "F1234") || !strings.Contains(out, "logo:                true") {
+		t.Errorf("org show after set: got %q, %v", out, err)
+	}
+	if _, _, err := refurb(t, ctx, envv, "", "org", "set", "--name", " "); err == nil || !strings.Contains(err.Error(), "name") {
+		t.Errorf("org set without a name: got %v, want a field error on name", err)
+	}
+	if out, _, _ := refurb(t, ctx, envv, "", "org", "show"); !strings.Contains(out, "Digital Inclusion asbl") {
+		t.Errorf("a refused change changed the organisation: %q", out)
+	}
+}

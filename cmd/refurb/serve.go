@@ -41,7 +41,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	fs.Bool(&c.introspection, "introspection", "INTROSPECTION", true, "allow GraphQL introspection (__schema, __type)")
 	fs.Bool(&c.trustProxy, "trust-proxy", "TRUST_PROXY", false, "take the client address from X-Forwarded-For (only behind a reverse proxy you run)")
 	fs.String(&c.adminEmail, "admin-email", "ADMIN_EMAIL", "admin@refurb.local", "e-mail address of the administrator created on first start, when no user exists")
-	fs.String(&c.orgName, "org-name", "ORG_NAME", "", "the organisation's name, shown to anyone who scans a label without signing in")
+	fs.String(&c.orgName, "org-name", "ORG_NAME", "", "the organisation's name, shown to anyone who scans a label without signing in (default: the issuer set with `refurb org set`)")
 	fs.String(&c.orgContact, "org-contact", "ORG_CONTACT", "", "how to contact the organisation (e-mail or phone), shown with its name")
 	fs.Duration(&c.shutdownGrace, "shutdown-grace", "SHUTDOWN_GRACE", 15*time.Second, "how long requests in flight may take to finish on shutdown")
 	if err := fs.parse(args); err != nil {

@@ -445,3 +445,28 @@ func mustURL(t *testing.T, s string) *url.URL {
 	}
 	return u
 }
+
+func TestOrganisationSetByAdminsOnly(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.createUser("admin@example.org", auth.RoleAdmin)
+	e.createUser("staff@example.org", auth.RoleStaff)
+	staff := newClient(t)
+	e.login(staff, "staff@example.org", "correct horse battery").Body.Close()
+	const set = `mutation { setOrganisation(name: "Digital Inclusion asbl", registrationNumber: "F1234") { name registrationNumber } }`
+	r := e.graphql(staff, set, nil)
+	if len(r.Errors) != 1 || r.Errors[0].Extensions["code"] != "FORBIDDEN" {
+		t.Errorf("staff setting the organisation: got %+v, want FORBIDDEN", r)
+	}
+	admin := newClient(t)
+	e.login(admin, "admin@example.org", "correct horse battery").Body.Close()
+	if r := e.graphql(admin, set, nil); len(r.Errors) > 0 {
+		t.Fatalf("admin setting the organisation: %+v", r.Errors)
+	}
+	// Anyone may read it: it is printed on every certificate.
+	r = e.graphql(newClient(t), `{ organisation { name registrationNumber hasLogo } }`, nil)
+	org, _ := r.Data["organisation"].(map[string]any)
+	if org["name"] != "Digital Inclusion asbl" || org["registrationNumber"] != "F1234" || org["hasLogo"] != false {
+		t.Errorf("organisation: got %+v", r)
+	}
+}
