@@ -82,9 +82,14 @@ func (b *builder) resolveInventoryNode(p graphql.ResolveParams, typ string, id i
 				v = d
 			}
 		}
+	case "StorageMedium":
+		var m *inventory.MediumState
+		if m, err = st.Medium(p.Context, id); err == nil {
+			v = medium{&m.StorageMedium, m.Latest}
+		}
+	case "WipeRecord":
+		v, err = st.WipeRecord(p.Context, id)
 	default:
-		// StorageMedium and WipeRecord ids are valid, but the store has no reader by id for
-		// them yet: clients reach them through their device.
 		return nil, nil
 	}
 	if errors.Is(err, inventory.ErrNotFound) {

@@ -388,3 +388,37 @@ func pgArray(ids []int64) string {
 	b.WriteByte('}')
 	return b.String()
 }
+
+// Medium returns a storage medium with its latest sanitization record, if the actor may see
+// its device.
+func (s *Store) Medium(ctx context.Context, id int64) (*MediumState, error) {
+	var deviceID int64
+	if err := s.db.NewSelect().Table("storage_media").Column("device_id").Where("id = ?", id).Scan(ctx, &deviceID); err != nil {
+		return nil, dbError("select medium", err)
+	}
+	if _, err := s.Device(ctx, deviceID); err != nil {
+		return nil, err
+	}
+	states, err := s.StorageWithWipes(ctx, []int64{deviceID})
+	if err != nil {
+		return nil, err
+	}
+	for i := range states[deviceID] {
+		if states[deviceID][i].ID == id {
+			return &states[deviceID][i], nil
+		}
+	}
+	return nil, ErrNotFound
+}
+
+// WipeRecord returns a sanitization record, if the actor may see its device.
+func (s *Store) WipeRecord(ctx context.Context, id int64) (*WipeRecord, error) {
+	w := new(WipeRecord)
+	if err := s.db.NewSelect().Model(w).Where("w.id = ?", id).Scan(ctx); err != nil {
+		return nil, dbError("select wipe record", err)
+	}
+	if _, err := s.Medium(ctx, w.MediumID); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
