@@ -18,7 +18,7 @@ import (
 type Scan struct {
 	Device  *Device
 	Storage []MediumState
-	Events  []Event // newest first
+	Events  []Event // newest first, without their Detail (the API does not show it)
 }
 
 // scanQuery reads a device, its media (with the latest record of the current cycle) and its
@@ -33,8 +33,9 @@ SELECT to_json(d) AS device,
       SELECT * FROM wipe_records w WHERE w.medium_id = m.id AND w.cycle = d.cycle
       ORDER BY w.finished_at DESC, w.id DESC LIMIT 1) w ON true
     WHERE m.device_id = d.id), '[]') AS storage,
-  coalesce((SELECT json_agg(to_json(e) ORDER BY e.id DESC)
-    FROM (SELECT * FROM device_events WHERE device_id = d.id ORDER BY id DESC LIMIT $2) e), '[]') AS events
+  coalesce((SELECT json_agg(e ORDER BY e.id DESC)
+    FROM (SELECT id, device_id, at, kind, from_status, to_status, actor_id, note
+          FROM device_events WHERE device_id = d.id ORDER BY id DESC LIMIT $2) e), '[]') AS events
 FROM devices d
 WHERE d.tag = $1 AND ($3::bigint = 0 OR d.donation_id IN (SELECT id FROM donations WHERE donor_id = $3))`
 
