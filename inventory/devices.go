@@ -13,20 +13,30 @@ import (
 	"github.com/digital-inclusion/refurb/validation"
 )
 
-// scopeDevices limits a device query to what the actor may see: staff, administrators and
-// trainees see every device, a donor's users their donor's devices, others nothing.
-func scopeDevices(ctx context.Context, q *bun.SelectQuery, alias string) (*bun.SelectQuery, error) {
+// donorScope says what part of the inventory the actor may see: all of it (0) for staff,
+// administrators and trainees, one donor's donations and devices (that donor's id) for a
+// donor's users, nothing (auth.ErrForbidden) for others. Every read narrows by it.
+func donorScope(ctx context.Context) (int64, error) {
 	a, err := auth.Require(ctx)
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
 	switch a.Role {
 	case auth.RoleAdmin, auth.RoleStaff, auth.RoleTrainee:
-		return q, nil
+		return 0, nil
 	case auth.RoleDonor:
-		return q.Where(alias+".donation_id IN (SELECT id FROM donations WHERE donor_id = ?)", a.DonorID), nil
+		return a.DonorID, nil
 	}
-	return nil, auth.ErrForbidden
+	return 0, auth.ErrForbidden
+}
+
+// scopeDevices limits a device query to what the actor may see (donorScope).
+func scopeDevices(ctx context.Context, q *bun.SelectQuery, alias string) (*bun.SelectQuery, error) {
+	donor, err := donorScope(ctx)
+	if err != nil || donor == 0 {
+		return q, err
+	}
+	return q.Where(alias+".donation_id IN (SELECT id FROM donations WHERE donor_id = ?)", donor), nil
 }
 
 // DeviceByTag returns the device with an asset tag, given as typed (any case, with or without

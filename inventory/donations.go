@@ -12,19 +12,13 @@ import (
 	"github.com/digital-inclusion/refurb/validation"
 )
 
-// scopeDonations limits a donation query to what the actor may see.
+// scopeDonations limits a donation query to what the actor may see (donorScope).
 func scopeDonations(ctx context.Context, q *bun.SelectQuery, alias string) (*bun.SelectQuery, error) {
-	a, err := auth.Require(ctx)
-	if err != nil {
-		return nil, err
+	donor, err := donorScope(ctx)
+	if err != nil || donor == 0 {
+		return q, err
 	}
-	switch a.Role {
-	case auth.RoleAdmin, auth.RoleStaff, auth.RoleTrainee:
-		return q, nil
-	case auth.RoleDonor:
-		return q.Where(alias+".donor_id = ?", a.DonorID), nil
-	}
-	return nil, auth.ErrForbidden
+	return q.Where(alias+".donor_id = ?", donor), nil
 }
 
 // DonationsByID returns the donations with the given ids that the actor may see, by id, each
@@ -137,18 +131,14 @@ func decodeIDCursor(c string) (int64, error) {
 // DonorsByID returns donors by id. Staff, administrators and trainees see every donor; a
 // donor's users only their own.
 func (s *Store) DonorsByID(ctx context.Context, ids []int64) (map[int64]*Donor, error) {
-	a, err := auth.Require(ctx)
+	donor, err := donorScope(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var ds []Donor
 	q := s.db.NewSelect().Model(&ds).Where("id IN (?)", bun.List(ids))
-	switch a.Role {
-	case auth.RoleAdmin, auth.RoleStaff, auth.RoleTrainee:
-	case auth.RoleDonor:
-		q = q.Where("id = ?", a.DonorID)
-	default:
-		return nil, auth.ErrForbidden
+	if donor != 0 {
+		q = q.Where("id = ?", donor)
 	}
 	if err := q.Scan(ctx); err != nil {
 		return nil, dbError("select donors", err)

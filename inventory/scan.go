@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/validation"
 )
 
@@ -45,17 +44,9 @@ const MaxScanEvents = 200
 // Scan finds a device by its tag (as DeviceByTag does) and reads it with its storage and its
 // last lastEvents events, in one prepared statement: the lookup the bench makes at every scan.
 func (s *Store) Scan(ctx context.Context, tagOrURL string, lastEvents int) (*Scan, error) {
-	a, err := auth.Require(ctx)
+	donor, err := donorScope(ctx)
 	if err != nil {
 		return nil, err
-	}
-	var donor int64
-	switch a.Role {
-	case auth.RoleAdmin, auth.RoleStaff, auth.RoleTrainee:
-	case auth.RoleDonor:
-		donor = a.DonorID
-	default:
-		return nil, auth.ErrForbidden
 	}
 	if lastEvents < 0 || lastEvents > MaxScanEvents {
 		return nil, validation.Field("last", "must be between 0 and %d", MaxScanEvents)
