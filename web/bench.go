@@ -59,13 +59,8 @@ func (h *Handler) benchPage(w http.ResponseWriter, r *http.Request) {
 
 // benchScan handles one scan: a mode card arms or disarms, a device gets the armed move.
 func (h *Handler) benchScan(w http.ResponseWriter, r *http.Request) {
-	v, ok := h.signedIn(w, r, "bench.title")
+	v, ok := h.signedInForm(w, r, "bench.title", 8<<10)
 	if !ok {
-		return
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, 8<<10)
-	if err := r.ParseForm(); err != nil {
-		http.Error(w, "the form could not be read", http.StatusBadRequest)
 		return
 	}
 	ctx := r.Context()

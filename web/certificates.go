@@ -279,13 +279,8 @@ func (h *Handler) myDonations(w http.ResponseWriter, r *http.Request) {
 // issueCertificate issues a certificate for a donation from its page (staff and
 // administrators), then goes back to the page with the outcome.
 func (h *Handler) issueCertificate(w http.ResponseWriter, r *http.Request) {
-	v, ok := h.signedIn(w, r, "problem.title")
+	v, ok := h.signedInForm(w, r, "problem.title", 4<<10)
 	if !ok {
-		return
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
-	if err := r.ParseForm(); err != nil {
-		http.Error(w, "the form could not be read", http.StatusBadRequest)
 		return
 	}
 	ctx := r.Context()

@@ -197,13 +197,8 @@ func (h *Handler) showDevice(w http.ResponseWriter, r *http.Request, v *view, st
 // see it now) and the version the user saw. It answers the request itself and returns nil when
 // the form cannot be acted on.
 func (h *Handler) deviceForm(w http.ResponseWriter, r *http.Request) (*view, *inventory.Device, int, bool) {
-	v, ok := h.signedIn(w, r, "device.title")
+	v, ok := h.signedInForm(w, r, "device.title", 64<<10)
 	if !ok {
-		return nil, nil, 0, false
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := r.ParseForm(); err != nil {
-		http.Error(w, "the form could not be read", http.StatusBadRequest)
 		return nil, nil, 0, false
 	}
 	d, err := h.inventory.DeviceByTag(r.Context(), r.PathValue("tag"))

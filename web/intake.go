@@ -51,13 +51,8 @@ func (h *Handler) showIntake(w http.ResponseWriter, r *http.Request, v *view, st
 
 // createDonation records a new donation and opens it to add its devices.
 func (h *Handler) createDonation(w http.ResponseWriter, r *http.Request) {
-	v, ok := h.signedIn(w, r, "intake.title")
+	v, ok := h.signedInForm(w, r, "intake.title", 16<<10)
 	if !ok {
-		return
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	if err := r.ParseForm(); err != nil {
-		http.Error(w, "the form could not be read", http.StatusBadRequest)
 		return
 	}
 	f := r.PostForm
@@ -154,13 +149,8 @@ func (h *Handler) showDonation(w http.ResponseWriter, r *http.Request, v *view, 
 // model kept, so that a batch of the same model is typed serial after serial. (No #add in the
 // URL: browsers skip autofocus on a page opened at a fragment.)
 func (h *Handler) addDevice(w http.ResponseWriter, r *http.Request) {
-	v, ok := h.signedIn(w, r, "intake.donation_title")
+	v, ok := h.signedInForm(w, r, "intake.donation_title", 16<<10)
 	if !ok {
-		return
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	if err := r.ParseForm(); err != nil {
-		http.Error(w, "the form could not be read", http.StatusBadRequest)
 		return
 	}
 	ctx := r.Context()

@@ -257,6 +257,21 @@ func (h *Handler) signedIn(w http.ResponseWriter, r *http.Request, titleID strin
 	return v, true
 }
 
+// signedInForm is signedIn for a posted form: it also reads the form, of at most limit bytes,
+// and answers 400 when it cannot.
+func (h *Handler) signedInForm(w http.ResponseWriter, r *http.Request, titleID string, limit int64) (*view, bool) {
+	v, ok := h.signedIn(w, r, titleID)
+	if !ok {
+		return nil, false
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, "the form could not be read", http.StatusBadRequest)
+		return nil, false
+	}
+	return v, true
+}
+
 // flash leaves a message for the next page the user sees.
 func (h *Handler) flash(r *http.Request, msg string, failed bool) {
 	h.sessions.Put(r.Context(), "flash", msg)
