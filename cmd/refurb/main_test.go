@@ -269,8 +269,8 @@ func TestOrgCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	out, _, err := refurb(t, ctx, envv, "", "org", "set", "--name", "Digital Inclusion asbl", "--address", "1 rue de l'Atelier, L-1234 Luxembourg", "--registration-number", "F1234", "--logo", logo)
-	if err != nil {
-		t.Fatal(err)
+	if err != nil || !strings.Contains(out, "F1234") {
+		t.Fatalf("org set: got %q, %v; want the organisation as set", out, err)
 	}
 	out, _, err = refurb(t, ctx, envv, "", "org", "show")
 	if err != nil || !strings.Contains(out, "Digital Inclusion asbl") || !strings.Contains(out, "F1234") || !strings.Contains(out, "logo:                true") {
