@@ -24,6 +24,9 @@ type logConfig struct {
 	Format string
 }
 
+// defaultDataDir is where the private cluster lives unless -data-dir says otherwise.
+const defaultDataDir = "./var/postgres"
+
 // flagSet returns a FlagSet whose flags take their defaults from the environment.
 type flagSet struct {
 	*flag.FlagSet
@@ -83,7 +86,7 @@ func (fs *flagSet) parse(args []string) error {
 func (fs *flagSet) database(c *dbConfig) {
 	fs.String(&c.URL, "database-url", "DATABASE_URL", "", "PostgreSQL URL the application connects with; empty: a private cluster in -data-dir")
 	fs.String(&c.MigrateURL, "migrate-database-url", "MIGRATE_DATABASE_URL", "", "PostgreSQL URL of the schema owner, for migrations (default: -database-url)")
-	fs.String(&c.DataDir, "data-dir", "REFURB_DATA_DIR", "./var/postgres", "directory of the private PostgreSQL cluster used when -database-url is empty")
+	fs.String(&c.DataDir, "data-dir", "REFURB_DATA_DIR", defaultDataDir, "directory of the private PostgreSQL cluster used when -database-url is empty")
 }
 
 func (fs *flagSet) logging(c *logConfig) {

@@ -2,9 +2,13 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/uptrace/bun"
@@ -29,6 +33,17 @@ func openDBHandle(ctx context.Context, cfg dbConfig, logger *slog.Logger) (*dbHa
 	h := &dbHandle{cfg: cfg, log: logger}
 	if cfg.URL == "" {
 		c, err := pgcluster.Start(ctx, pgcluster.Options{DataDir: cfg.DataDir, Logger: logger})
+		if errors.Is(err, pgcluster.ErrUnreachable) && cfg.DataDir == defaultDataDir {
+			// Run as root from a checkout under a 0700 home (/root), PostgreSQL's own user cannot
+			// reach ./var/postgres. Rather than fail `make run`, keep the cluster under
+			// /var/lib/refurb, in a directory named after the checkout so each has its own.
+			alt, aerr := fallbackDataDir(cfg.DataDir)
+			if aerr != nil {
+				return nil, err
+			}
+			logger.Warn("the data directory is out of reach of the postgres user; using another", "data_dir", alt)
+			c, err = pgcluster.Start(ctx, pgcluster.Options{DataDir: alt, Logger: logger})
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -40,6 +55,25 @@ func openDBHandle(ctx context.Context, cfg dbConfig, logger *slog.Logger) (*dbHa
 		h.cfg.MigrateURL = h.cfg.URL
 	}
 	return h, nil
+}
+
+// fallbackDataDir returns /var/lib/refurb/<checkout name>-<hash of its path>, created so that
+// the postgres user can enter it.
+func fallbackDataDir(dataDir string) (string, error) {
+	abs, err := filepath.Abs(dataDir)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256([]byte(abs))
+	base := "/var/lib/refurb"
+	if err := os.MkdirAll(base, 0o755); err != nil {
+		return "", err
+	}
+	if err := os.Chmod(base, 0o755); err != nil {
+		return "", err
+	}
+	name := filepath.Base(filepath.Dir(filepath.Dir(abs))) // the checkout's directory, e.g. refurb
+	return filepath.Join(base, name+"-"+hex.EncodeToString(sum[:4])), nil
 }
 
 // embedded reports whether the database is the private cluster.

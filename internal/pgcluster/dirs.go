@@ -235,7 +235,7 @@ func checkReachable(path string, u *osUser) error {
 			can = perm&0o001 != 0
 		}
 		if !can {
-			return fmt.Errorf("PostgreSQL runs as the OS user %s, which cannot enter %s (mode %04o): choose a directory %s can reach, or allow it in (chmod o+x %s)", u.name, d, perm, u.name, d)
+			return fmt.Errorf("%w: PostgreSQL runs as the OS user %s, which cannot enter %s (mode %04o): choose a directory %s can reach, or allow it in (chmod o+x %s)", ErrUnreachable, u.name, d, perm, u.name, d)
 		}
 	}
 	return nil

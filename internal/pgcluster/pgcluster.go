@@ -32,6 +32,10 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
+// ErrUnreachable means that the OS user PostgreSQL runs as (postgres, when Refurb runs as root)
+// cannot reach the data directory, typically one under root's 0700 home.
+var ErrUnreachable = errors.New("data directory out of reach of the PostgreSQL user")
+
 // ErrNoBinaries means no PostgreSQL server binaries (postgres, initdb, pg_ctl) were found.
 var ErrNoBinaries = errors.New("no PostgreSQL server binaries found: install them (Debian: apt-get install postgresql) or set DATABASE_URL to an existing database")
 
