@@ -283,3 +283,20 @@ func TestOrgCommand(t *testing.T) {
 		t.Errorf("a refused change changed the organisation: %q", out)
 	}
 }
+
+// A checkout under a home the postgres user cannot enter keeps its private cluster under
+// /var/lib/refurb, in a directory of its own that stays the same from one start to the next.
+func TestFallbackDataDir(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("the fallback directory is created under /var/lib, which needs root")
+	}
+	a1, err := fallbackDataDir("/root/refurb/var/postgres")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a2, _ := fallbackDataDir("/root/refurb/var/postgres")
+	b, _ := fallbackDataDir("/root/other/refurb/var/postgres")
+	if a1 != a2 || a1 == b || !strings.HasPrefix(a1, "/var/lib/refurb/refurb-") {
+		t.Errorf("fallback directories: %q, %q, %q; want one stable directory per checkout under /var/lib/refurb", a1, a2, b)
+	}
+}
