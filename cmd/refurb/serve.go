@@ -2,10 +2,10 @@ package main
 
 import (
 	"context"
-	"runtime/debug"
 	"fmt"
 	"net"
 	"net/url"
+	"runtime/debug"
 	"strings"
 	"time"
 
