@@ -411,7 +411,21 @@ func (b *builder) addInventory() {
 					},
 					Resolve: func(p graphql.ResolveParams) (any, error) {
 						sort, _ := p.Args["sort"].(inventory.DeviceSort)
-						return b.devicePage(p, inventory.DeviceFilter{DonationID: p.Source.(*inventory.Donation).ID}, sort, page(p, 100))
+						pg := page(p, 100)
+						don := p.Source.(*inventory.Donation)
+						if pg.After != "" {
+							return b.devicePage(p, inventory.DeviceFilter{DonationID: don.ID}, sort, pg)
+						}
+						// First pages of a list of donations come in one statement.
+						l := loaders(p)
+						th := l.firstPages.Load(p.Context, firstPageKey{don.ID, pg.First, sort})
+						return func() (any, error) {
+							dp, err := th()
+							if err != nil {
+								return nil, err
+							}
+							return b.deviceConnection(p, l, dp), nil
+						}, nil
 					},
 				},
 			}
@@ -1014,12 +1028,16 @@ func (b *builder) devicePage(p graphql.ResolveParams, f inventory.DeviceFilter, 
 	if err != nil {
 		return nil, err
 	}
+	return b.deviceConnection(p, b.inventoryLoaders(p), dp), nil
+}
+
+// deviceConnection presents a page of devices, handing them to the devices loader.
+func (b *builder) deviceConnection(p graphql.ResolveParams, l *inventoryLoaders, dp *inventory.DevicePage) map[string]any {
 	nodes := pointers(dp.Devices)
-	l := b.inventoryLoaders(p)
 	for _, d := range nodes {
 		l.devices.Prime(p.Context, d.ID, d)
 	}
-	return map[string]any{"nodes": nodes, "pageInfo": pageInfo(dp.HasNextPage, dp.EndCursor), "totalCount": dp.TotalCount}, nil
+	return map[string]any{"nodes": nodes, "pageInfo": pageInfo(dp.HasNextPage, dp.EndCursor), "totalCount": dp.TotalCount}
 }
 
 // workTypes are the inventory types that the work on devices refers to.

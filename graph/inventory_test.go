@@ -906,3 +906,70 @@ func decodeID(t *testing.T, gid string) string {
 	}
 	return string(raw)
 }
+
+// TestDonationDevicesFirstPages lists donations with the first page of their devices: one
+// statement for the devices of all of them, and each page's cursor leads to the next.
+func TestDonationDevicesFirstPages(t *testing.T) {
+	t.Parallel()
+	e := newInvEnv(t)
+	staff := e.user("staff@example.org", auth.RoleStaff, nil)
+	donorID := e.createDonor(staff, "Lycée Exemple")
+	for i := range 3 {
+		e.intake(staff, donorID, laptop(fmt.Sprintf("FP-%d-A", i)), laptop(fmt.Sprintf("FP-%d-B", i)))
+	}
+	const q = `query($id: ID!) { node(id: $id) { ... on Donor { donations { nodes { number
+		devices(first: 1) { totalCount pageInfo { hasNextPage endCursor } nodes { tag serialNumber } } } } } } }`
+	var out struct {
+		Node struct {
+			Donations struct {
+				Nodes []struct {
+					Number  string
+					Devices struct {
+						TotalCount int
+						PageInfo   struct {
+							HasNextPage bool
+							EndCursor   string
+						}
+						Nodes []struct{ Tag, SerialNumber string }
+					}
+				}
+			}
+		}
+	}
+	got, statements := e.statements.count(func() { e.ok(staff, q, map[string]any{"id": donorID}, &out) })
+	dons := out.Node.Donations.Nodes
+	if len(dons) != 3 {
+		t.Fatalf("donations: got %d, want 3", len(dons))
+	}
+	devicesStatements := 0
+	for _, s := range statements {
+		if strings.Contains(s, "PARTITION BY d.donation_id") {
+			devicesStatements++
+		}
+	}
+	if devicesStatements != 1 {
+		t.Errorf("statements for the devices of 3 donations: got %d, want 1 (of %d):\n%s", devicesStatements, got, strings.Join(statements, "\n"))
+	}
+	for _, d := range dons {
+		dv := d.Devices
+		if dv.TotalCount != 2 || !dv.PageInfo.HasNextPage || len(dv.Nodes) != 1 || !strings.HasSuffix(dv.Nodes[0].SerialNumber, "-A") {
+			t.Errorf("%s first page: got %+v, want the first of 2 devices and a next page", d.Number, dv)
+		}
+	}
+	// The cursor of a first page leads to the second device.
+	var next struct {
+		DonationByNumber struct {
+			Devices struct {
+				PageInfo struct{ HasNextPage bool }
+				Nodes    []struct{ SerialNumber string }
+			}
+		}
+	}
+	e.ok(staff, `query($n: String!, $after: String) { donationByNumber(number: $n) {
+		devices(first: 1, after: $after) { pageInfo { hasNextPage } nodes { serialNumber } } } }`,
+		map[string]any{"n": dons[0].Number, "after": dons[0].Devices.PageInfo.EndCursor}, &next)
+	nd := next.DonationByNumber.Devices
+	if len(nd.Nodes) != 1 || !strings.HasSuffix(nd.Nodes[0].SerialNumber, "-B") || nd.PageInfo.HasNextPage {
+		t.Errorf("second page: got %+v, want the second device and no next page", nd)
+	}
+}

@@ -193,6 +193,13 @@ type eventsKey struct {
 	last     int
 }
 
+// firstPageKey asks for the first page of a donation's devices.
+type firstPageKey struct {
+	donationID int64
+	first      int
+	sort       inventory.DeviceSort
+}
+
 // inventoryLoaders are one request's loaders for the inventory's edges. Each batch is one store
 // call, so a page of devices costs the same number of statements whatever its size.
 type inventoryLoaders struct {
@@ -201,6 +208,7 @@ type inventoryLoaders struct {
 	donors      *loader[int64, *inventory.Donor]
 	storage     *loader[int64, []medium] // by device id, with each medium's sanitization
 	events      *loader[eventsKey, []inventory.Event]
+	firstPages  *loader[firstPageKey, *inventory.DevicePage] // donations' devices
 	flags       *loader[int64, []inventory.DeviceFlag]
 	transitions *loader[*inventory.Device, []inventory.Status]
 	repairs     *loader[int64, []inventory.RepairLog]
@@ -255,6 +263,39 @@ func newInventoryLoaders(deps Deps) *inventoryLoaders {
 			out := make([]*dataloader.Result[[]inventory.Event], len(keys))
 			for i, k := range keys {
 				out[i] = &dataloader.Result[[]inventory.Event]{Data: got[k], Error: errs[k.last]}
+			}
+			return out
+		}),
+		firstPages: newLoader(func(ctx context.Context, keys []firstPageKey) []*dataloader.Result[*inventory.DevicePage] {
+			// One statement per distinct page size and order, which a query rarely varies.
+			type group struct {
+				first int
+				sort  inventory.DeviceSort
+			}
+			ids := map[group][]int64{}
+			var groups []group
+			for _, k := range keys {
+				g := group{k.first, k.sort}
+				if _, ok := ids[g]; !ok {
+					groups = append(groups, g)
+				}
+				ids[g] = append(ids[g], k.donationID)
+			}
+			got := map[firstPageKey]*inventory.DevicePage{}
+			errs := map[group]error{}
+			for _, g := range groups {
+				pages, err := st.FirstPages(ctx, ids[g], g.sort, g.first)
+				if err != nil {
+					errs[g] = err
+					continue
+				}
+				for id, p := range pages {
+					got[firstPageKey{id, g.first, g.sort}] = p
+				}
+			}
+			out := make([]*dataloader.Result[*inventory.DevicePage], len(keys))
+			for i, k := range keys {
+				out[i] = &dataloader.Result[*inventory.DevicePage]{Data: got[k], Error: errs[group{k.first, k.sort}]}
 			}
 			return out
 		}),

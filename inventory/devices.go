@@ -432,3 +432,56 @@ func (s *Store) WipeRecord(ctx context.Context, id int64) (*WipeRecord, error) {
 	}
 	return w, nil
 }
+
+// FirstPages returns the first page of devices of each donation, by donation id, in one
+// statement: lists of donations show their devices without a statement per donation. Later
+// pages come from Devices with the page's EndCursor, which uses the same cursors.
+func (s *Store) FirstPages(ctx context.Context, donationIDs []int64, sort DeviceSort, first int) (map[int64]*DevicePage, error) {
+	if first < 0 || first > MaxPageSize {
+		return nil, validation.Field("first", "must be between 0 and %d", MaxPageSize)
+	}
+	order := "d.received_at DESC, d.id DESC"
+	switch sort {
+	case SortTagAsc:
+		order = "d.tag_number ASC"
+	case SortIntakeDesc, "":
+		sort = SortIntakeDesc
+	default:
+		return nil, validation.Field("sort", "unknown order %q", sort)
+	}
+	inner, err := scopeDevices(ctx, s.db.NewSelect().TableExpr("devices AS d").ColumnExpr("d.*").
+		ColumnExpr("row_number() OVER (PARTITION BY d.donation_id ORDER BY "+order+") AS rn").
+		ColumnExpr("count(*) OVER (PARTITION BY d.donation_id) AS total").
+		Where("d.donation_id IN (?)", bun.List(donationIDs)), "d")
+	if err != nil {
+		return nil, err
+	}
+	var rows []struct {
+		Device
+		RN    int `bun:"rn"`
+		Total int `bun:"total"`
+	}
+	if err := s.db.NewSelect().TableExpr("(?) AS x", inner).ColumnExpr("x.*").Where("x.rn <= ?", first+1).
+		OrderExpr("x.donation_id, x.rn").Scan(ctx, &rows); err != nil {
+		return nil, dbError("select devices of donations", err)
+	}
+	out := make(map[int64]*DevicePage, len(donationIDs))
+	for _, id := range donationIDs {
+		out[id] = &DevicePage{}
+	}
+	for _, r := range rows {
+		p := out[r.DonationID]
+		p.TotalCount = r.Total
+		if r.RN > first {
+			p.HasNextPage = true
+			continue
+		}
+		p.Devices = append(p.Devices, r.Device)
+	}
+	for _, p := range out {
+		if n := len(p.Devices); n > 0 {
+			p.EndCursor = cursor(sort, &p.Devices[n-1])
+		}
+	}
+	return out, nil
+}
