@@ -353,15 +353,26 @@ func (b *builder) addInventory() {
 						"after": {Type: graphql.String},
 					},
 					Resolve: func(p graphql.ResolveParams) (any, error) {
-						pg, err := st().Donations(p.Context, p.Source.(*inventory.Donor).ID, page(p, 20))
-						if err != nil {
-							return nil, err
+						pg, donor := page(p, 20), p.Source.(*inventory.Donor).ID
+						present := func(dp *inventory.DonationPage) any {
+							return map[string]any{"nodes": pointers(dp.Donations), "pageInfo": pageInfo(dp.HasNextPage, dp.EndCursor), "totalCount": dp.TotalCount}
 						}
-						nodes := make([]*inventory.Donation, len(pg.Donations))
-						for i := range pg.Donations {
-							nodes[i] = &pg.Donations[i]
+						if pg.After != "" {
+							dp, err := st().Donations(p.Context, donor, pg)
+							if err != nil {
+								return nil, err
+							}
+							return present(dp), nil
 						}
-						return map[string]any{"nodes": nodes, "pageInfo": pageInfo(pg.HasNextPage, pg.EndCursor), "totalCount": pg.TotalCount}, nil
+						// First pages of a list of donors come in one statement.
+						th := loaders(p).donorPages.Load(p.Context, donationPageKey{donor, pg.First})
+						return func() (any, error) {
+							dp, err := th()
+							if err != nil {
+								return nil, err
+							}
+							return present(dp), nil
+						}, nil
 					},
 				},
 			}

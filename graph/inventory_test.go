@@ -973,3 +973,48 @@ func TestDonationDevicesFirstPages(t *testing.T) {
 		t.Errorf("second page: got %+v, want the second device and no next page", nd)
 	}
 }
+
+// TestDonorsWithDonations lists donors with the first page of their donations: one statement
+// for the donations of all of them.
+func TestDonorsWithDonations(t *testing.T) {
+	t.Parallel()
+	e := newInvEnv(t)
+	staff := e.user("staff@example.org", auth.RoleStaff, nil)
+	for _, name := range []string{"Alpha SA", "Bêta asbl"} {
+		id := e.createDonor(staff, name)
+		e.intake(staff, id, laptop(name+"-1"))
+		e.intake(staff, id, laptop(name+"-2"))
+	}
+	var out struct {
+		Donors struct {
+			Nodes []struct {
+				Name      string
+				Donations struct {
+					TotalCount int
+					PageInfo   struct{ HasNextPage bool }
+					Nodes      []struct{ Number string }
+				}
+			}
+		}
+	}
+	_, statements := e.statements.count(func() {
+		e.ok(staff, `{ donors(first: 10) { nodes { name donations(first: 1) { totalCount pageInfo { hasNextPage } nodes { number } } } } }`, nil, &out)
+	})
+	n := 0
+	for _, s := range statements {
+		if strings.Contains(s, "PARTITION BY dn.donor_id") {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("statements for the donations of 2 donors: got %d, want 1:\n%s", n, strings.Join(statements, "\n"))
+	}
+	if len(out.Donors.Nodes) != 2 {
+		t.Fatalf("donors: got %+v", out.Donors)
+	}
+	for _, d := range out.Donors.Nodes {
+		if d.Donations.TotalCount != 2 || !d.Donations.PageInfo.HasNextPage || len(d.Donations.Nodes) != 1 {
+			t.Errorf("%s: got %+v, want the newest of 2 donations and a next page", d.Name, d.Donations)
+		}
+	}
+}

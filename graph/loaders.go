@@ -200,6 +200,12 @@ type firstPageKey struct {
 	sort       inventory.DeviceSort
 }
 
+// donationPageKey asks for the first page of a donor's donations.
+type donationPageKey struct {
+	donorID int64
+	first   int
+}
+
 // inventoryLoaders are one request's loaders for the inventory's edges. Each batch is one store
 // call, so a page of devices costs the same number of statements whatever its size.
 type inventoryLoaders struct {
@@ -209,6 +215,7 @@ type inventoryLoaders struct {
 	storage     *loader[int64, []medium] // by device id, with each medium's sanitization
 	events      *loader[eventsKey, []inventory.Event]
 	firstPages  *loader[firstPageKey, *inventory.DevicePage] // donations' devices
+	donorPages  *loader[donationPageKey, *inventory.DonationPage]
 	flags       *loader[int64, []inventory.DeviceFlag]
 	transitions *loader[*inventory.Device, []inventory.Status]
 	repairs     *loader[int64, []inventory.RepairLog]
@@ -296,6 +303,34 @@ func newInventoryLoaders(deps Deps) *inventoryLoaders {
 			out := make([]*dataloader.Result[*inventory.DevicePage], len(keys))
 			for i, k := range keys {
 				out[i] = &dataloader.Result[*inventory.DevicePage]{Data: got[k], Error: errs[group{k.first, k.sort}]}
+			}
+			return out
+		}),
+		donorPages: newLoader(func(ctx context.Context, keys []donationPageKey) []*dataloader.Result[*inventory.DonationPage] {
+			// One statement per distinct page size, which a query rarely varies.
+			ids := map[int][]int64{}
+			var sizes []int
+			for _, k := range keys {
+				if _, ok := ids[k.first]; !ok {
+					sizes = append(sizes, k.first)
+				}
+				ids[k.first] = append(ids[k.first], k.donorID)
+			}
+			got := map[donationPageKey]*inventory.DonationPage{}
+			errs := map[int]error{}
+			for _, n := range sizes {
+				pages, err := st.FirstDonationPages(ctx, ids[n], n)
+				if err != nil {
+					errs[n] = err
+					continue
+				}
+				for id, p := range pages {
+					got[donationPageKey{id, n}] = p
+				}
+			}
+			out := make([]*dataloader.Result[*inventory.DonationPage], len(keys))
+			for i, k := range keys {
+				out[i] = &dataloader.Result[*inventory.DonationPage]{Data: got[k], Error: errs[k.first]}
 			}
 			return out
 		}),

@@ -196,3 +196,47 @@ func (s *Store) Donors(ctx context.Context, search string, p Page) (*DonorPage, 
 	page.TotalCount = int(n)
 	return page, dbError("count donors", err)
 }
+
+// FirstDonationPages returns the first page of donations of each donor, newest first, by donor
+// id, in one statement: a list of donors shows their donations without a statement per donor.
+// Later pages come from Donations with the page's EndCursor.
+func (s *Store) FirstDonationPages(ctx context.Context, donorIDs []int64, first int) (map[int64]*DonationPage, error) {
+	if first < 0 || first > MaxPageSize {
+		return nil, validation.Field("first", "must be between 0 and %d", MaxPageSize)
+	}
+	inner, err := scopeDonations(ctx, s.db.NewSelect().TableExpr("donations AS dn").ColumnExpr("dn.*").
+		ColumnExpr("row_number() OVER (PARTITION BY dn.donor_id ORDER BY dn.id DESC) AS rn").
+		ColumnExpr("count(*) OVER (PARTITION BY dn.donor_id) AS total").
+		Where("dn.donor_id IN (?)", bun.List(donorIDs)), "dn")
+	if err != nil {
+		return nil, err
+	}
+	var rows []struct {
+		Donation
+		RN    int `bun:"rn"`
+		Total int `bun:"total"`
+	}
+	if err := s.db.NewSelect().TableExpr("(?) AS x", inner).ColumnExpr("x.*").Where("x.rn <= ?", first+1).
+		OrderExpr("x.donor_id, x.rn").Scan(ctx, &rows); err != nil {
+		return nil, dbError("select donations of donors", err)
+	}
+	out := make(map[int64]*DonationPage, len(donorIDs))
+	for _, id := range donorIDs {
+		out[id] = &DonationPage{}
+	}
+	for _, r := range rows {
+		p := out[*r.DonorID]
+		p.TotalCount = r.Total
+		if r.RN > first {
+			p.HasNextPage = true
+			continue
+		}
+		p.Donations = append(p.Donations, r.Donation)
+	}
+	for _, p := range out {
+		if n := len(p.Donations); n > 0 {
+			p.EndCursor = encodeIDCursor(p.Donations[n-1].ID)
+		}
+	}
+	return out, nil
+}
