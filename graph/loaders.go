@@ -200,6 +200,40 @@ type firstPageKey struct {
 	sort       inventory.DeviceSort
 }
 
+// pageShape is a page's size and order: first pages of the same shape load together.
+type pageShape struct {
+	first int
+	sort  inventory.DeviceSort
+}
+
+// batchByGroup builds a batch function for keys that name an object and parameters (how many
+// events, a page's size and order): one fetch per distinct parameters, which a query rarely
+// varies, for all the objects that share them.
+func batchByGroup[K, G comparable, V any](split func(K) (int64, G), fetch func(context.Context, G, []int64) (map[int64]V, error)) dataloader.BatchFunc[K, V] {
+	return func(ctx context.Context, keys []K) []*dataloader.Result[V] {
+		ids := map[G][]int64{}
+		var groups []G
+		for _, k := range keys {
+			id, g := split(k)
+			if _, ok := ids[g]; !ok {
+				groups = append(groups, g)
+			}
+			ids[g] = append(ids[g], id)
+		}
+		got := make(map[G]map[int64]V, len(groups))
+		errs := make(map[G]error, len(groups))
+		for _, g := range groups {
+			got[g], errs[g] = fetch(ctx, g, ids[g])
+		}
+		out := make([]*dataloader.Result[V], len(keys))
+		for i, k := range keys {
+			id, g := split(k)
+			out[i] = &dataloader.Result[V]{Data: got[g][id], Error: errs[g]}
+		}
+		return out
+	}
+}
+
 // donationPageKey asks for the first page of a donor's donations.
 type donationPageKey struct {
 	donorID int64
@@ -245,95 +279,18 @@ func newInventoryLoaders(deps Deps) *inventoryLoaders {
 			}
 			return out, nil
 		})),
-		events: newLoader(func(ctx context.Context, keys []eventsKey) []*dataloader.Result[[]inventory.Event] {
-			// One statement per distinct last, which a query rarely varies.
-			byLast := map[int][]int64{}
-			var lasts []int
-			for _, k := range keys {
-				if _, ok := byLast[k.last]; !ok {
-					lasts = append(lasts, k.last)
-				}
-				byLast[k.last] = append(byLast[k.last], k.deviceID)
-			}
-			got := map[eventsKey][]inventory.Event{}
-			errs := map[int]error{}
-			for _, last := range lasts {
-				es, err := st.Events(ctx, byLast[last], last)
-				if err != nil {
-					errs[last] = err
-					continue
-				}
-				for _, id := range byLast[last] {
-					got[eventsKey{id, last}] = es[id]
-				}
-			}
-			out := make([]*dataloader.Result[[]inventory.Event], len(keys))
-			for i, k := range keys {
-				out[i] = &dataloader.Result[[]inventory.Event]{Data: got[k], Error: errs[k.last]}
-			}
-			return out
-		}),
-		firstPages: newLoader(func(ctx context.Context, keys []firstPageKey) []*dataloader.Result[*inventory.DevicePage] {
-			// One statement per distinct page size and order, which a query rarely varies.
-			type group struct {
-				first int
-				sort  inventory.DeviceSort
-			}
-			ids := map[group][]int64{}
-			var groups []group
-			for _, k := range keys {
-				g := group{k.first, k.sort}
-				if _, ok := ids[g]; !ok {
-					groups = append(groups, g)
-				}
-				ids[g] = append(ids[g], k.donationID)
-			}
-			got := map[firstPageKey]*inventory.DevicePage{}
-			errs := map[group]error{}
-			for _, g := range groups {
-				pages, err := st.FirstPages(ctx, ids[g], g.sort, g.first)
-				if err != nil {
-					errs[g] = err
-					continue
-				}
-				for id, p := range pages {
-					got[firstPageKey{id, g.first, g.sort}] = p
-				}
-			}
-			out := make([]*dataloader.Result[*inventory.DevicePage], len(keys))
-			for i, k := range keys {
-				out[i] = &dataloader.Result[*inventory.DevicePage]{Data: got[k], Error: errs[group{k.first, k.sort}]}
-			}
-			return out
-		}),
-		donorPages: newLoader(func(ctx context.Context, keys []donationPageKey) []*dataloader.Result[*inventory.DonationPage] {
-			// One statement per distinct page size, which a query rarely varies.
-			ids := map[int][]int64{}
-			var sizes []int
-			for _, k := range keys {
-				if _, ok := ids[k.first]; !ok {
-					sizes = append(sizes, k.first)
-				}
-				ids[k.first] = append(ids[k.first], k.donorID)
-			}
-			got := map[donationPageKey]*inventory.DonationPage{}
-			errs := map[int]error{}
-			for _, n := range sizes {
-				pages, err := st.FirstDonationPages(ctx, ids[n], n)
-				if err != nil {
-					errs[n] = err
-					continue
-				}
-				for id, p := range pages {
-					got[donationPageKey{id, n}] = p
-				}
-			}
-			out := make([]*dataloader.Result[*inventory.DonationPage], len(keys))
-			for i, k := range keys {
-				out[i] = &dataloader.Result[*inventory.DonationPage]{Data: got[k], Error: errs[k.first]}
-			}
-			return out
-		}),
+		events: newLoader(batchByGroup(func(k eventsKey) (int64, int) { return k.deviceID, k.last },
+			func(ctx context.Context, last int, ids []int64) (map[int64][]inventory.Event, error) {
+				return st.Events(ctx, ids, last)
+			})),
+		firstPages: newLoader(batchByGroup(func(k firstPageKey) (int64, pageShape) { return k.donationID, pageShape{k.first, k.sort} },
+			func(ctx context.Context, g pageShape, ids []int64) (map[int64]*inventory.DevicePage, error) {
+				return st.FirstPages(ctx, ids, g.sort, g.first)
+			})),
+		donorPages: newLoader(batchByGroup(func(k donationPageKey) (int64, int) { return k.donorID, k.first },
+			func(ctx context.Context, first int, ids []int64) (map[int64]*inventory.DonationPage, error) {
+				return st.FirstDonationPages(ctx, ids, first)
+			})),
 		flags:    newLoader(byKey(st.OpenFlags)),
 		repairs:  newLoader(byKey(st.Repairs)),
 		qaChecks: newLoader(byKey(st.QAChecks)),

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -74,6 +75,26 @@ func fallbackDataDir(dataDir string) (string, error) {
 	}
 	name := filepath.Base(filepath.Dir(filepath.Dir(abs))) // the checkout's directory, e.g. refurb
 	return filepath.Join(base, name+"-"+hex.EncodeToString(sum[:4])), nil
+}
+
+// openApp is what the administrative commands do first: a logger, the database found as every
+// command finds it, and the application role's pool on a schema that is current. The caller
+// closes the handle.
+func openApp(ctx context.Context, cfg dbConfig, lc logConfig, stderr io.Writer) (*bun.DB, *dbHandle, error) {
+	logger, err := newLogger(lc, stderr)
+	if err != nil {
+		return nil, nil, err
+	}
+	h, err := openDBHandle(ctx, cfg, logger)
+	if err != nil {
+		return nil, nil, err
+	}
+	app, err := h.App(ctx)
+	if err != nil {
+		h.Close(ctx)
+		return nil, nil, err
+	}
+	return app, h, nil
 }
 
 // embedded reports whether the database is the private cluster.

@@ -75,20 +75,12 @@ func runImport(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
-	logger, err := newLogger(lc, e.stderr)
-	if err != nil {
-		return err
-	}
 	ctx = auth.System(ctx)
-	h, err := openDBHandle(ctx, db, logger)
+	app, h, err := openApp(ctx, db, lc, e.stderr)
 	if err != nil {
 		return err
 	}
 	defer h.Close(ctx)
-	app, err := h.App(ctx)
-	if err != nil {
-		return err
-	}
 	store := inventory.NewStore(app)
 	don, err := store.DonationByNumber(ctx, number)
 	if errors.Is(err, inventory.ErrNotFound) {

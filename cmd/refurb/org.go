@@ -35,20 +35,12 @@ func runOrg(ctx context.Context, e env, args []string) error {
 	if err := fs.parse(args); err != nil {
 		return err
 	}
-	logger, err := newLogger(lc, e.stderr)
-	if err != nil {
-		return err
-	}
 	ctx = auth.System(ctx)
-	h, err := openDBHandle(ctx, db, logger)
+	app, h, err := openApp(ctx, db, lc, e.stderr)
 	if err != nil {
 		return err
 	}
 	defer h.Close(ctx)
-	app, err := h.App(ctx)
-	if err != nil {
-		return err
-	}
 	store := certificates.NewStore(app, "")
 	cur, err := store.Organisation(ctx)
 	if err != nil {

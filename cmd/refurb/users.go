@@ -5,7 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
+	"io"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -15,14 +15,9 @@ import (
 
 // authService opens the database as the application and returns the auth service, acting as
 // the command line's system administrator.
-func authService(ctx context.Context, db dbConfig, logger *slog.Logger) (*auth.Service, *dbHandle, error) {
-	h, err := openDBHandle(ctx, db, logger)
+func authService(ctx context.Context, db dbConfig, lc logConfig, stderr io.Writer) (*auth.Service, *dbHandle, error) {
+	app, h, err := openApp(ctx, db, lc, stderr)
 	if err != nil {
-		return nil, nil, err
-	}
-	app, err := h.App(ctx)
-	if err != nil {
-		h.Close(ctx)
 		return nil, nil, err
 	}
 	svc, err := auth.NewService(app, auth.DefaultLimits)
@@ -58,13 +53,9 @@ func runUsers(ctx context.Context, e env, args []string) error {
 	if err := fs.parse(args); err != nil {
 		return err
 	}
-	logger, err := newLogger(lc, e.stderr)
-	if err != nil {
-		return err
-	}
 	ctx = auth.System(ctx)
 	if sub == "list" {
-		svc, h, err := authService(ctx, db, logger)
+		svc, h, err := authService(ctx, db, lc, e.stderr)
 		if err != nil {
 			return err
 		}
@@ -99,7 +90,7 @@ func runUsers(ctx context.Context, e env, args []string) error {
 	} else {
 		password, generated = auth.GeneratePassword(), true
 	}
-	svc, h, err := authService(ctx, db, logger)
+	svc, h, err := authService(ctx, db, lc, e.stderr)
 	if err != nil {
 		return err
 	}
@@ -147,12 +138,8 @@ func runTokens(ctx context.Context, e env, args []string) error {
 	if err := fs.parse(args); err != nil {
 		return err
 	}
-	logger, err := newLogger(lc, e.stderr)
-	if err != nil {
-		return err
-	}
 	ctx = auth.System(ctx)
-	svc, h, err := authService(ctx, db, logger)
+	svc, h, err := authService(ctx, db, lc, e.stderr)
 	if err != nil {
 		return err
 	}
