@@ -29,6 +29,15 @@ type Config struct {
 	Introspection bool  // allow __schema and __type (__typename is always allowed)
 	GraphiQL      bool  // serve GraphiQL to browsers on a GET without a query
 	CacheSize     int   // parsed and validated documents kept (default 512)
+	// MaxCost bounds the objects a query may ask for, estimated before it runs (cost.go):
+	// first/last multiplied down every path of nested lists (default 10,000).
+	MaxCost int
+	// ListEstimate is the number of items the cost estimate assumes for a list field without
+	// first or last, such as a device's storage media (default 10).
+	ListEstimate int
+	// MaxResponseBytes bounds the response while it executes (budget.go); a response that
+	// grows past it is cut and answered with one error (default 4 MiB).
+	MaxResponseBytes int64
 }
 
 // The defaults of Config.
@@ -39,6 +48,10 @@ const (
 	DefaultMaxQueryBytes = 64 << 10
 	DefaultMaxBodyBytes  = 1 << 20
 	DefaultCacheSize     = 512
+	DefaultMaxCost       = 10_000
+	DefaultListEstimate  = 10
+	// DefaultMaxResponseBytes is about 30 pages of 100 devices with all their edges.
+	DefaultMaxResponseBytes = 4 << 20
 )
 
 func (c Config) withDefaults() Config {
@@ -59,6 +72,15 @@ func (c Config) withDefaults() Config {
 	}
 	if c.CacheSize <= 0 {
 		c.CacheSize = DefaultCacheSize
+	}
+	if c.MaxCost <= 0 {
+		c.MaxCost = DefaultMaxCost
+	}
+	if c.ListEstimate <= 0 {
+		c.ListEstimate = DefaultListEstimate
+	}
+	if c.MaxResponseBytes <= 0 {
+		c.MaxResponseBytes = DefaultMaxResponseBytes
 	}
 	return c
 }
@@ -234,15 +256,34 @@ func (h *Handler) execute(w http.ResponseWriter, r *http.Request, p params) *htt
 	case ast.OperationTypeSubscription:
 		return badRequest(http.StatusBadRequest, "subscriptions are not supported")
 	}
+	if cost := estimateCost(h.schema, doc, op, p.Variables, h.cfg.ListEstimate); cost > h.cfg.MaxCost {
+		return &httpError{status: http.StatusBadRequest, errors: []gqlError{{
+			Message:    costMessage(cost, h.cfg.MaxCost),
+			Locations:  locationOf(op),
+			Extensions: map[string]any{"code": CodeBadUserInput, "cost": cost, "maxCost": h.cfg.MaxCost},
+		}}}
+	}
 
+	scope := &requestScope{budget: &responseBudget{limit: h.cfg.MaxResponseBytes}} // see loaders.go and budget.go
 	result := graphql.Execute(graphql.ExecuteParams{
 		Schema:        *h.schema,
 		AST:           doc,
 		OperationName: p.OperationName,
 		Args:          p.Variables,
 		Context:       r.Context(),
-		Root:          &requestScope{}, // the request's dataloaders, see loaders.go
+		Root:          scope,
 	})
+	if scope.budget.spent() {
+		// What was built is partial and whatever errors it collected follow from the cut.
+		h.writeJSON(w, r, http.StatusOK, struct {
+			Errors []gqlError `json:"errors"`
+			Data   any        `json:"data"`
+		}{[]gqlError{{
+			Message:    responseTooLargeMessage(h.cfg.MaxResponseBytes),
+			Extensions: map[string]any{"code": CodeBadUserInput, "maxResponseBytes": h.cfg.MaxResponseBytes},
+		}}, nil})
+		return nil
+	}
 	// The GraphQL spec leaves data out when execution did not start (a variable that does not
 	// fit the operation) and has it null when a non-null root field failed.
 	data := any(result.Data)

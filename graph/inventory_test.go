@@ -79,6 +79,12 @@ type invEnv struct {
 
 func newInvEnv(t testing.TB) *invEnv {
 	t.Helper()
+	return newInvEnvWith(t, graph.Config{})
+}
+
+// newInvEnvWith is newInvEnv with the handler's limits and switches set by cfg.
+func newInvEnvWith(t testing.TB, cfg graph.Config) *invEnv {
+	t.Helper()
 	db := pgtest.New(t)
 	svc, err := auth.NewService(db.App, auth.DefaultLimits)
 	if err != nil {
@@ -98,7 +104,7 @@ func newInvEnv(t testing.TB) *invEnv {
 	// Authentication as the server does it; bearer tokens keep the tests free of sign-in pages.
 	h := svc.Middleware(auth.NewSessions(db.App.DB, false), func(r *http.Request, err error) {
 		t.Errorf("authenticate request: %v", err)
-	})(graph.NewHandler(schema, graph.Config{}, logger))
+	})(graph.NewHandler(schema, cfg, logger))
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return &invEnv{t: t, db: db, srv: srv, auth: svc, statements: counter}

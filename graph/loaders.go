@@ -19,6 +19,7 @@ import (
 type requestScope struct {
 	mu     sync.Mutex
 	values map[any]any
+	budget *responseBudget // nil: unbounded
 }
 
 // scoped returns the request's value for key, made by create on first use. Without a scope

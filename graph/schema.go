@@ -98,6 +98,7 @@ func NewSchema(deps Deps) (*graphql.Schema, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build GraphQL schema: %w", err)
 	}
+	limitResponses(&s)
 	return &s, nil
 }
 

@@ -62,6 +62,17 @@ func (fs *flagSet) Bool(p *bool, name, envName string, def bool, help string) {
 	fs.BoolVar(p, name, def, help+" ["+envName+"]")
 }
 
+func (fs *flagSet) Int(p *int, name, envName string, def int, help string) {
+	if v := fs.getenv(envName); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			fs.errs = append(fs.errs, fmt.Errorf("%s=%q is not a whole number", envName, v))
+		}
+		def = n
+	}
+	fs.IntVar(p, name, def, help+" ["+envName+"]")
+}
+
 func (fs *flagSet) Duration(p *time.Duration, name, envName string, def time.Duration, help string) {
 	if v := fs.getenv(envName); v != "" {
 		d, err := time.ParseDuration(v)

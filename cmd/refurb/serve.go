@@ -23,6 +23,8 @@ type serveConfig struct {
 	migrate       bool
 	graphiql      string
 	introspection bool
+	maxCost       int
+	maxResponse   int
 	trustProxy    bool
 	adminEmail    string
 	orgName       string
@@ -40,6 +42,8 @@ func runServe(ctx context.Context, e env, args []string) error {
 	fs.Bool(&c.migrate, "migrate", "MIGRATE", false, "apply pending database migrations before serving (otherwise a schema that is behind stops the server)")
 	fs.String(&c.graphiql, "graphiql", "GRAPHIQL", "auto", "serve GraphiQL at /graphql to browsers: true, false, or auto (on with the private database)")
 	fs.Bool(&c.introspection, "introspection", "INTROSPECTION", true, "allow GraphQL introspection (__schema, __type)")
+	fs.Int(&c.maxCost, "graphql-max-cost", "GRAPHQL_MAX_COST", graph.DefaultMaxCost, "largest number of list items a GraphQL query may ask for, estimated before it runs (first/last multiplied down nested lists)")
+	fs.Int(&c.maxResponse, "graphql-max-response-bytes", "GRAPHQL_MAX_RESPONSE_BYTES", graph.DefaultMaxResponseBytes, "size past which a GraphQL response is cut and answered with an error")
 	fs.Bool(&c.trustProxy, "trust-proxy", "TRUST_PROXY", false, "take the client address from X-Forwarded-For (only behind a reverse proxy you run)")
 	fs.String(&c.adminEmail, "admin-email", "ADMIN_EMAIL", "admin@refurb.local", "e-mail address of the administrator created on first start, when no user exists")
 	fs.String(&c.orgName, "org-name", "ORG_NAME", "", "the organisation's name, shown to anyone who scans a label without signing in (default: the issuer set with `refurb org set`)")
@@ -51,6 +55,9 @@ func runServe(ctx context.Context, e env, args []string) error {
 	logger, err := newLogger(c.log, e.stderr)
 	if err != nil {
 		return err
+	}
+	if c.maxCost <= 0 || c.maxResponse <= 0 {
+		return fmt.Errorf("-graphql-max-cost (%d) and -graphql-max-response-bytes (%d) must be positive", c.maxCost, c.maxResponse)
 	}
 	pub, err := url.Parse(c.publicURL)
 	if err != nil || (pub.Scheme != "http" && pub.Scheme != "https") || pub.Host == "" {
@@ -102,7 +109,8 @@ func runServe(ctx context.Context, e env, args []string) error {
 		OrgName:    c.orgName,
 		OrgContact: c.orgContact,
 		TrustProxy: c.trustProxy,
-		GraphQL:    graph.Config{GraphiQL: graphiql, Introspection: c.introspection},
+		GraphQL: graph.Config{GraphiQL: graphiql, Introspection: c.introspection,
+			MaxCost: c.maxCost, MaxResponseBytes: int64(c.maxResponse)},
 	}, server.Deps{
 		DB:        db,
 		Auth:      authSvc,
