@@ -121,7 +121,7 @@ func TestHelpVersionAndUnknown(t *testing.T) {
 		t.Errorf("version: %q %v", out, err)
 	}
 	_, stderr, _ := refurb(t, context.Background(), nil, "", "serve", "-h")
-	for _, want := range []string{"-database-url", "[DATABASE_URL]", "-listen-addr", "[LISTEN_ADDR]", "-public-url", "[PUBLIC_URL]", "-log-level", "-log-format", "-data-dir", "-migrate", "-graphiql", "-introspection"} {
+	for _, want := range []string{"-database-url", "[DATABASE_URL]", "-listen-addr", "[LISTEN_ADDR]", "-public-url", "[PUBLIC_URL]", "-log-level", "-log-format", "-data-dir", "-migrate", "-graphiql", "-introspection", "-graphql-max-cost", "[GRAPHQL_MAX_COST]", "-graphql-max-response-bytes"} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("serve -h lacks %s", want)
 		}
@@ -132,6 +132,14 @@ func TestHelpVersionAndUnknown(t *testing.T) {
 	_, _, err = refurb(t, context.Background(), map[string]string{"LOG_FORMAT": "xml"}, "", "serve")
 	if err == nil || !strings.Contains(err.Error(), "log-format") {
 		t.Errorf("bad LOG_FORMAT: got %v", err)
+	}
+	_, _, err = refurb(t, context.Background(), map[string]string{"GRAPHQL_MAX_COST": "lots"}, "", "serve")
+	if err == nil || !strings.Contains(err.Error(), "GRAPHQL_MAX_COST") {
+		t.Errorf("bad GRAPHQL_MAX_COST: got %v", err)
+	}
+	_, _, err = refurb(t, context.Background(), nil, "", "serve", "-graphql-max-cost", "0")
+	if err == nil || !strings.Contains(err.Error(), "must be positive") {
+		t.Errorf("-graphql-max-cost 0: got %v, want a refusal", err)
 	}
 }
 
