@@ -54,14 +54,18 @@ func ActorFrom(ctx context.Context) (Actor, bool) {
 	return a, ok && (a.UserID != 0 || a.System)
 }
 
-// Require returns the actor if it has one of roles (any role when none are given),
-// ErrUnauthenticated when there is no actor and ErrForbidden otherwise.
-func Require(ctx context.Context, roles ...Role) (Actor, error) {
+// Require returns the actor if it belongs to one of groups (any signed-in actor when none are
+// given), ErrUnauthenticated when there is no actor and ErrForbidden otherwise.
+func Require(ctx context.Context, groups ...Group) (Actor, error) {
 	a, ok := ActorFrom(ctx)
 	if !ok {
 		return Actor{}, ErrUnauthenticated
 	}
-	if len(roles) > 0 && !slices.Contains(roles, a.Role) {
+	var g Group
+	for _, x := range groups {
+		g |= x
+	}
+	if len(groups) > 0 && !a.In(g) {
 		return Actor{}, ErrForbidden
 	}
 	return a, nil

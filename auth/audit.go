@@ -59,7 +59,7 @@ func insertAudit(ctx context.Context, db bun.IDB, e *AuditEntry) error {
 
 // AuditLog returns the latest audit entries, newest first. Administrators only.
 func (s *Service) AuditLog(ctx context.Context, limit int) ([]AuditEntry, error) {
-	if _, err := Require(ctx, RoleAdmin); err != nil {
+	if _, err := Require(ctx, Admins); err != nil {
 		return nil, err
 	}
 	if limit <= 0 || limit > 1000 {

@@ -51,7 +51,7 @@ func (s *Service) CreateToken(ctx context.Context, email, name string) (string, 
 	u := new(User)
 	err = s.db.NewSelect().Model(u).Where("email = ?", NormalizeEmail(email)).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
-		if actor.Role != RoleAdmin {
+		if !actor.In(Admins) {
 			return "", nil, ErrForbidden
 		}
 		return "", nil, fmt.Errorf("user %w", ErrNotFound)
@@ -59,7 +59,7 @@ func (s *Service) CreateToken(ctx context.Context, email, name string) (string, 
 	if err != nil {
 		return "", nil, fmt.Errorf("select user: %w", err)
 	}
-	if actor.Role != RoleAdmin && actor.UserID != u.ID {
+	if !actor.In(Admins) && actor.UserID != u.ID {
 		return "", nil, ErrForbidden
 	}
 	if u.DisabledAt != nil {
@@ -94,7 +94,7 @@ func (s *Service) RevokeToken(ctx context.Context, id int64) error {
 		if err != nil {
 			return fmt.Errorf("select token: %w", err)
 		}
-		if actor.Role != RoleAdmin && actor.UserID != t.UserID {
+		if !actor.In(Admins) && actor.UserID != t.UserID {
 			return ErrForbidden
 		}
 		if t.RevokedAt != nil {
@@ -114,7 +114,7 @@ func (s *Service) Tokens(ctx context.Context, userID int64) ([]Token, error) {
 	if err != nil {
 		return nil, err
 	}
-	if actor.Role != RoleAdmin && actor.UserID != userID {
+	if !actor.In(Admins) && actor.UserID != userID {
 		return nil, ErrForbidden
 	}
 	var ts []Token

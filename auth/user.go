@@ -90,7 +90,7 @@ func (n NewUser) validate() error {
 
 // CreateUser creates a user. Only an administrator (or the command line) may.
 func (s *Service) CreateUser(ctx context.Context, n NewUser) (*User, error) {
-	actor, err := Require(ctx, RoleAdmin)
+	actor, err := Require(ctx, Admins)
 	if err != nil {
 		return nil, err
 	}
@@ -153,7 +153,7 @@ func (s *Service) SetPassword(ctx context.Context, userID int64, password string
 // SetDisabled disables or re-enables a user. A disabled user's sessions and tokens stop
 // working at their next request.
 func (s *Service) SetDisabled(ctx context.Context, userID int64, disabled bool) error {
-	actor, err := Require(ctx, RoleAdmin)
+	actor, err := Require(ctx, Admins)
 	if err != nil {
 		return err
 	}
@@ -186,7 +186,7 @@ func (s *Service) User(ctx context.Context, id int64) (*User, error) {
 	if err != nil {
 		return nil, err
 	}
-	if actor.UserID != id && actor.Role != RoleAdmin && actor.Role != RoleStaff {
+	if actor.UserID != id && !actor.In(Office) {
 		return nil, ErrForbidden
 	}
 	return s.userByID(ctx, id)
@@ -203,9 +203,9 @@ func (s *Service) UsersByID(ctx context.Context, ids []int64) (map[int64]*User, 
 	}
 	var us []User
 	q := s.db.NewSelect().Model(&us).Where("id IN (?)", bun.List(ids))
-	full := actor.Role == RoleAdmin || actor.Role == RoleStaff
+	full := actor.In(Office)
 	if !full {
-		q = q.Where("(role IN ('admin', 'staff', 'trainee') OR id = ?)", actor.UserID)
+		q = q.Where("(role IN (?) OR id = ?)", bun.List(Workshop.Roles()), actor.UserID)
 	}
 	if err := q.Scan(ctx); err != nil {
 		return nil, fmt.Errorf("select users: %w", err)
@@ -248,7 +248,7 @@ func (s *Service) userByID(ctx context.Context, id int64) (*User, error) {
 
 // UserByEmail returns a user by e-mail address (any case). Administrators only.
 func (s *Service) UserByEmail(ctx context.Context, email string) (*User, error) {
-	if _, err := Require(ctx, RoleAdmin); err != nil {
+	if _, err := Require(ctx, Admins); err != nil {
 		return nil, err
 	}
 	u := new(User)
@@ -264,7 +264,7 @@ func (s *Service) UserByEmail(ctx context.Context, email string) (*User, error) 
 
 // Users lists every user by e-mail address. Administrators only.
 func (s *Service) Users(ctx context.Context) ([]User, error) {
-	if _, err := Require(ctx, RoleAdmin); err != nil {
+	if _, err := Require(ctx, Admins); err != nil {
 		return nil, err
 	}
 	var us []User

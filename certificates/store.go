@@ -68,8 +68,6 @@ func (s *Store) PDFURL(number string) string {
 	return s.publicURL + "/certificates/" + number + ".pdf"
 }
 
-var issuerRoles = []auth.Role{auth.RoleAdmin, auth.RoleStaff}
-
 // tokenEncoding writes tokens in upper-case base32 without padding: 26 characters for 128 bits,
 // easy to type and read aloud, and accepted in any case.
 var tokenEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
@@ -109,7 +107,7 @@ func dbError(doing string, err error) error {
 // storage medium of every device of the donation to have a passing record in its device's
 // current cycle (WipeRequiredError lists those that lack one). Staff and administrators only.
 func (s *Store) Issue(ctx context.Context, donationID int64, kind Kind, language string) (*Issued, error) {
-	actor, err := auth.Require(ctx, issuerRoles...)
+	actor, err := auth.Require(ctx, auth.Office)
 	if err != nil {
 		return nil, err
 	}
@@ -456,7 +454,7 @@ func (s *Store) Organisation(ctx context.Context) (*Organisation, error) {
 // SetOrganisation changes the issuer printed on certificates issued from now on. A logo is a
 // PNG or JPEG file of at most 512 KiB. Administrators only.
 func (s *Store) SetOrganisation(ctx context.Context, org Organisation) error {
-	if _, err := auth.Require(ctx, auth.RoleAdmin); err != nil {
+	if _, err := auth.Require(ctx, auth.Admins); err != nil {
 		return err
 	}
 	org.Name = strings.TrimSpace(org.Name)
@@ -494,7 +492,7 @@ func (s *Store) PDF(ctx context.Context, number string) (*Certificate, error) {
 	if err != nil {
 		return nil, err
 	}
-	if a.Role != auth.RoleAdmin && a.Role != auth.RoleStaff && a.Role != auth.RoleDonor {
+	if !a.In(auth.Office | auth.Donors) {
 		return nil, auth.ErrForbidden
 	}
 	c := new(Certificate)

@@ -161,7 +161,7 @@ type DonorPage struct {
 // Donors lists donors in the order they were recorded, optionally those whose name contains search. Staff and
 // administrators only.
 func (s *Store) Donors(ctx context.Context, search string, p Page) (*DonorPage, error) {
-	if _, err := auth.Require(ctx, staffRoles...); err != nil {
+	if _, err := auth.Require(ctx, auth.Office); err != nil {
 		return nil, err
 	}
 	if p.First < 0 || p.First > MaxPageSize {

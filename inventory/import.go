@@ -107,7 +107,7 @@ func (s *Store) ImportAssetList(ctx context.Context, donationID int64, filename 
 // of devices created so far and the number to create: once before the first insert and after
 // each round of inserts.
 func (s *Store) ImportAssetListProgress(ctx context.Context, donationID int64, filename string, data []byte, dryRun bool, progress func(done, total int)) (*ImportReport, error) {
-	if _, err := auth.Require(ctx, staffRoles...); err != nil {
+	if _, err := auth.Require(ctx, auth.Office); err != nil {
 		return nil, err
 	}
 	if progress == nil {
@@ -325,7 +325,7 @@ func importFilename(name string) string {
 // Imports lists the asset lists imported into a donation, oldest first. Staff and
 // administrators only.
 func (s *Store) Imports(ctx context.Context, donationID int64) ([]Import, error) {
-	if _, err := auth.Require(ctx, staffRoles...); err != nil {
+	if _, err := auth.Require(ctx, auth.Office); err != nil {
 		return nil, err
 	}
 	if _, err := s.Donation(ctx, donationID); err != nil {

@@ -32,7 +32,7 @@ type NewDonor struct {
 
 // CreateDonor records a donor. Staff and administrators only.
 func (s *Store) CreateDonor(ctx context.Context, n NewDonor) (*Donor, error) {
-	if _, err := auth.Require(ctx, staffRoles...); err != nil {
+	if _, err := auth.Require(ctx, auth.Office); err != nil {
 		return nil, err
 	}
 	d := &Donor{Kind: n.Kind, Country: strings.ToUpper(strings.TrimSpace(n.Country))}
@@ -231,7 +231,7 @@ type NewDonation struct {
 // the year's next number, each device the next asset tag, an intake event and, when it is older
 // than the acceptance policy allows, the over_age flag. Staff and administrators only.
 func (s *Store) RecordDonation(ctx context.Context, n NewDonation) (*Donation, []Device, error) {
-	if _, err := auth.Require(ctx, staffRoles...); err != nil {
+	if _, err := auth.Require(ctx, auth.Office); err != nil {
 		return nil, nil, err
 	}
 	var err error
@@ -299,7 +299,7 @@ func (s *Store) RecordDonation(ctx context.Context, n NewDonation) (*Donation, [
 
 // AddDevices adds devices to an open donation. Staff and administrators only.
 func (s *Store) AddDevices(ctx context.Context, donationID int64, ns []NewDevice) ([]Device, error) {
-	if _, err := auth.Require(ctx, staffRoles...); err != nil {
+	if _, err := auth.Require(ctx, auth.Office); err != nil {
 		return nil, err
 	}
 	var devices []Device

@@ -37,12 +37,6 @@ func NewStore(db bun.IDB) *Store {
 	return s
 }
 
-// staffRoles may do everything in the inventory; workRoles may record work on devices.
-var (
-	staffRoles = []auth.Role{auth.RoleAdmin, auth.RoleStaff}
-	workRoles  = []auth.Role{auth.RoleAdmin, auth.RoleStaff, auth.RoleTrainee}
-)
-
 // dbError turns database errors into the package's errors: a unique violation is a conflict, a
 // lifecycle trigger refusal a TransitionError. Other errors are wrapped with what was being done.
 func dbError(doing string, err error) error {

@@ -16,7 +16,7 @@ const MaxReservedTags = 1000
 // (NewDevice.TagNumber). Numbers taken are never given to another device, whether or not they
 // are ever claimed. Staff and administrators only.
 func (s *Store) ReserveTags(ctx context.Context, n int) ([]string, error) {
-	if _, err := auth.Require(ctx, staffRoles...); err != nil {
+	if _, err := auth.Require(ctx, auth.Office); err != nil {
 		return nil, err
 	}
 	if n < 1 || n > MaxReservedTags {

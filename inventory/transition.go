@@ -2,7 +2,6 @@ package inventory
 
 import (
 	"context"
-	"slices"
 
 	"github.com/uptrace/bun"
 
@@ -16,7 +15,7 @@ import (
 // when the target needs it (WipeRequiredError), and ready needs a passed QA check and no open
 // blocking flag. The change and its event are one transaction.
 func (s *Store) Transition(ctx context.Context, id int64, version int, to Status, note string) (*Device, error) {
-	actor, err := auth.Require(ctx, workRoles...)
+	actor, err := auth.Require(ctx, auth.Workshop)
 	if err != nil {
 		return nil, err
 	}
@@ -111,7 +110,7 @@ func wipeRequired(ctx context.Context, db bun.IDB, tag string, ids []int64) erro
 func (s *Store) AllowedTransitions(ctx context.Context, devices []*Device) (map[int64][]Status, error) {
 	out := make(map[int64][]Status, len(devices))
 	actor, ok := auth.ActorFrom(ctx)
-	if !ok || !slices.Contains(workRoles, actor.Role) {
+	if !ok || !actor.In(auth.Workshop) {
 		return out, nil
 	}
 	ids := make([]int64, len(devices))

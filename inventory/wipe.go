@@ -53,7 +53,7 @@ var noWipeStatuses = []Status{StatusReserved, StatusHandedOut, StatusRecycled, S
 // closed by a DESTROY record) the flag is cleared, and a device still in received moves to
 // wiped by itself, with its event. Staff, administrators and trainees.
 func (s *Store) RecordWipe(ctx context.Context, n NewWipe) (*WipeRecord, *Device, error) {
-	actor, err := auth.Require(ctx, workRoles...)
+	actor, err := auth.Require(ctx, auth.Workshop)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -153,11 +153,11 @@ func (s *Store) RecordWipe(ctx context.Context, n NewWipe) (*WipeRecord, *Device
 			return validation.Field("method", "an overwrite of flash media is CLEAR, never PURGE (NIST SP 800-88)")
 		}
 		if n.VerifierID != nil {
-			ok, err := tx.NewSelect().Table("users").Where("id = ? AND role IN ('admin', 'staff', 'trainee') AND disabled_at IS NULL", *n.VerifierID).Exists(ctx)
+			found, err := auth.ActiveIn(ctx, tx, auth.Workshop, *n.VerifierID)
 			if err != nil {
 				return dbError("check verifier", err)
 			}
-			if !ok {
+			if len(found) == 0 {
 				return validation.Field("verifierID", "no such workshop user")
 			}
 		}

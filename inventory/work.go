@@ -43,10 +43,8 @@ func workshopUsers(ctx context.Context, db bun.IDB, field string, ids []int64) e
 	if len(ids) == 0 {
 		return nil
 	}
-	var found []int64
-	if err := db.NewSelect().Table("users").Column("id").
-		Where("id IN (?) AND role IN ('admin', 'staff', 'trainee') AND disabled_at IS NULL", bun.List(ids)).
-		Scan(ctx, &found); err != nil {
+	found, err := auth.ActiveIn(ctx, db, auth.Workshop, ids...)
+	if err != nil {
 		return dbError("check users", err)
 	}
 	for i, id := range ids {
@@ -92,7 +90,7 @@ const maxWorkers = 20
 // ready), with who did it, and appends a repair event. The actor is recorded as the one who
 // wrote it down. Staff, administrators and trainees.
 func (s *Store) RecordRepair(ctx context.Context, n NewRepair) (*RepairLog, *Device, error) {
-	actor, err := auth.Require(ctx, workRoles...)
+	actor, err := auth.Require(ctx, auth.Workshop)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -175,7 +173,7 @@ func qaTemplate(ctx context.Context, db bun.IDB, kind Kind) ([]QAItem, error) {
 // QATemplate returns the QA checklist of a device kind: the items a check must answer, with
 // their labels. Staff, administrators and trainees.
 func (s *Store) QATemplate(ctx context.Context, kind Kind) ([]QAItem, error) {
-	if _, err := auth.Require(ctx, workRoles...); err != nil {
+	if _, err := auth.Require(ctx, auth.Workshop); err != nil {
 		return nil, err
 	}
 	if !kind.Valid() {
@@ -204,7 +202,7 @@ const batteryKey = "battery"
 // that fails its check goes back to in_repair, with its status event: ready means "passed
 // QA". Staff, administrators and trainees.
 func (s *Store) RecordQACheck(ctx context.Context, n NewQACheck) (*QACheck, *Device, error) {
-	actor, err := auth.Require(ctx, workRoles...)
+	actor, err := auth.Require(ctx, auth.Workshop)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -308,7 +306,7 @@ func (s *Store) RecordQACheck(ctx context.Context, n NewQACheck) (*QACheck, *Dev
 // in_repair, with its status event: ready means "no open blocking flag". Staff,
 // administrators and trainees.
 func (s *Store) SetFlag(ctx context.Context, deviceID int64, version int, flag Flag, note string) (*Device, error) {
-	if _, err := auth.Require(ctx, workRoles...); err != nil {
+	if _, err := auth.Require(ctx, auth.Workshop); err != nil {
 		return nil, err
 	}
 	if !flag.Valid() {
@@ -355,14 +353,14 @@ func (s *Store) SetFlag(ctx context.Context, deviceID int64, version int, flag F
 // administrators may clear wipe_failed or over_age (accepting an old device is a policy
 // decision). Staff, administrators and trainees.
 func (s *Store) ClearFlag(ctx context.Context, deviceID int64, version int, flag Flag) (*Device, error) {
-	actor, err := auth.Require(ctx, workRoles...)
+	actor, err := auth.Require(ctx, auth.Workshop)
 	if err != nil {
 		return nil, err
 	}
 	if !flag.Valid() {
 		return nil, validation.Field("flag", "unknown flag %q", flag)
 	}
-	if (flag == FlagWipeFailed || flag == FlagOverAge) && !slices.Contains(staffRoles, actor.Role) {
+	if (flag == FlagWipeFailed || flag == FlagOverAge) && !actor.In(auth.Office) {
 		return nil, auth.ErrForbidden
 	}
 	var d *Device
@@ -407,7 +405,7 @@ func isFlagOpen(ctx context.Context, db bun.IDB, deviceID int64, flag Flag) (boo
 
 // AddNote appends a note to a device's history. Staff, administrators and trainees.
 func (s *Store) AddNote(ctx context.Context, deviceID int64, note string) (*Device, error) {
-	if _, err := auth.Require(ctx, workRoles...); err != nil {
+	if _, err := auth.Require(ctx, auth.Workshop); err != nil {
 		return nil, err
 	}
 	n, err := text("note", note, 4000)
@@ -439,7 +437,7 @@ func (s *Store) AddNote(ctx context.Context, deviceID int64, note string) (*Devi
 // its status event, and cannot become ready before the medium is sanitized. Staff,
 // administrators and trainees.
 func (s *Store) AddStorage(ctx context.Context, deviceID int64, n NewStorage) (*StorageMedium, *Device, error) {
-	if _, err := auth.Require(ctx, workRoles...); err != nil {
+	if _, err := auth.Require(ctx, auth.Workshop); err != nil {
 		return nil, nil, err
 	}
 	m, err := n.validate("")
@@ -512,7 +510,7 @@ type DevicePatch struct {
 // that changes nothing changes neither the version nor the history. Staff, administrators and
 // trainees.
 func (s *Store) UpdateDevice(ctx context.Context, id int64, version int, p DevicePatch) (*Device, error) {
-	if _, err := auth.Require(ctx, workRoles...); err != nil {
+	if _, err := auth.Require(ctx, auth.Workshop); err != nil {
 		return nil, err
 	}
 	var d *Device

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 
 	"github.com/digital-inclusion/refurb/auth"
@@ -83,7 +82,7 @@ func (h *Handler) loadDevice(ctx context.Context, tag string, allEvents bool) (*
 		return nil, err
 	}
 	a, _ := auth.ActorFrom(ctx)
-	data := &deviceData{Device: d, Work: slices.Contains(workRoles, a.Role), FlagChoices: flagChoices}
+	data := &deviceData{Device: d, Work: inventory.MayWork(a), FlagChoices: flagChoices}
 	ids := []int64{d.ID}
 	if data.Donation, err = h.inventory.Donation(ctx, d.DonationID); err != nil && !errors.Is(err, inventory.ErrNotFound) {
 		return nil, err
@@ -309,7 +308,3 @@ func methodsFor(k inventory.StorageKind) []inventory.Method {
 	}
 	return []inventory.Method{inventory.MethodPurge, inventory.MethodClear, inventory.MethodDestroy}
 }
-
-// workRoles are the roles that work on devices in the workshop; the domain decides what each may
-// do, the pages only leave out forms that would be refused to everyone else.
-var workRoles = []auth.Role{auth.RoleAdmin, auth.RoleStaff, auth.RoleTrainee}

@@ -20,9 +20,6 @@ import (
 // Label routes are file routes: a browser with a session and a script with a bearer token get
 // the same files. They answer 401 or 403 rather than redirecting, so scripts see what is wrong.
 
-// labelRoles may print labels: whoever works at the bench.
-var labelRoles = []auth.Role{auth.RoleAdmin, auth.RoleStaff, auth.RoleTrainee}
-
 // labelError answers a label request that cannot be served, in plain text.
 func (h *Handler) labelError(w http.ResponseWriter, r *http.Request, err error) {
 	var fe *validation.FieldError
@@ -94,7 +91,7 @@ func (h *Handler) labelOptions(r *http.Request) (labels.Options, error) {
 
 // labelPNG serves one device's label as a PNG for a 62x29 mm label printer: /labels/{TAG}.png.
 func (h *Handler) labelPNG(w http.ResponseWriter, r *http.Request) {
-	if _, err := auth.Require(r.Context(), labelRoles...); err != nil {
+	if _, err := inventory.RequireLabels(r.Context()); err != nil {
 		h.labelError(w, r, err)
 		return
 	}
@@ -143,7 +140,7 @@ const maxSheetLabels = 5000
 //	/labels?tags=DI-000123-N,DI-000124-L          those tags (devices or reserved tags)
 func (h *Handler) labelSheet(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	if _, err := auth.Require(ctx, labelRoles...); err != nil {
+	if _, err := inventory.RequireLabels(ctx); err != nil {
 		h.labelError(w, r, err)
 		return
 	}
