@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/uptrace/bun"
 
+	"github.com/digital-inclusion/refurb/internal/pgcode"
 	"github.com/digital-inclusion/refurb/validation"
 )
 
@@ -282,10 +283,10 @@ func (s *Service) CountUsers(ctx context.Context) (int, error) {
 
 func isForeignKeyViolation(err error) bool {
 	var pgErr *pgconn.PgError
-	return errors.As(err, &pgErr) && pgErr.Code == "23503"
+	return errors.As(err, &pgErr) && pgErr.Code == pgcode.ForeignKeyViolation
 }
 
 func isUniqueViolation(err error) bool {
 	var pgErr *pgconn.PgError
-	return errors.As(err, &pgErr) && pgErr.Code == "23505"
+	return errors.As(err, &pgErr) && pgErr.Code == pgcode.UniqueViolation
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/digital-inclusion/refurb/auth"
+	"github.com/digital-inclusion/refurb/internal/pgcode"
 	"github.com/digital-inclusion/refurb/internal/reqinfo"
 	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/validation"
@@ -94,7 +95,7 @@ func dbError(doing string, err error) error {
 		return ErrNotFound
 	}
 	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) && (pgErr.Code == "23505" || pgErr.Code == "RF010") {
+	if errors.As(err, &pgErr) && (pgErr.Code == pgcode.UniqueViolation || pgErr.Code == pgcode.SupersedeRefused) {
 		return ErrConflict
 	}
 	return fmt.Errorf("%s: %w", doing, err)

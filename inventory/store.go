@@ -14,6 +14,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/digital-inclusion/refurb/auth"
+	"github.com/digital-inclusion/refurb/internal/pgcode"
 	"github.com/digital-inclusion/refurb/validation"
 )
 
@@ -49,14 +50,14 @@ func dbError(doing string, err error) error {
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
 		switch pgErr.Code {
-		case "23505":
+		case pgcode.UniqueViolation:
 			return uniqueError(pgErr)
-		case "RF001", "RF003":
+		case pgcode.TransitionRefused, pgcode.ReadyRefused:
 			return &TransitionError{Reason: pgErr.Message}
-		case "RF002":
+		case pgcode.WipeRequired:
 			// The trigger's backstop: the Go guard normally answers first, with the media named.
 			return &WipeRequiredError{DeviceTag: pgErr.Message}
-		case "RF004":
+		case pgcode.TagNeverIssued:
 			return validation.Field("tag", "this pre-printed tag number was never issued")
 		}
 	}

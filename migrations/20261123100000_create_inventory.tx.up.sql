@@ -170,7 +170,7 @@ BEGIN
     NEW.tag_number := nextval('device_tag_seq');
   ELSIF NEW.tag_number > (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM device_tag_seq) THEN
     -- A pre-printed label can only be claimed if its number was handed out by the sequence.
-    RAISE EXCEPTION 'tag number % was never issued', NEW.tag_number USING ERRCODE = 'RF004';
+    RAISE EXCEPTION 'tag number % was never issued', NEW.tag_number USING ERRCODE = 'RF004'; -- pgcode.TagNeverIssued
   END IF;
   SELECT value #>> '{}' INTO prefix FROM settings WHERE key = 'tag_prefix';
   NEW.tag := refurb_tag(coalesce(prefix, 'DI'), NEW.tag_number);
@@ -340,27 +340,27 @@ BEGIN
     -- Only a return starts a new cycle: moving the cycle back would revive old wipes and checks.
     IF NEW.cycle <> OLD.cycle THEN
       RAISE EXCEPTION 'device %: the cycle changes only when the device comes back', OLD.id
-        USING ERRCODE = 'RF001';
+        USING ERRCODE = 'RF001'; -- pgcode.TransitionRefused
     END IF;
     RETURN NEW;
   END IF;
   IF NOT EXISTS (SELECT 1 FROM device_transitions WHERE from_status = OLD.status AND to_status = NEW.status) THEN
     RAISE EXCEPTION 'device %: % -> % is not an allowed move', OLD.id, OLD.status, NEW.status
-      USING ERRCODE = 'RF001';
+      USING ERRCODE = 'RF001'; -- pgcode.TransitionRefused
   END IF;
   IF NEW.status IN ('wiped', 'ready', 'reserved', 'handed_out', 'recycled', 'dismantled') THEN
     SELECT array_agg(m) INTO missing FROM wipe_missing(NEW.id) m;
     IF missing IS NOT NULL THEN
       RAISE EXCEPTION 'device %: storage media % lack a passing sanitization record', OLD.id, missing
-        USING ERRCODE = 'RF002';
+        USING ERRCODE = 'RF002'; -- pgcode.WipeRequired
     END IF;
   END IF;
   IF NEW.status = 'ready' THEN
     IF NOT coalesce((SELECT passed FROM qa_checks WHERE device_id = NEW.id AND cycle = NEW.cycle ORDER BY id DESC LIMIT 1), false) THEN
-      RAISE EXCEPTION 'device %: ready needs a passed QA check', OLD.id USING ERRCODE = 'RF003';
+      RAISE EXCEPTION 'device %: ready needs a passed QA check', OLD.id USING ERRCODE = 'RF003'; -- pgcode.ReadyRefused
     END IF;
     IF EXISTS (SELECT 1 FROM device_flags WHERE device_id = NEW.id AND cleared_at IS NULL AND flag <> 'over_age') THEN
-      RAISE EXCEPTION 'device %: ready needs no open blocking flag', OLD.id USING ERRCODE = 'RF003';
+      RAISE EXCEPTION 'device %: ready needs no open blocking flag', OLD.id USING ERRCODE = 'RF003'; -- pgcode.ReadyRefused
     END IF;
   END IF;
   -- A device that comes back starts a new cycle: it must be wiped and checked again. No other

@@ -113,12 +113,12 @@ DECLARE
   successor certificates%ROWTYPE;
 BEGIN
   IF OLD.superseded_by IS NOT NULL THEN
-    RAISE EXCEPTION 'certificate % is already superseded', OLD.number USING ERRCODE = 'RF010';
+    RAISE EXCEPTION 'certificate % is already superseded', OLD.number USING ERRCODE = 'RF010'; -- pgcode.SupersedeRefused
   END IF;
   SELECT * INTO successor FROM certificates WHERE id = NEW.superseded_by;
   IF successor.kind <> OLD.kind OR successor.donation_id IS DISTINCT FROM OLD.donation_id OR successor.id < OLD.id THEN
     RAISE EXCEPTION 'certificate % can only be superseded by a later one of the same kind and subject', OLD.number
-      USING ERRCODE = 'RF010';
+      USING ERRCODE = 'RF010'; -- pgcode.SupersedeRefused
   END IF;
   RETURN NEW;
 END

@@ -19,6 +19,8 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/migrate"
+
+	"github.com/digital-inclusion/refurb/internal/pgcode"
 )
 
 //go:embed *.sql
@@ -137,7 +139,7 @@ func Pending(ctx context.Context, db bun.IDB) (int, error) {
 	var applied []string
 	err := db.NewSelect().Table("bun_migrations").Column("name").Scan(ctx, &applied)
 	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) && pgErr.Code == "42P01" { // undefined_table: never migrated
+	if errors.As(err, &pgErr) && pgErr.Code == pgcode.UndefinedTable { // never migrated
 		return len(ms.Sorted()), nil
 	}
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/digital-inclusion/refurb/internal/database"
 	"github.com/digital-inclusion/refurb/internal/pgcluster"
+	"github.com/digital-inclusion/refurb/internal/pgcode"
 	"github.com/digital-inclusion/refurb/migrations"
 )
 
@@ -120,7 +121,7 @@ func (h *dbHandle) App(ctx context.Context) (*bun.DB, error) {
 	}
 	db, err := database.Open(ctx, h.cfg.URL, database.Options{AsApp: true})
 	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) && pgErr.Code == "22023" { // invalid_parameter_value: role refurb_app does not exist
+	if errors.As(err, &pgErr) && pgErr.Code == pgcode.InvalidParameterValue { // role refurb_app does not exist
 		return nil, errors.New("the database has no Refurb schema yet: run `refurb migrate up` or start the server with -migrate")
 	}
 	if err != nil {

@@ -30,6 +30,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/digital-inclusion/refurb/internal/pgcode"
 )
 
 // ErrUnreachable means that the OS user PostgreSQL runs as (postgres, when Refurb runs as root)
@@ -355,7 +357,7 @@ func (c *Cluster) ensureDatabase(ctx context.Context) error {
 	}
 	_, err = conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{Database}.Sanitize())
 	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) && pgErr.Code == "42P04" { // duplicate_database: created meanwhile
+	if errors.As(err, &pgErr) && pgErr.Code == pgcode.DuplicateDatabase { // created meanwhile
 		return nil
 	}
 	if err != nil {

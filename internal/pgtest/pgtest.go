@@ -29,6 +29,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/digital-inclusion/refurb/internal/database"
+	"github.com/digital-inclusion/refurb/internal/pgcode"
 	"github.com/digital-inclusion/refurb/migrations"
 )
 
@@ -155,10 +156,10 @@ func createDatabase(ctx context.Context, adminURL string) (string, error) {
 		switch code := sqlState(err); {
 		case err == nil:
 			return name, nil
-		case code == "55006" && time.Now().Before(deadline):
+		case code == pgcode.ObjectInUse && time.Now().Before(deadline):
 			// object_in_use: someone is connected to the template (a person with psql; the
 			// template refuses connections, but a superuser can change that). Wait it out.
-		case code == "3D000" && !rebuilt:
+		case code == pgcode.InvalidCatalogName && !rebuilt:
 			// invalid_catalog_name: a process with other migrations dropped our template
 			// between the check and the copy.
 			if err := ensureTemplate(ctx, admin, adminURL, tpl); err != nil {

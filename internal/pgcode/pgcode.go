@@ -1,0 +1,59 @@
+// Package pgcode names the PostgreSQL error codes (SQLSTATE) Refurb's code acts on: the standard
+// ones it expects, and its own, raised by the triggers in migrations/ with USING ERRCODE. A
+// migration that raises one of Refurb's codes names its constant beside it (-- pgcode.Name), and
+// a test keeps the two lists equal.
+package pgcode
+
+import (
+	"errors"
+	"slices"
+
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// Standard codes (PostgreSQL's Appendix A).
+const (
+	InvalidParameterValue = "22023" // e.g. SET ROLE to a role that does not exist
+	ForeignKeyViolation   = "23503"
+	UniqueViolation       = "23505"
+	InvalidCatalogName    = "3D000" // the database does not exist
+	UndefinedTable        = "42P01"
+	DuplicateDatabase     = "42P04"
+	ObjectInUse           = "55006" // e.g. a template database with a session on it
+)
+
+// Refurb's own codes, class RF.
+const (
+	// TransitionRefused: a device move the lifecycle does not allow, or a cycle changed
+	// without the device coming back (migrations/20261123100000_create_inventory).
+	TransitionRefused = "RF001"
+	// WipeRequired: a move that needs every storage medium sanitized, with some not.
+	WipeRequired = "RF002"
+	// ReadyRefused: ready without a passed QA check, or with an open blocking flag.
+	ReadyRefused = "RF003"
+	// TagNeverIssued: a pre-printed tag number that was never reserved.
+	TagNeverIssued = "RF004"
+	// SupersedeRefused: a certificate superseded twice or by one of another kind or subject
+	// (migrations/20261123200000_create_certificates).
+	SupersedeRefused = "RF010"
+)
+
+// Own lists Refurb's own codes, for the test that holds them against the migrations.
+func Own() []string {
+	return []string{TransitionRefused, WipeRequired, ReadyRefused, TagNeverIssued, SupersedeRefused}
+}
+
+// Of returns the SQLSTATE of err and the PostgreSQL error, or "" and nil when err is not one.
+func Of(err error) (string, *pgconn.PgError) {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code, pgErr
+	}
+	return "", nil
+}
+
+// Is reports whether err is a PostgreSQL error with one of codes.
+func Is(err error, codes ...string) bool {
+	code, pgErr := Of(err)
+	return pgErr != nil && slices.Contains(codes, code)
+}
