@@ -25,9 +25,9 @@ import (
 	"github.com/digital-inclusion/refurb/certificates"
 	"github.com/digital-inclusion/refurb/internal/pdf/pdftest"
 	"github.com/digital-inclusion/refurb/internal/pgtest"
-	"github.com/digital-inclusion/refurb/internal/server"
 	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/inventory/inventorytest"
+	"github.com/digital-inclusion/refurb/server"
 )
 
 const password = "correct horse battery"

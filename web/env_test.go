@@ -14,8 +14,8 @@ import (
 
 	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/internal/pgtest"
-	"github.com/digital-inclusion/refurb/internal/server"
 	"github.com/digital-inclusion/refurb/inventory"
+	"github.com/digital-inclusion/refurb/server"
 )
 
 const password = "correct horse battery"

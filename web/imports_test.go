@@ -18,8 +18,8 @@ import (
 
 	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/internal/pgtest"
-	"github.com/digital-inclusion/refurb/internal/server"
 	"github.com/digital-inclusion/refurb/inventory"
+	"github.com/digital-inclusion/refurb/server"
 )
 
 // Helpers here are prefixed with imp: other test files of the package define their own.

@@ -11,8 +11,8 @@ import (
 
 	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/graph"
-	"github.com/digital-inclusion/refurb/internal/server"
 	"github.com/digital-inclusion/refurb/inventory"
+	"github.com/digital-inclusion/refurb/server"
 )
 
 type serveConfig struct {

@@ -1,4 +1,4 @@
-package demo_test
+package server_test
 
 // Benchmarks of the hot reads on a demo database of REFURB_BENCH_DEVICES devices (default
 // 1,000,000; `make bench` sets a smaller number for a quick run), through the whole server
@@ -47,9 +47,9 @@ import (
 	"github.com/digital-inclusion/refurb/internal/database"
 	"github.com/digital-inclusion/refurb/internal/demo"
 	"github.com/digital-inclusion/refurb/internal/pgtest"
-	"github.com/digital-inclusion/refurb/internal/server"
 	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/migrations"
+	"github.com/digital-inclusion/refurb/server"
 )
 
 const (
