@@ -30,7 +30,7 @@ test: ## run every test on a throwaway PostgreSQL
 test-short: ## run the tests that need no database
 	$(GO) test -short ./...
 
-# make bench runs the benchmarks of every package, the server's on on a generated demo database of this
+# make bench runs the benchmarks of every package, the server's on a generated demo database of this
 # many devices, a quick run; docs/performance.md says how to run them on a million.
 REFURB_BENCH_DEVICES ?= 100000
 BENCHTIME ?= 3s
