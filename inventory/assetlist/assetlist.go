@@ -10,7 +10,8 @@
 //
 // It bounds what a file costs to read: over the size its caller allows, over ten times that
 // once unzipped (an XLSX workbook is a ZIP archive, and a ZIP bomb is refused before it is
-// unzipped), Parse returns an error wrapping ErrTooLarge that says which limit.
+// unzipped) or over 100,000 rows with values in a worksheet, Parse returns an error wrapping
+// ErrTooLarge that says which limit.
 package assetlist
 
 import (
@@ -121,7 +122,7 @@ type RowError struct {
 }
 
 // ErrTooLarge is wrapped by the error Parse returns for a file over a size limit: the file's
-// own or what a workbook unzips to. The error's text says which.
+// own, what a workbook unzips to, or the rows of a worksheet. The error's text says which.
 var ErrTooLarge = errors.New("file too large")
 
 // maxHeaderSearch is how many non-blank rows may come before the header (a title, the donor's

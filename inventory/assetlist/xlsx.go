@@ -25,6 +25,13 @@ const unzipFactor = 10
 // temporary file rather than in memory (its own default).
 const spillSize = 16 << 20
 
+// maxRows is the most rows with a value a worksheet may have: more than the 60,000 or so that
+// fit in a 10 MB CSV file, far more than any donation. Rows are counted as they are read, and
+// reading stops at once over the limit: within the unzip limit, half a million rows would
+// cost 8 s and 400 MB to read. Blank rows do not count, but a worksheet of more rows than
+// Excel allows (excelize.TotalRows) is refused too.
+const maxRows = 100_000
+
 // parseXLSX reads the first worksheet of a workbook that has a header row.
 func parseXLSX(data []byte, maxBytes int64) (*List, error) {
 	z, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
@@ -95,11 +102,18 @@ func readSheet(f *excelize.File, sheet string) ([]record, error) {
 	defer rows.Close()
 	var records []record
 	for n := 1; rows.Next(); n++ {
+		// Excelize refuses a row numbered beyond Excel's last, not a row without a number.
+		if n > excelize.TotalRows {
+			return nil, tooLarge("worksheet %q has more rows than an Excel worksheet can hold (%s)", sheet, thousands(excelize.TotalRows))
+		}
 		cells, err := rows.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
 			return nil, fmt.Errorf("worksheet %q, row %d cannot be read: %v", sheet, n, err)
 		}
 		if len(cells) > 0 {
+			if len(records) == maxRows {
+				return nil, tooLarge("worksheet %q has more rows than the limit of %s", sheet, thousands(maxRows))
+			}
 			records = append(records, record{line: n, cells: cells})
 		}
 	}
@@ -195,4 +209,13 @@ func roughSize(n uint64) string {
 		return fmt.Sprintf("%d KB", n>>10+min(1, n&(1<<10-1)))
 	}
 	return fmt.Sprintf("%d bytes", n)
+}
+
+// thousands writes n with commas between groups of three digits.
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }

@@ -79,6 +79,7 @@ func TestParseRefusesZipBombs(t *testing.T) {
 		// The bomb measured from outside: 3.5 MB unzipping to 0.9 GB, under the former 1 GB cap.
 		{"honest headers", 900 * mb, 0, "the workbook expands to 901 MB; the limit is 100 MB", 20 * mb},
 		{"lying headers", 400 * mb, 1 * mb, "the workbook expands to more than 100 MB; the limit is 100 MB", 20 * mb},
+		{"rows under the unzip limit", 99 * mb, 0, `worksheet "Devices" has more rows than the limit of 100,000`, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			data := assetlisttest.Bomb(t, tc.sheet, tc.declared)
@@ -115,6 +116,11 @@ func TestSizeWords(t *testing.T) {
 	for n, want := range map[uint64]string{900: "900 bytes", 1 << 10: "1 KB", 1<<10 + 1: "2 KB", 100 << 20: "100 MB", 100<<20 + 1: "101 MB", 1<<64 - 1: "17592186044416 MB"} {
 		if got := roughSize(n); got != want {
 			t.Errorf("roughSize(%d): got %q, want %q", n, got, want)
+		}
+	}
+	for n, want := range map[int]string{7: "7", 999: "999", 1000: "1,000", 100000: "100,000", 1048576: "1,048,576"} {
+		if got := thousands(n); got != want {
+			t.Errorf("thousands(%d): got %q, want %q", n, got, want)
 		}
 	}
 }
