@@ -26,6 +26,11 @@ import (
 // CSV, far more than any donation.
 const MaxImportBytes = 10 << 20
 
+// ErrTooLarge is wrapped, together with a field error on "file" that says which limit, by the
+// error ImportAssetList returns for a file over a size limit: MaxImportBytes, what a workbook
+// may unzip to (ten times that), or the rows a worksheet may have. See package assetlist.
+var ErrTooLarge = assetlist.ErrTooLarge
+
 // importChunk is how many devices one round of inserts adds, so that a progress bar moves and
 // no statement grows without bound.
 const importChunk = 1000
@@ -120,7 +125,11 @@ func (s *Store) ImportAssetListProgress(ctx context.Context, donationID int64, f
 	}
 	list, err := assetlist.Parse(rep.Filename, bytes.NewReader(data), MaxImportBytes)
 	if err != nil {
-		return nil, validation.Field("file", "%s", err.Error())
+		fe := validation.Field("file", "%s", err.Error())
+		if errors.Is(err, ErrTooLarge) {
+			return nil, fmt.Errorf("%w (%w)", fe, ErrTooLarge)
+		}
+		return nil, fe
 	}
 	rep.Format, rep.Sheet, rep.Rows = string(list.Format), list.Sheet, list.Count
 	rep.IgnoredColumns = append(rep.IgnoredColumns, list.Ignored...)

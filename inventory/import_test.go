@@ -3,6 +3,7 @@ package inventory_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -18,6 +19,7 @@ import (
 	"github.com/digital-inclusion/refurb/internal/pgtest"
 	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/inventory/assetlist"
+	"github.com/digital-inclusion/refurb/inventory/assetlist/assetlisttest"
 	"github.com/digital-inclusion/refurb/validation"
 )
 
@@ -306,16 +308,21 @@ func TestImportRefusesWhatIsNotAList(t *testing.T) {
 		name, filename string
 		data           []byte
 		want           string
+		tooLarge       bool // the error wraps ErrTooLarge
 	}{
-		{"a PNG renamed .csv", "photo.csv", png, "not a CSV or XLSX file (it looks like a PNG image)"},
-		{"empty", "empty.csv", nil, "the file is empty"},
-		{"over 10 MB", "big.csv", big, "the file is larger than the 10 MB limit"},
-		{"no header", "x.csv", []byte("1;2;3\n"), "no header row found"},
+		{"a PNG renamed .csv", "photo.csv", png, "not a CSV or XLSX file (it looks like a PNG image)", false},
+		{"empty", "empty.csv", nil, "the file is empty", false},
+		{"over 10 MB", "big.csv", big, "the file is larger than the 10 MB limit", true},
+		{"no header", "x.csv", []byte("1;2;3\n"), "no header row found", false},
+		{"a ZIP bomb", "bomb.xlsx", assetlisttest.Bomb(t, 400<<20, 0), "the workbook expands to 401 MB; the limit is 100 MB", true},
 	} {
 		_, err := e.store.ImportAssetList(e.staff, don.ID, tc.filename, tc.data, false)
 		fe, ok := validation.As(err)
 		if !ok || fe.Field != "file" || !strings.Contains(fe.Message, tc.want) {
 			t.Errorf("%s: got %v, want a field error on file saying %q", tc.name, err, tc.want)
+		}
+		if got := errors.Is(err, inventory.ErrTooLarge); got != tc.tooLarge {
+			t.Errorf("%s: got %v, wrapping ErrTooLarge %v; want %v", tc.name, err, got, tc.tooLarge)
 		}
 	}
 	if n := e.count(t, "devices", "") + e.count(t, "imports", ""); n != 0 {

@@ -23,7 +23,8 @@ const importFormSlack = 64 << 10
 // inventory.ImportReport as JSON: 200 when the list was imported, already imported or checked
 // in a dry run; 422 when rows are wrong, in which case nothing was imported and the report
 // lists every wrong row. Errors are {"error": "...", "field": "..."}: 400 for a bad request, 401
-// without credentials, 403 for a role that may not import, 413 for a file over the limit.
+// without credentials, 403 for a role that may not import, 413 for a file over the limit, a
+// workbook that unzips to over ten times the limit or a worksheet of too many rows.
 func (h *Handler) importAssetList(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	// Refuse early rather than read megabytes that will be refused; the store checks the role.
@@ -145,7 +146,13 @@ func importError(w http.ResponseWriter, status int, field, message string) {
 // else as an internal error whose detail goes to the log only.
 func (h *Handler) importFail(w http.ResponseWriter, r *http.Request, err error) {
 	if fe, ok := validation.As(err); ok {
-		importError(w, http.StatusBadRequest, fe.Field, fe.Message)
+		status := http.StatusBadRequest
+		if errors.Is(err, inventory.ErrTooLarge) {
+			// Over a limit found only by reading the file (what a workbook unzips to, a
+			// worksheet's rows): 413 as for the upload limit, in the store's words.
+			status = http.StatusRequestEntityTooLarge
+		}
+		importError(w, status, fe.Field, fe.Message)
 		return
 	}
 	switch {

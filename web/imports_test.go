@@ -19,6 +19,7 @@ import (
 	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/internal/pgtest"
 	"github.com/digital-inclusion/refurb/inventory"
+	"github.com/digital-inclusion/refurb/inventory/assetlist/assetlisttest"
 	"github.com/digital-inclusion/refurb/server"
 )
 
@@ -228,5 +229,47 @@ func TestPostImportsBadInput(t *testing.T) {
 	}
 	if n, _ := s.db.Owner.NewSelect().Table("devices").Count(context.Background()); n != 0 {
 		t.Errorf("devices: got %d, want 0", n)
+	}
+}
+
+func TestPostImportsZipBomb(t *testing.T) {
+	t.Parallel()
+	s := impStart(t)
+	s.user("staff@example.org", auth.RoleStaff)
+	c := s.login("staff@example.org")
+	don := s.donation()
+	for _, tc := range []struct {
+		name     string
+		declared int64
+		message  string
+	}{
+		{"honest headers", 0, "the workbook expands to 401 MB; the limit is 100 MB"},
+		{"lying headers", 1 << 20, "the workbook expands to more than 100 MB; the limit is 100 MB"},
+	} {
+		bomb := assetlisttest.Bomb(t, 400<<20, tc.declared)
+		r := s.post(c, nil, "bomb.xlsx", bomb, "donation", don.Number)
+		if r.status != http.StatusRequestEntityTooLarge || r.err.Field != "file" || r.err.Error != tc.message {
+			t.Errorf("POST /imports, %s: got %d %s, want 413 with field file and %q", tc.name, r.status, r.raw, tc.message)
+		}
+		// The intake page says the same.
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		fw, _ := mw.CreateFormFile("file", "bomb.xlsx")
+		fw.Write(bomb)
+		mw.Close()
+		resp, err := c.Post(s.url+"/intake/"+don.Number+"/import", mw.FormDataContentType(), &body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		page, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(page), tc.message) {
+			t.Errorf("intake page, %s: got %d, want 413 saying %q:\n%.3000s", tc.name, resp.StatusCode, tc.message, page)
+		}
+	}
+	for _, table := range []string{"devices", "imports"} {
+		if n, _ := s.db.Owner.NewSelect().Table(table).Count(context.Background()); n != 0 {
+			t.Errorf("%s: got %d, want 0", table, n)
+		}
 	}
 }

@@ -124,6 +124,9 @@ func (h *Handler) checkImport(w http.ResponseWriter, r *http.Request) {
 			h.problem(w, r, v, err)
 			return
 		}
+		if errors.Is(err, inventory.ErrTooLarge) {
+			status = http.StatusRequestEntityTooLarge
+		}
 		h.refuseImport(w, r, v, status, msg)
 		return
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/internal/pgtest"
 	"github.com/digital-inclusion/refurb/inventory"
+	"github.com/digital-inclusion/refurb/inventory/assetlist/assetlisttest"
 )
 
 func TestImportCommand(t *testing.T) {
@@ -94,6 +95,7 @@ func TestImportCommand(t *testing.T) {
 	}{
 		{[]string{"import", write("photo.csv", string(png)), "--donation", don.Number}, "photo.csv: the file is not a CSV or XLSX file (it looks like a PNG image)"},
 		{[]string{"import", write("empty.csv", ""), "--donation", don.Number}, "the file is empty"},
+		{[]string{"import", write("bomb.xlsx", string(assetlisttest.Bomb(t, 400<<20, 0))), "--donation", don.Number}, "bomb.xlsx: the workbook expands to 401 MB; the limit is 100 MB"},
 		{[]string{"import", list, "--donation", "DON-2020-99999"}, "there is no donation DON-2020-99999"},
 		{[]string{"import", list}, "--donation: say which donation"},
 		{[]string{"import", "--donation", don.Number}, "name one file"},

@@ -7,6 +7,11 @@
 // lengths, plausible years, duplicate serials), which package inventory checks when it imports
 // the list. It imports nothing of Refurb's, so that inventory can import it; the kinds it
 // returns are inventory's kind values.
+//
+// It bounds what a file costs to read: over the size its caller allows, over ten times that
+// once unzipped (an XLSX workbook is a ZIP archive, and a ZIP bomb is refused before it is
+// unzipped) or over 100,000 rows with values in a worksheet, Parse returns an error wrapping
+// ErrTooLarge that says which limit.
 package assetlist
 
 import (
@@ -116,7 +121,8 @@ type RowError struct {
 	Message string `json:"message"`
 }
 
-// ErrTooLarge is wrapped by the error Parse returns for a file over its size limit.
+// ErrTooLarge is wrapped by the error Parse returns for a file over a size limit: the file's
+// own, what a workbook unzips to, or the rows of a worksheet. The error's text says which.
 var ErrTooLarge = errors.New("file too large")
 
 // maxHeaderSearch is how many non-blank rows may come before the header (a title, the donor's
@@ -134,7 +140,7 @@ func Parse(filename string, r io.Reader, maxBytes int64) (*List, error) {
 		return nil, fmt.Errorf("read the file: %w", err)
 	}
 	if int64(len(data)) > maxBytes {
-		return nil, fmt.Errorf("the file is larger than the %s limit: %w", byteSize(maxBytes), ErrTooLarge)
+		return nil, tooLarge("the file is larger than the %s limit", byteSize(maxBytes))
 	}
 	if len(bytes.TrimSpace(bytes.TrimPrefix(data, utf8BOM))) == 0 {
 		return nil, errors.New("the file is empty")
