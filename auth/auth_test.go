@@ -3,6 +3,8 @@ package auth_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -290,3 +292,143 @@ func TestPasswordHash(t *testing.T) {
 		t.Error("two hashes of one password are equal: the salt is not random")
 	}
 }
+
+func TestTokenExpiry(t *testing.T) {
+	t.Parallel()
+	svc, db := newService(t)
+	sys := auth.System(context.Background())
+	createUser(t, svc, "script@example.org", auth.RoleStaff)
+	if _, _, err := svc.CreateTokenUntil(sys, "script@example.org", "", time.Now().Add(-time.Minute)); !isField(err, "expiresAt") {
+		t.Errorf("token expiring in the past: got %v, want a field error on expiresAt", err)
+	}
+	plain, tok, err := svc.CreateTokenUntil(sys, "script@example.org", "one day", time.Now().Add(24*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.AuthenticateToken(context.Background(), plain); err != nil {
+		t.Fatalf("a token before its expiry: %v", err)
+	}
+	// A day later: the owner moves the expiry into the past, as time would.
+	if _, err := db.Owner.ExecContext(context.Background(), "UPDATE api_tokens SET created_at = now() - interval '2 days', expires_at = now() - interval '1 second' WHERE id = ?", tok.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.AuthenticateToken(context.Background(), plain); !errors.Is(err, auth.ErrUnauthenticated) {
+		t.Errorf("an expired token: got %v, want ErrUnauthenticated", err)
+	}
+	ts, _ := svc.Tokens(sys, tok.UserID)
+	if len(ts) != 1 || !ts[0].Expired(time.Now()) {
+		t.Errorf("tokens: got %+v, want the one listed as expired", ts)
+	}
+}
+
+func isField(err error, field string) bool {
+	fe, ok := errors.AsType[*validation.FieldError](err)
+	return ok && fe.Field == field
+}
+
+// A role changed by an administrator holds from the user's next request: the token's actor is
+// read with the user, not kept from when the token was made.
+func TestRoleChangeTakesEffect(t *testing.T) {
+	t.Parallel()
+	svc, db := newService(t)
+	sys := auth.System(context.Background())
+	u := createUser(t, svc, "ana@example.org", auth.RoleStaff)
+	plain, _, err := svc.CreateToken(sys, "ana@example.org", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, _ := svc.AuthenticateToken(context.Background(), plain); a.Role != auth.RoleStaff {
+		t.Fatalf("before: got role %s, want staff", a.Role)
+	}
+	if _, err := db.Owner.ExecContext(context.Background(), "UPDATE users SET role = 'trainee' WHERE id = ?", u.ID); err != nil {
+		t.Fatal(err)
+	}
+	a, err := svc.AuthenticateToken(context.Background(), plain)
+	if err != nil || a.Role != auth.RoleTrainee {
+		t.Fatalf("after: got %+v %v, want a trainee", a, err)
+	}
+	if _, err := auth.Require(auth.WithActor(context.Background(), a), auth.Office); !errors.Is(err, auth.ErrForbidden) {
+		t.Errorf("a former staff member in the office group: got %v, want ErrForbidden", err)
+	}
+	if err := svc.SetDisabled(sys, u.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.AuthenticateToken(context.Background(), plain); !errors.Is(err, auth.ErrUnauthenticated) {
+		t.Errorf("a disabled user's token: got %v, want ErrUnauthenticated", err)
+	}
+}
+
+// A locked account and a locked address open again once the window has passed, and a
+// successful login ends the account's count of failures.
+func TestLockoutIsReleased(t *testing.T) {
+	t.Parallel()
+	db := pgtest.New(t)
+	const window = 700 * time.Millisecond
+	svc, err := auth.NewService(db.App, auth.Limits{Window: window, FailuresPerAccount: 2, FailuresPerAddr: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	createUser(t, svc, "staff@example.org", auth.RoleStaff)
+	here := fromAddr("192.0.2.50")
+
+	// One failure, then a success: the count starts again.
+	svc.Login(here, "staff@example.org", "wrong")
+	if _, err := svc.Login(here, "staff@example.org", "correct horse battery"); err != nil {
+		t.Fatalf("after one failure: %v", err)
+	}
+	svc.Login(here, "staff@example.org", "wrong")
+	if _, err := svc.Login(here, "staff@example.org", "correct horse battery"); err != nil {
+		t.Fatalf("one failure after a success must not lock the account: %v", err)
+	}
+
+	// Two failures lock the account, four failures lock the address.
+	svc.Login(here, "staff@example.org", "wrong")
+	svc.Login(here, "staff@example.org", "wrong")
+	svc.Login(here, "nobody@example.org", "wrong")
+	if _, err := svc.Login(fromAddr("192.0.2.51"), "staff@example.org", "correct horse battery"); !errors.Is(err, auth.ErrInvalidCredentials) {
+		t.Fatalf("locked account: got %v, want ErrInvalidCredentials", err)
+	}
+	createUser(t, svc, "other@example.org", auth.RoleStaff)
+	if _, err := svc.Login(here, "other@example.org", "correct horse battery"); !errors.Is(err, auth.ErrInvalidCredentials) {
+		t.Fatalf("locked address: got %v, want ErrInvalidCredentials", err)
+	}
+	time.Sleep(window + 100*time.Millisecond)
+	if _, err := svc.Login(fromAddr("192.0.2.51"), "staff@example.org", "correct horse battery"); err != nil {
+		t.Errorf("account after the window: %v", err)
+	}
+	if _, err := svc.Login(here, "other@example.org", "correct horse battery"); err != nil {
+		t.Errorf("address after the window: %v", err)
+	}
+}
+
+// A login for an address nobody has takes as long as a wrong password for one somebody has (the
+// password hash is checked either way), so timing does not tell which addresses exist. The
+// bounds are loose on purpose: skipping the hash would make unknown addresses about twenty
+// times faster.
+func TestNoUserEnumerationByTiming(t *testing.T) {
+	t.Parallel()
+	svc, _ := newService(t)
+	createUser(t, svc, "known@example.org", auth.RoleStaff)
+	median := func(email string) time.Duration {
+		var ds []time.Duration
+		for i := range 9 {
+			// Each try from its own address, each failure followed by a success so that the
+			// known account never reaches the limit of 3 failures.
+			start := time.Now()
+			svc.Login(fromAddr(fmt.Sprintf("198.18.%d.%d", len(email), i)), email, "wrong password")
+			ds = append(ds, time.Since(start))
+			if email == "known@example.org" {
+				svc.Login(fromAddr("198.18.0.1"), email, "correct horse battery")
+			}
+		}
+		slices.Sort(ds)
+		return ds[len(ds)/2]
+	}
+	known, unknown := median("known@example.org"), median("unknown@example.org")
+	t.Logf("median failed login: known address %v, unknown address %v", known, unknown)
+	if ratio := float64(unknown) / float64(known); ratio < 0.5 || ratio > 2 {
+		t.Errorf("unknown addresses take %.2f times as long as known ones, want about the same", ratio)
+	}
+}
+
+func systemCtx() context.Context { return auth.System(context.Background()) }

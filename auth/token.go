@@ -29,17 +29,31 @@ type Token struct {
 	CreatedAt  time.Time  `bun:"created_at,nullzero,notnull,default:current_timestamp"`
 	LastUsedAt *time.Time `bun:"last_used_at"`
 	RevokedAt  *time.Time `bun:"revoked_at"`
+	ExpiresAt  *time.Time `bun:"expires_at"` // nil: never
 }
+
+// Expired reports whether the token has expired at now.
+func (t *Token) Expired(now time.Time) bool { return t.ExpiresAt != nil && !now.Before(*t.ExpiresAt) }
 
 func hashToken(token string) []byte {
 	sum := sha256.Sum256([]byte(token))
 	return sum[:]
 }
 
-// CreateToken creates an API token for the user with the given e-mail address and returns the
-// token in clear, the only time it exists outside the caller. Administrators may create tokens
-// for anyone, users for themselves.
+// CreateToken creates an API token without expiry for the user with the given e-mail address
+// and returns the token in clear, the only time it exists outside the caller. Administrators
+// may create tokens for anyone, users for themselves.
 func (s *Service) CreateToken(ctx context.Context, email, name string) (string, *Token, error) {
+	return s.createToken(ctx, email, name, nil)
+}
+
+// CreateTokenUntil is CreateToken for a token that stops working at expiresAt, which must be
+// in the future.
+func (s *Service) CreateTokenUntil(ctx context.Context, email, name string, expiresAt time.Time) (string, *Token, error) {
+	return s.createToken(ctx, email, name, &expiresAt)
+}
+
+func (s *Service) createToken(ctx context.Context, email, name string, expiresAt *time.Time) (string, *Token, error) {
 	actor, err := Require(ctx)
 	if err != nil {
 		return "", nil, err
@@ -47,6 +61,9 @@ func (s *Service) CreateToken(ctx context.Context, email, name string) (string, 
 	name = strings.TrimSpace(name)
 	if len(name) > 100 {
 		return "", nil, validation.Field("name", "the label is longer than 100 characters")
+	}
+	if expiresAt != nil && !expiresAt.After(time.Now()) {
+		return "", nil, validation.Field("expiresAt", "the expiry must be in the future")
 	}
 	u := new(User)
 	err = s.db.NewSelect().Model(u).Where("email = ?", NormalizeEmail(email)).Scan(ctx)
@@ -66,7 +83,7 @@ func (s *Service) CreateToken(ctx context.Context, email, name string) (string, 
 		return "", nil, validation.Field("email", "the account is disabled")
 	}
 	plain := tokenPrefix + rand.Text() + rand.Text()
-	t := &Token{UserID: u.ID, Name: name, Hash: hashToken(plain)}
+	t := &Token{UserID: u.ID, Name: name, Hash: hashToken(plain), ExpiresAt: expiresAt}
 	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := tx.NewInsert().Model(t).Returning("*").Exec(ctx); err != nil {
 			return fmt.Errorf("insert token: %w", err)
@@ -129,7 +146,8 @@ func (s *Service) Tokens(ctx context.Context, userID int64) ([]Token, error) {
 const lastUsedResolution = time.Minute
 
 // AuthenticateToken returns the actor for a bearer token, or ErrUnauthenticated when the token
-// is unknown, revoked or its user disabled.
+// is unknown, revoked, expired or its user disabled. The user's role is read with the token, so
+// a changed role takes effect on the next request.
 func (s *Service) AuthenticateToken(ctx context.Context, token string) (Actor, error) {
 	if !strings.HasPrefix(token, tokenPrefix) || len(token) > 200 {
 		return Actor{}, ErrUnauthenticated
@@ -143,7 +161,8 @@ func (s *Service) AuthenticateToken(ctx context.Context, token string) (Actor, e
 	err := s.hotRow(ctx, `
 		SELECT t.id, t.last_used_at, u.id, u.role, u.donor_id, u.partner_id
 		FROM api_tokens t JOIN users u ON u.id = t.user_id
-		WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled_at IS NULL`, hashToken(token)).
+		WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled_at IS NULL
+		  AND (t.expires_at IS NULL OR t.expires_at > now())`, hashToken(token)).
 		Scan(&row.TokenID, &row.LastUsedAt, &row.User.ID, &row.User.Role, &row.User.DonorID, &row.User.PartnerID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Actor{}, ErrUnauthenticated

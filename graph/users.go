@@ -1,6 +1,8 @@
 package graph
 
 import (
+	"time"
+
 	"strings"
 
 	"github.com/graphql-go/graphql"
@@ -66,6 +68,7 @@ func (b *builder) addUsers() {
 			"createdAt":  {Type: graphql.NewNonNull(b.timeT)},
 			"lastUsedAt": {Type: b.timeT},
 			"revokedAt":  {Type: b.timeT},
+			"expiresAt":  {Type: b.timeT, Description: "When the token stops working; null: never."},
 		},
 	})
 	created := graphql.NewObject(graphql.ObjectConfig{
@@ -146,7 +149,10 @@ func (b *builder) addUsers() {
 	b.mutation["createAPIToken"] = &graphql.Field{
 		Type:        graphql.NewNonNull(created),
 		Description: "Creates an API token for the signed-in user.",
-		Args:        graphql.FieldConfigArgument{"name": {Type: graphql.String, DefaultValue: ""}},
+		Args: graphql.FieldConfigArgument{
+			"name":      {Type: graphql.String, DefaultValue: ""},
+			"expiresAt": {Type: b.timeT, Description: "When the token stops working (in the future); omitted: never."},
+		},
 		Resolve: func(p graphql.ResolveParams) (any, error) {
 			u, err := b.deps.Auth.Me(p.Context)
 			if err != nil {
@@ -155,7 +161,13 @@ func (b *builder) addUsers() {
 			if u == nil {
 				return nil, auth.ErrUnauthenticated
 			}
-			plain, t, err := b.deps.Auth.CreateToken(p.Context, u.Email, p.Args["name"].(string))
+			var plain string
+			var t *auth.Token
+			if until, ok := p.Args["expiresAt"].(time.Time); ok {
+				plain, t, err = b.deps.Auth.CreateTokenUntil(p.Context, u.Email, p.Args["name"].(string), until)
+			} else {
+				plain, t, err = b.deps.Auth.CreateToken(p.Context, u.Email, p.Args["name"].(string))
+			}
 			if err != nil {
 				return nil, err
 			}

@@ -64,6 +64,19 @@ func TestUsersAndTokensCommands(t *testing.T) {
 	if _, _, err := refurb(t, ctx, envv, "", "tokens", "create", "--email", "ghost@example.org"); err == nil || !strings.Contains(err.Error(), "no user") {
 		t.Errorf("token for an unknown user: got %v", err)
 	}
+	_, stderr, err = refurb(t, ctx, envv, "", "tokens", "create", "--email", "ana@example.org", "--name", "volunteer script", "--expires-in", "30d")
+	if want := time.Now().AddDate(0, 0, 30).Format("2006-01-02"); err != nil || !strings.Contains(stderr, "valid until "+want) {
+		t.Errorf("tokens create --expires-in 30d: got %q %v, want valid until %s", stderr, err, want)
+	}
+	out, _, _ = refurb(t, ctx, envv, "", "tokens", "list", "--email", "ana@example.org")
+	if !strings.Contains(out, "EXPIRES") || !strings.Contains(out, time.Now().AddDate(0, 0, 30).Format("2006-01-02")) {
+		t.Errorf("tokens list: got %q, want the expiry listed", out)
+	}
+	for _, bad := range []string{"0d", "soon", "-5h", "99999d"} {
+		if _, _, err := refurb(t, ctx, envv, "", "tokens", "create", "--email", "ana@example.org", "--expires-in", bad); err == nil || !strings.Contains(err.Error(), "--expires-in") {
+			t.Errorf("--expires-in %s: got %v, want a refusal naming the flag", bad, err)
+		}
+	}
 }
 
 func TestMigrateCommands(t *testing.T) {

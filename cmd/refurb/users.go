@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/digital-inclusion/refurb/auth"
 )
@@ -120,14 +121,15 @@ func runTokens(ctx context.Context, e env, args []string) error {
 	sub, args := args[0], args[1:]
 	var db dbConfig
 	var lc logConfig
-	var email, name, id string
-	fs := newFlagSet("tokens "+sub, e, "refurb tokens create --email E [--name LABEL]\nrefurb tokens list --email E\nrefurb tokens revoke --id ID")
+	var email, name, id, expiresIn string
+	fs := newFlagSet("tokens "+sub, e, "refurb tokens create --email E [--name LABEL] [--expires-in 90d]\nrefurb tokens list --email E\nrefurb tokens revoke --id ID")
 	fs.database(&db)
 	fs.logging(&lc)
 	switch sub {
 	case "create":
 		fs.StringVar(&email, "email", "", "e-mail address of the user the token acts as")
 		fs.StringVar(&name, "name", "", "a label saying what the token is for")
+		fs.StringVar(&expiresIn, "expires-in", "", "how long the token works, in days (90d) or as a duration (36h); empty: until revoked")
 	case "list":
 		fs.StringVar(&email, "email", "", "e-mail address of the user whose tokens to list")
 	case "revoke":
@@ -138,6 +140,13 @@ func runTokens(ctx context.Context, e env, args []string) error {
 	if err := fs.parse(args); err != nil {
 		return err
 	}
+	var lifetime time.Duration
+	if expiresIn != "" {
+		var err error
+		if lifetime, err = parseLifetime(expiresIn); err != nil {
+			return fmt.Errorf("tokens create: --expires-in %q: %w", expiresIn, err)
+		}
+	}
 	ctx = auth.System(ctx)
 	svc, h, err := authService(ctx, db, lc, e.stderr)
 	if err != nil {
@@ -146,14 +155,24 @@ func runTokens(ctx context.Context, e env, args []string) error {
 	defer h.Close(ctx)
 	switch sub {
 	case "create":
-		plain, t, err := svc.CreateToken(ctx, email, name)
+		var plain string
+		var t *auth.Token
+		if lifetime > 0 {
+			plain, t, err = svc.CreateTokenUntil(ctx, email, name, time.Now().Add(lifetime))
+		} else {
+			plain, t, err = svc.CreateToken(ctx, email, name)
+		}
 		if errors.Is(err, auth.ErrNotFound) {
 			return fmt.Errorf("tokens create: no user with e-mail address %q", email)
 		}
 		if err != nil {
 			return fmt.Errorf("tokens create: %w", err)
 		}
-		fmt.Fprintf(e.stderr, "created token %d; it is shown only once:\n", t.ID)
+		if t.ExpiresAt != nil {
+			fmt.Fprintf(e.stderr, "created token %d, valid until %s; it is shown only once:\n", t.ID, t.ExpiresAt.Format("2006-01-02 15:04"))
+		} else {
+			fmt.Fprintf(e.stderr, "created token %d; it is shown only once:\n", t.ID)
+		}
 		fmt.Fprintln(e.stdout, plain)
 		return nil
 	case "list":
@@ -166,16 +185,23 @@ func runTokens(ctx context.Context, e env, args []string) error {
 			return err
 		}
 		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tNAME\tCREATED\tLAST USED\tSTATE")
+		fmt.Fprintln(tw, "ID\tNAME\tCREATED\tLAST USED\tEXPIRES\tSTATE")
+		now := time.Now()
 		for _, t := range ts {
-			last, state := "never", "active"
+			last, expires, state := "never", "never", "active"
 			if t.LastUsedAt != nil {
 				last = t.LastUsedAt.Format("2006-01-02 15:04")
 			}
-			if t.RevokedAt != nil {
-				state = "revoked"
+			if t.ExpiresAt != nil {
+				expires = t.ExpiresAt.Format("2006-01-02 15:04")
 			}
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", t.ID, t.Name, t.CreatedAt.Format("2006-01-02 15:04"), last, state)
+			switch {
+			case t.RevokedAt != nil:
+				state = "revoked"
+			case t.Expired(now):
+				state = "expired"
+			}
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Name, t.CreatedAt.Format("2006-01-02 15:04"), last, expires, state)
 		}
 		return tw.Flush()
 	default:
@@ -189,4 +215,20 @@ func runTokens(ctx context.Context, e env, args []string) error {
 		fmt.Fprintf(e.stdout, "revoked token %d\n", n)
 		return nil
 	}
+}
+
+// parseLifetime reads a token's lifetime: a number of days (90d) or a Go duration (36h, 90m).
+func parseLifetime(s string) (time.Duration, error) {
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err != nil || n <= 0 || n > 3660 {
+			return 0, errors.New("give a number of days from 1 to 3660, such as 90d")
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return 0, errors.New("give days (90d) or a duration (36h)")
+	}
+	return d, nil
 }
