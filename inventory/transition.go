@@ -89,22 +89,6 @@ func checkGuards(ctx context.Context, db bun.IDB, d *Device, to Status) error {
 	return nil
 }
 
-func wipeRequired(ctx context.Context, db bun.IDB, tag string, ids []int64) error {
-	var serials []*string
-	if err := db.NewSelect().Table("storage_media").Column("serial_number").Where("id IN (?)", bun.List(ids)).Order("id").Scan(ctx, &serials); err != nil {
-		return dbError("read media", err)
-	}
-	e := &WipeRequiredError{DeviceTag: tag, MediumIDs: ids}
-	for _, s := range serials {
-		if s == nil {
-			e.Serials = append(e.Serials, "")
-		} else {
-			e.Serials = append(e.Serials, *s)
-		}
-	}
-	return e
-}
-
 // AllowedTransitions returns the statuses the actor could move each device to now, given the
 // lifecycle, the actor's role and the guards, by device id.
 func (s *Store) AllowedTransitions(ctx context.Context, devices []*Device) (map[int64][]Status, error) {

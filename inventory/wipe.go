@@ -13,6 +13,53 @@ import (
 	"github.com/digital-inclusion/refurb/validation"
 )
 
+// Method is a NIST SP 800-88 sanitization category.
+type Method string
+
+// The sanitization categories.
+const (
+	MethodClear   Method = "clear"   // overwrite all user-addressable locations
+	MethodPurge   Method = "purge"   // recovery infeasible even in a lab
+	MethodDestroy Method = "destroy" // the medium can no longer store data
+)
+
+// Result is a sanitization's outcome.
+type Result string
+
+// The results.
+const (
+	ResultPassed Result = "passed"
+	ResultFailed Result = "failed"
+)
+
+// WipeRecord is one sanitization attempt on one medium. Its json tags are the column names, so
+// a row turned into JSON by PostgreSQL (to_jsonb) decodes into it.
+type WipeRecord struct {
+	bun.BaseModel `bun:"table:wipe_records,alias:w"`
+
+	ID                    int64      `bun:"id,pk,autoincrement" json:"id"`
+	MediumID              int64      `bun:"medium_id" json:"medium_id"`
+	Cycle                 int        `bun:"cycle" json:"cycle"`
+	Method                Method     `bun:"method" json:"method"`
+	Technique             string     `bun:"technique" json:"technique"`
+	Standard              *string    `bun:"standard" json:"standard"`
+	Tool                  *string    `bun:"tool" json:"tool"`
+	Verification          string     `bun:"verification" json:"verification"`
+	StartedAt             *time.Time `bun:"started_at" json:"started_at"`
+	FinishedAt            time.Time  `bun:"finished_at" json:"finished_at"`
+	Result                Result     `bun:"result" json:"result"`
+	Warnings              *string    `bun:"warnings" json:"warnings"`
+	OperatorID            int64      `bun:"operator_id" json:"operator_id"`
+	VerifierID            *int64     `bun:"verifier_id" json:"verifier_id"`
+	Destination           *string    `bun:"destination" json:"destination"`
+	Contractor            *string    `bun:"contractor" json:"contractor"`
+	ContractorCertificate *string    `bun:"contractor_certificate" json:"contractor_certificate"`
+	DINLevel              *string    `bun:"din_level" json:"din_level"`
+	ReportFilename        *string    `bun:"report_filename" json:"report_filename"`
+	ReportSHA256          *string    `bun:"report_sha256" json:"report_sha256"`
+	CreatedAt             time.Time  `bun:"created_at,nullzero,notnull,default:current_timestamp" json:"created_at"`
+}
+
 // NewWipe is one sanitization attempt on one medium (NIST SP 800-88, domain.md section 3).
 type NewWipe struct {
 	MediumID     int64
@@ -214,31 +261,79 @@ func mediumName(m *StorageMedium) string {
 	return "#" + strings.TrimSpace(string(m.Kind))
 }
 
-// setFlag opens a flag on a device unless it is already open, with its event.
-func setFlag(ctx context.Context, tx bun.IDB, deviceID int64, flag Flag, note string) error {
-	f := &DeviceFlag{DeviceID: deviceID, Flag: flag, SetBy: actorID(ctx)}
-	if note != "" {
-		f.Note = &note
-	}
-	res, err := tx.NewInsert().Model(f).On("CONFLICT (device_id, flag) WHERE cleared_at IS NULL DO NOTHING").Exec(ctx)
+// LatestWipes returns the latest sanitization record of each medium in its device's current
+// cycle, by medium id; media without one are absent.
+func (s *Store) LatestWipes(ctx context.Context, mediumIDs []int64) (map[int64]*WipeRecord, error) {
+	var ws []WipeRecord
+	err := s.db.NewSelect().Model(&ws).
+		DistinctOn("w.medium_id").ModelTableExpr("wipe_records AS w").
+		Join("JOIN storage_media AS m ON m.id = w.medium_id").Join("JOIN devices AS d ON d.id = m.device_id").
+		Where("w.medium_id IN (?)", bun.List(mediumIDs)).Where("w.cycle = d.cycle").
+		OrderExpr("w.medium_id, w.finished_at DESC, w.id DESC").Scan(ctx)
 	if err != nil {
-		return dbError("set flag", err)
+		return nil, dbError("select wipe records", err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return nil
+	out := make(map[int64]*WipeRecord, len(ws))
+	for i := range ws {
+		out[ws[i].MediumID] = &ws[i]
 	}
-	return appendEvent(ctx, tx, &Event{DeviceID: deviceID, Kind: "flag", Note: f.Note, Detail: map[string]any{"flag": flag, "set": true}})
+	return out, nil
 }
 
-// clearFlag clears an open flag, with its event; a flag that is not open is left alone.
-func clearFlag(ctx context.Context, tx bun.IDB, deviceID int64, flag Flag) error {
-	res, err := tx.NewUpdate().Model((*DeviceFlag)(nil)).Set("cleared_at = now(), cleared_by = ?", actorID(ctx)).
-		Where("device_id = ? AND flag = ? AND cleared_at IS NULL", deviceID, flag).Exec(ctx)
+// WipeMissing returns, by device id, the media that lack a passing record in the device's
+// current cycle; devices whose media are all sanitized are absent.
+func (s *Store) WipeMissing(ctx context.Context, deviceIDs []int64) (map[int64][]int64, error) {
+	return wipeMissing(ctx, s.db, deviceIDs)
+}
+
+func wipeMissing(ctx context.Context, db bun.IDB, deviceIDs []int64) (map[int64][]int64, error) {
+	var rows []struct {
+		DeviceID int64 `bun:"device_id"`
+		MediumID int64 `bun:"medium_id"`
+	}
+	err := db.NewRaw(`
+		SELECT m.device_id, m.id AS medium_id
+		FROM storage_media m JOIN devices d ON d.id = m.device_id
+		LEFT JOIN LATERAL (
+			SELECT w.result FROM wipe_records w
+			WHERE w.medium_id = m.id AND w.cycle = d.cycle
+			ORDER BY w.finished_at DESC, w.id DESC LIMIT 1) last ON true
+		WHERE m.device_id IN (?) AND coalesce(last.result, 'none') <> 'passed'
+		ORDER BY m.device_id, m.id`, bun.List(deviceIDs)).Scan(ctx, &rows)
 	if err != nil {
-		return dbError("clear flag", err)
+		return nil, dbError("check sanitization", err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return nil
+	out := map[int64][]int64{}
+	for _, r := range rows {
+		out[r.DeviceID] = append(out[r.DeviceID], r.MediumID)
 	}
-	return appendEvent(ctx, tx, &Event{DeviceID: deviceID, Kind: "flag", Detail: map[string]any{"flag": flag, "set": false}})
+	return out, nil
+}
+
+// WipeRecord returns a sanitization record, if the actor may see its device.
+func (s *Store) WipeRecord(ctx context.Context, id int64) (*WipeRecord, error) {
+	w := new(WipeRecord)
+	if err := s.db.NewSelect().Model(w).Where("w.id = ?", id).Scan(ctx); err != nil {
+		return nil, dbError("select wipe record", err)
+	}
+	if _, err := s.Medium(ctx, w.MediumID); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+func wipeRequired(ctx context.Context, db bun.IDB, tag string, ids []int64) error {
+	var serials []*string
+	if err := db.NewSelect().Table("storage_media").Column("serial_number").Where("id IN (?)", bun.List(ids)).Order("id").Scan(ctx, &serials); err != nil {
+		return dbError("read media", err)
+	}
+	e := &WipeRequiredError{DeviceTag: tag, MediumIDs: ids}
+	for _, s := range serials {
+		if s == nil {
+			e.Serials = append(e.Serials, "")
+		} else {
+			e.Serials = append(e.Serials, *s)
+		}
+	}
+	return e
 }

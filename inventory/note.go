@@ -1,0 +1,38 @@
+package inventory
+
+import (
+	"context"
+
+	"github.com/uptrace/bun"
+
+	"github.com/digital-inclusion/refurb/auth"
+	"github.com/digital-inclusion/refurb/validation"
+)
+
+// AddNote appends a note to a device's history. Staff, administrators and trainees.
+func (s *Store) AddNote(ctx context.Context, deviceID int64, note string) (*Device, error) {
+	if _, err := auth.Require(ctx, auth.Workshop); err != nil {
+		return nil, err
+	}
+	n, err := text("note", note, 4000)
+	if err != nil {
+		return nil, err
+	}
+	if n == nil {
+		return nil, validation.Field("note", "write something")
+	}
+	var d *Device
+	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if d, err = lockDevice(ctx, tx, deviceID); err != nil {
+			return err
+		}
+		if err := appendEvent(ctx, tx, &Event{DeviceID: d.ID, Kind: "note", Note: n}); err != nil {
+			return err
+		}
+		return touch(ctx, tx, d)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
