@@ -15,6 +15,41 @@ func notInWorkshop(st Status, what string) error {
 	return &TransitionError{From: st, To: st, Reason: "a " + string(st) + " device is out of the workshop's hands: " + what + " cannot be recorded"}
 }
 
+// changeDevice makes one change to device id: in one transaction (a savepoint inside a
+// caller's) it locks the device for update, compares its version with the one the caller saw
+// and runs change on it, which writes the change with its event and bumps the version (touch,
+// settle). It returns the device as change left it. A nil version skips the comparison, for
+// records whose callers do not say which version they saw; otherwise a device whose version
+// differs is left alone and ErrConflict says so.
+func (s *Store) changeDevice(ctx context.Context, id int64, version *int, change func(ctx context.Context, tx bun.Tx, d *Device) error) (*Device, error) {
+	var d *Device
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		if d, err = lockVersion(ctx, tx, id, version); err != nil {
+			return err
+		}
+		return change(ctx, tx, d)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// lockVersion locks a device (lockDevice) and compares its version with the one the caller
+// saw, unless version is nil: the check is made under the lock, so that no change can come
+// between it and the write.
+func lockVersion(ctx context.Context, tx bun.IDB, id int64, version *int) (*Device, error) {
+	d, err := lockDevice(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
+	if version != nil && d.Version != *version {
+		return nil, ErrConflict
+	}
+	return d, nil
+}
+
 // lockDevice reads a device for update inside a transaction: concurrent changes to one device
 // wait for each other, and each sees the other's result.
 func lockDevice(ctx context.Context, tx bun.IDB, id int64) (*Device, error) {

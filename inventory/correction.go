@@ -37,15 +37,7 @@ func (s *Store) UpdateDevice(ctx context.Context, id int64, version int, p Devic
 	if _, err := auth.Require(ctx, auth.Workshop); err != nil {
 		return nil, err
 	}
-	var d *Device
-	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		var err error
-		if d, err = lockDevice(ctx, tx, id); err != nil {
-			return err
-		}
-		if d.Version != version {
-			return ErrConflict
-		}
+	return s.changeDevice(ctx, id, &version, func(ctx context.Context, tx bun.Tx, d *Device) error {
 		// The device as it would be at intake with the patch applied, validated by the same rules.
 		n := NewDevice{
 			Kind: d.Kind, Make: deref(p.Make, d.Make), Model: deref(p.Model, d.Model),
@@ -96,13 +88,9 @@ func (s *Store) UpdateDevice(ctx context.Context, id int64, version int, p Devic
 		if _, err := tx.NewUpdate().Model(v).Column(columns...).Set("updated_at = now()").WherePK().Returning("*").Exec(ctx); err != nil {
 			return dbError("update device", err)
 		}
-		d = v
+		*d = *v // the device as updated, returned to the caller
 		return appendEvent(ctx, tx, &Event{DeviceID: d.ID, Kind: "edit", Detail: map[string]any{"fields": changed}})
 	})
-	if err != nil {
-		return nil, err
-	}
-	return d, nil
 }
 
 // deref returns the patch's value when there is one, else the current value, as text.

@@ -61,14 +61,7 @@ func (s *Store) SetFlag(ctx context.Context, deviceID int64, version int, flag F
 	if err != nil {
 		return nil, err
 	}
-	var d *Device
-	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if d, err = lockDevice(ctx, tx, deviceID); err != nil {
-			return err
-		}
-		if d.Version != version {
-			return ErrConflict
-		}
+	return s.changeDevice(ctx, deviceID, &version, func(ctx context.Context, tx bun.Tx, d *Device) error {
 		open, err := isFlagOpen(ctx, tx, d.ID, flag)
 		if err != nil || open {
 			return err
@@ -85,10 +78,6 @@ func (s *Store) SetFlag(ctx context.Context, deviceID int64, version int, flag F
 		}
 		return touch(ctx, tx, d)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return d, nil
 }
 
 // ClearFlag clears an open flag of a device, with its event. version is the device version the
@@ -108,14 +97,7 @@ func (s *Store) ClearFlag(ctx context.Context, deviceID int64, version int, flag
 	if (flag == FlagWipeFailed || flag == FlagOverAge) && !actor.In(auth.Office) {
 		return nil, auth.ErrForbidden
 	}
-	var d *Device
-	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if d, err = lockDevice(ctx, tx, deviceID); err != nil {
-			return err
-		}
-		if d.Version != version {
-			return ErrConflict
-		}
+	return s.changeDevice(ctx, deviceID, &version, func(ctx context.Context, tx bun.Tx, d *Device) error {
 		open, err := isFlagOpen(ctx, tx, d.ID, flag)
 		if err != nil || !open {
 			return err
@@ -134,10 +116,6 @@ func (s *Store) ClearFlag(ctx context.Context, deviceID int64, version int, flag
 		}
 		return touch(ctx, tx, d)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return d, nil
 }
 
 func isFlagOpen(ctx context.Context, db bun.IDB, deviceID int64, flag Flag) (bool, error) {

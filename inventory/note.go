@@ -21,18 +21,10 @@ func (s *Store) AddNote(ctx context.Context, deviceID int64, note string) (*Devi
 	if n == nil {
 		return nil, validation.Field("note", "write something")
 	}
-	var d *Device
-	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if d, err = lockDevice(ctx, tx, deviceID); err != nil {
-			return err
-		}
+	return s.changeDevice(ctx, deviceID, nil, func(ctx context.Context, tx bun.Tx, d *Device) error {
 		if err := appendEvent(ctx, tx, &Event{DeviceID: d.ID, Kind: "note", Note: n}); err != nil {
 			return err
 		}
 		return touch(ctx, tx, d)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return d, nil
 }

@@ -113,11 +113,7 @@ func (s *Store) RecordQACheck(ctx context.Context, n NewQACheck) (*QACheck, *Dev
 		answers[key] = it
 	}
 
-	var d *Device
-	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if d, err = lockDevice(ctx, tx, n.DeviceID); err != nil {
-			return err
-		}
+	d, err := s.changeDevice(ctx, n.DeviceID, nil, func(ctx context.Context, tx bun.Tx, d *Device) error {
 		if !slices.Contains(workshopStatuses, d.Status) {
 			return notInWorkshop(d.Status, "a QA check")
 		}

@@ -96,11 +96,7 @@ func (s *Store) RecordRepair(ctx context.Context, n NewRepair) (*RepairLog, *Dev
 		return nil, nil, validation.Field("workerIDs", "name at most %d people", maxWorkers)
 	}
 
-	var d *Device
-	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if d, err = lockDevice(ctx, tx, n.DeviceID); err != nil {
-			return err
-		}
+	d, err := s.changeDevice(ctx, n.DeviceID, nil, func(ctx context.Context, tx bun.Tx, d *Device) error {
 		if !slices.Contains(workshopStatuses, d.Status) {
 			return notInWorkshop(d.Status, "a repair")
 		}

@@ -90,11 +90,7 @@ func (s *Store) AddStorage(ctx context.Context, deviceID int64, n NewStorage) (*
 	if err != nil {
 		return nil, nil, err
 	}
-	var d *Device
-	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if d, err = lockDevice(ctx, tx, deviceID); err != nil {
-			return err
-		}
+	d, err := s.changeDevice(ctx, deviceID, nil, func(ctx context.Context, tx bun.Tx, d *Device) error {
 		switch d.Status {
 		case StatusReceived, StatusWiped, StatusInRepair:
 		default:

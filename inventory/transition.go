@@ -26,14 +26,7 @@ func (s *Store) Transition(ctx context.Context, id int64, version int, to Status
 	if err != nil {
 		return nil, err
 	}
-	var d *Device
-	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if d, err = lockDevice(ctx, tx, id); err != nil {
-			return err
-		}
-		if d.Version != version {
-			return ErrConflict
-		}
+	return s.changeDevice(ctx, id, &version, func(ctx context.Context, tx bun.Tx, d *Device) error {
 		if !CanTransition(d.Status, to) {
 			return &TransitionError{From: d.Status, To: to, Reason: "not an allowed move"}
 		}
@@ -51,10 +44,6 @@ func (s *Store) Transition(ctx context.Context, id int64, version int, to Status
 		}
 		return appendEvent(ctx, tx, &Event{DeviceID: d.ID, Kind: "status", FromStatus: &from, ToStatus: &to, Note: n})
 	})
-	if err != nil {
-		return nil, err
-	}
-	return d, nil
 }
 
 // checkGuards returns why d may not move to status to, or nil.
