@@ -23,6 +23,12 @@ const (
 	MethodDestroy Method = "destroy" // the medium can no longer store data
 )
 
+// Methods lists every sanitization category, from the least thorough to the most.
+var Methods = []Method{MethodClear, MethodPurge, MethodDestroy}
+
+// Valid reports whether m is a known sanitization category.
+func (m Method) Valid() bool { return slices.Contains(Methods, m) }
+
 // Result is a sanitization's outcome.
 type Result string
 
@@ -31,6 +37,43 @@ const (
 	ResultPassed Result = "passed"
 	ResultFailed Result = "failed"
 )
+
+// Results lists every result.
+var Results = []Result{ResultPassed, ResultFailed}
+
+// Verification is how much of a sanitized medium was read back to check it. NewWipe and
+// WipeRecord hold it as a string (one of Verifications).
+type Verification string
+
+// The verifications.
+const (
+	VerificationNone   Verification = "none"   // nothing read back
+	VerificationSample Verification = "sample" // parts of the medium read back
+	VerificationFull   Verification = "full"   // every location read back
+)
+
+// Verifications lists every verification, in the order a form offers them.
+var Verifications = []Verification{VerificationNone, VerificationSample, VerificationFull}
+
+// Valid reports whether v is a known verification.
+func (v Verification) Valid() bool { return slices.Contains(Verifications, v) }
+
+// Destination is where a sanitized medium goes. NewWipe and WipeRecord hold it as a string
+// (one of Destinations).
+type Destination string
+
+// The destinations.
+const (
+	DestinationReuse       Destination = "reuse"
+	DestinationRecycling   Destination = "recycling"
+	DestinationDestruction Destination = "destruction"
+)
+
+// Destinations lists every destination.
+var Destinations = []Destination{DestinationReuse, DestinationRecycling, DestinationDestruction}
+
+// Valid reports whether d is a known destination.
+func (d Destination) Valid() bool { return slices.Contains(Destinations, d) }
 
 // WipeRecord is one sanitization attempt on one medium. Its json tags are the column names, so
 // a row turned into JSON by PostgreSQL (to_jsonb) decodes into it.
@@ -67,13 +110,13 @@ type NewWipe struct {
 	Technique    string // e.g. "1-pass zero overwrite", "NVMe Format (crypto erase)", "shredded"
 	Standard     string // e.g. "NIST SP 800-88 Rev. 2"
 	Tool         string // tool and version, e.g. "nwipe 0.38"
-	Verification string // none, sample or full
+	Verification string // one of Verifications; default none
 	StartedAt    *time.Time
 	FinishedAt   *time.Time // default: now
 	Result       Result
 	Warnings     string
 	VerifierID   *int64 // a second person who checked
-	Destination  string // reuse, recycling or destruction
+	Destination  string // one of Destinations, or none given
 	// Physical destruction, by a contractor or in house.
 	Contractor            string
 	ContractorCertificate string
@@ -107,78 +150,9 @@ func (s *Store) RecordWipe(ctx context.Context, n NewWipe) (*WipeRecord, *Device
 	if actor.UserID == 0 {
 		return nil, nil, validation.Field("operator", "a wipe needs a signed-in operator")
 	}
-	w := &WipeRecord{MediumID: n.MediumID, Method: n.Method, Result: n.Result, OperatorID: actor.UserID, VerifierID: n.VerifierID}
-	if !slices.Contains([]Method{MethodClear, MethodPurge, MethodDestroy}, n.Method) {
-		return nil, nil, validation.Field("method", "unknown sanitization method %q", n.Method)
-	}
-	if n.Result != ResultPassed && n.Result != ResultFailed {
-		return nil, nil, validation.Field("result", "unknown result %q", n.Result)
-	}
-	t, err := text("technique", n.Technique, 200)
+	w, err := n.validate(actor.UserID, s.now())
 	if err != nil {
 		return nil, nil, err
-	}
-	if t == nil {
-		return nil, nil, validation.Field("technique", "say how the medium was sanitized")
-	}
-	w.Technique = *t
-	if err := texts("",
-		textField{"standard", n.Standard, 200, &w.Standard},
-		textField{"tool", n.Tool, 200, &w.Tool},
-		textField{"warnings", n.Warnings, 2000, &w.Warnings},
-		textField{"contractor", n.Contractor, 200, &w.Contractor},
-		textField{"contractorCertificate", n.ContractorCertificate, 100, &w.ContractorCertificate},
-		textField{"reportFilename", n.ReportFilename, 255, &w.ReportFilename},
-	); err != nil {
-		return nil, nil, err
-	}
-	w.Verification = strings.ToLower(strings.TrimSpace(n.Verification))
-	if w.Verification == "" {
-		w.Verification = "none"
-	}
-	if !slices.Contains([]string{"none", "sample", "full"}, w.Verification) {
-		return nil, nil, validation.Field("verification", "use none, sample or full")
-	}
-	if d := strings.ToLower(strings.TrimSpace(n.Destination)); d != "" {
-		if !slices.Contains([]string{"reuse", "recycling", "destruction"}, d) {
-			return nil, nil, validation.Field("destination", "use reuse, recycling or destruction")
-		}
-		w.Destination = &d
-	}
-	if l := strings.ToUpper(strings.TrimSpace(n.DINLevel)); l != "" {
-		if !dinLevel.MatchString(l) {
-			return nil, nil, validation.Field("dinLevel", "%q is not a DIN 66399 level such as H-5 or E-4", n.DINLevel)
-		}
-		w.DINLevel = &l
-	}
-	if n.Method != MethodDestroy && (w.Contractor != nil || w.ContractorCertificate != nil || w.DINLevel != nil) {
-		return nil, nil, validation.Field("method", "contractor, certificate and DIN level describe physical destruction: use DESTROY")
-	}
-	if n.Method == MethodDestroy && n.Result == ResultPassed && w.DINLevel == nil {
-		return nil, nil, validation.Field("dinLevel", "a destruction needs its DIN 66399 level")
-	}
-	if h := strings.ToLower(strings.TrimSpace(n.ReportSHA256)); h != "" {
-		if !sha256Re.MatchString(h) {
-			return nil, nil, validation.Field("reportSHA256", "is not a SHA-256 in hexadecimal")
-		}
-		w.ReportSHA256 = &h
-	}
-	now := s.now()
-	w.FinishedAt = now
-	if n.FinishedAt != nil {
-		if n.FinishedAt.After(now.Add(5 * time.Minute)) {
-			return nil, nil, validation.Field("finishedAt", "is in the future")
-		}
-		w.FinishedAt = *n.FinishedAt
-	}
-	if n.StartedAt != nil {
-		if n.StartedAt.After(w.FinishedAt) {
-			return nil, nil, validation.Field("startedAt", "is after finishedAt")
-		}
-		w.StartedAt = n.StartedAt
-	}
-	if n.VerifierID != nil && *n.VerifierID == actor.UserID {
-		return nil, nil, validation.Field("verifierID", "the verifier must be someone other than the operator")
 	}
 
 	var d *Device
@@ -252,6 +226,104 @@ func (s *Store) RecordWipe(ctx context.Context, n NewWipe) (*WipeRecord, *Device
 		return nil, nil, err
 	}
 	return w, d, nil
+}
+
+// validate checks a sanitization input and returns the record it makes, with operator as its
+// operator and now as the time it is recorded. It checks everything that needs no database, so
+// that the rules are table-tested without one; RecordWipe checks the rest under the device's
+// lock: the medium and its device's status, an overwrite of flash media called PURGE, and the
+// verifier.
+func (n *NewWipe) validate(operator int64, now time.Time) (*WipeRecord, error) {
+	w := &WipeRecord{MediumID: n.MediumID, Method: n.Method, Result: n.Result, OperatorID: operator, VerifierID: n.VerifierID}
+	if !n.Method.Valid() {
+		return nil, validation.Field("method", "unknown sanitization method %q", n.Method)
+	}
+	if !slices.Contains(Results, n.Result) {
+		return nil, validation.Field("result", "unknown result %q", n.Result)
+	}
+	t, err := text("technique", n.Technique, 200)
+	if err != nil {
+		return nil, err
+	}
+	if t == nil {
+		return nil, validation.Field("technique", "say how the medium was sanitized")
+	}
+	w.Technique = *t
+	if err := texts("",
+		textField{"standard", n.Standard, 200, &w.Standard},
+		textField{"tool", n.Tool, 200, &w.Tool},
+		textField{"warnings", n.Warnings, 2000, &w.Warnings},
+		textField{"contractor", n.Contractor, 200, &w.Contractor},
+		textField{"contractorCertificate", n.ContractorCertificate, 100, &w.ContractorCertificate},
+		textField{"reportFilename", n.ReportFilename, 255, &w.ReportFilename},
+	); err != nil {
+		return nil, err
+	}
+	w.Verification = strings.ToLower(strings.TrimSpace(n.Verification))
+	if w.Verification == "" {
+		w.Verification = string(VerificationNone)
+	}
+	if !Verification(w.Verification).Valid() {
+		return nil, validation.Field("verification", "use %s", orList(Verifications))
+	}
+	if d := strings.ToLower(strings.TrimSpace(n.Destination)); d != "" {
+		if !Destination(d).Valid() {
+			return nil, validation.Field("destination", "use %s", orList(Destinations))
+		}
+		w.Destination = &d
+	}
+	if l := strings.ToUpper(strings.TrimSpace(n.DINLevel)); l != "" {
+		if !dinLevel.MatchString(l) {
+			return nil, validation.Field("dinLevel", "%q is not a DIN 66399 level such as H-5 or E-4", n.DINLevel)
+		}
+		w.DINLevel = &l
+	}
+	if n.Method != MethodDestroy && (w.Contractor != nil || w.ContractorCertificate != nil || w.DINLevel != nil) {
+		return nil, validation.Field("method", "contractor, certificate and DIN level describe physical destruction: use DESTROY")
+	}
+	if n.Method == MethodDestroy && n.Result == ResultPassed && w.DINLevel == nil {
+		return nil, validation.Field("dinLevel", "a destruction needs its DIN 66399 level")
+	}
+	if h := strings.ToLower(strings.TrimSpace(n.ReportSHA256)); h != "" {
+		if !sha256Re.MatchString(h) {
+			return nil, validation.Field("reportSHA256", "is not a SHA-256 in hexadecimal")
+		}
+		w.ReportSHA256 = &h
+	}
+	w.FinishedAt = now
+	if n.FinishedAt != nil {
+		// A few minutes of grace for the clock of the machine that ran the wipe.
+		if n.FinishedAt.After(now.Add(5 * time.Minute)) {
+			return nil, validation.Field("finishedAt", "is in the future")
+		}
+		w.FinishedAt = *n.FinishedAt
+	}
+	if n.StartedAt != nil {
+		if n.StartedAt.After(w.FinishedAt) {
+			return nil, validation.Field("startedAt", "is after finishedAt")
+		}
+		w.StartedAt = n.StartedAt
+	}
+	if n.VerifierID != nil && *n.VerifierID == operator {
+		return nil, validation.Field("verifierID", "the verifier must be someone other than the operator")
+	}
+	return w, nil
+}
+
+// orList writes values as a choice for a message: "none, sample or full".
+func orList[T ~string](values []T) string {
+	var b strings.Builder
+	for i, v := range values {
+		switch {
+		case i == 0:
+		case i == len(values)-1:
+			b.WriteString(" or ")
+		default:
+			b.WriteString(", ")
+		}
+		b.WriteString(string(v))
+	}
+	return b.String()
 }
 
 func mediumName(m *StorageMedium) string {
