@@ -1351,7 +1351,7 @@ func (b *builder) addWork(t workTypes) {
 			if err != nil {
 				return nil, err
 			}
-			d, err := st().AddNote(p.Context, id, inputString(p.Args, "note"))
+			d, err := st().AddNote(p.Context, id, 0, inputString(p.Args, "note"))
 			if err != nil {
 				return nil, err
 			}

@@ -36,6 +36,15 @@ func (s *Store) changeDevice(ctx context.Context, id int64, version *int, change
 	return d, nil
 }
 
+// seen is the version a record's caller saw, for changeDevice and lockVersion: nil, no check,
+// for 0, which no device has (versions start at 1).
+func seen(version int) *int {
+	if version == 0 {
+		return nil
+	}
+	return &version
+}
+
 // lockVersion locks a device (lockDevice) and compares its version with the one the caller
 // saw, unless version is nil: the check is made under the lock, so that no change can come
 // between it and the write.

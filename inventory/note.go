@@ -9,8 +9,11 @@ import (
 	"github.com/digital-inclusion/refurb/validation"
 )
 
-// AddNote appends a note to a device's history. Staff, administrators and trainees.
-func (s *Store) AddNote(ctx context.Context, deviceID int64, note string) (*Device, error) {
+// AddNote appends a note to a device's history. version is the device version the caller saw:
+// if the device changed since, nothing is recorded and ErrConflict says so; 0 records whatever
+// the version, for callers that read none (GraphQL's addDeviceNote takes no version). Staff,
+// administrators and trainees.
+func (s *Store) AddNote(ctx context.Context, deviceID int64, version int, note string) (*Device, error) {
 	if _, err := auth.Require(ctx, auth.Workshop); err != nil {
 		return nil, err
 	}
@@ -21,7 +24,7 @@ func (s *Store) AddNote(ctx context.Context, deviceID int64, note string) (*Devi
 	if n == nil {
 		return nil, validation.Field("note", "write something")
 	}
-	return s.changeDevice(ctx, deviceID, nil, func(ctx context.Context, tx bun.Tx, d *Device) error {
+	return s.changeDevice(ctx, deviceID, seen(version), func(ctx context.Context, tx bun.Tx, d *Device) error {
 		if err := appendEvent(ctx, tx, &Event{DeviceID: d.ID, Kind: "note", Note: n}); err != nil {
 			return err
 		}

@@ -13,7 +13,7 @@ import (
 func TestAddNote(t *testing.T) {
 	_, store, a := setup(t)
 	d := it.Device(t, store, a.Staff, it.Laptop("N1"))
-	got, err := store.AddNote(a.Trainee, d.ID, "  Sticker residue on the lid  ")
+	got, err := store.AddNote(a.Trainee, d.ID, d.Version, "  Sticker residue on the lid  ")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,16 +25,16 @@ func TestAddNote(t *testing.T) {
 		t.Errorf("last event = %+v", last)
 	}
 	for _, note := range []string{"", "   ", "bell\a", strings.Repeat("x", 4001)} {
-		if _, err := store.AddNote(a.Trainee, d.ID, note); err == nil {
+		if _, err := store.AddNote(a.Trainee, d.ID, 0, note); err == nil {
 			t.Errorf("note %.20q accepted", note)
 		} else {
 			wantField(t, err, "note")
 		}
 	}
-	if _, err := store.AddNote(a.Donor, d.ID, "hello"); !errors.Is(err, auth.ErrForbidden) {
+	if _, err := store.AddNote(a.Donor, d.ID, 0, "hello"); !errors.Is(err, auth.ErrForbidden) {
 		t.Errorf("donor: got %v, want ErrForbidden", err)
 	}
-	if _, err := store.AddNote(a.Staff, 999999, "hello"); !errors.Is(err, inventory.ErrNotFound) {
+	if _, err := store.AddNote(a.Staff, 999999, 0, "hello"); !errors.Is(err, inventory.ErrNotFound) {
 		t.Errorf("unknown device: got %v, want ErrNotFound", err)
 	}
 }

@@ -45,6 +45,10 @@ type NewQACheck struct {
 	// VerifiedBy is a second person who checked the result, optionally.
 	VerifiedBy *int64
 	Note       string
+	// Version is the device version the caller saw: if the device changed since, nothing is
+	// recorded and ErrConflict says so. 0 records whatever the version, for callers that read
+	// none (GraphQL's recordQACheck takes no version).
+	Version int
 }
 
 // batteryKey is the checklist item that the device's recorded battery health decides.
@@ -113,7 +117,7 @@ func (s *Store) RecordQACheck(ctx context.Context, n NewQACheck) (*QACheck, *Dev
 		answers[key] = it
 	}
 
-	d, err := s.changeDevice(ctx, n.DeviceID, nil, func(ctx context.Context, tx bun.Tx, d *Device) error {
+	d, err := s.changeDevice(ctx, n.DeviceID, seen(n.Version), func(ctx context.Context, tx bun.Tx, d *Device) error {
 		if !slices.Contains(workshopStatuses, d.Status) {
 			return notInWorkshop(d.Status, "a QA check")
 		}

@@ -50,6 +50,10 @@ type NewRepair struct {
 	// WorkerIDs are the trainees and staff who did the work (their skills are evidenced by it);
 	// empty means the actor alone.
 	WorkerIDs []int64
+	// Version is the device version the caller saw: if the device changed since, nothing is
+	// recorded and ErrConflict says so. 0 records whatever the version, for callers that read
+	// none (GraphQL's recordRepair takes no version).
+	Version int
 }
 
 // maxWorkers bounds the people named on one repair.
@@ -96,7 +100,7 @@ func (s *Store) RecordRepair(ctx context.Context, n NewRepair) (*RepairLog, *Dev
 		return nil, nil, validation.Field("workerIDs", "name at most %d people", maxWorkers)
 	}
 
-	d, err := s.changeDevice(ctx, n.DeviceID, nil, func(ctx context.Context, tx bun.Tx, d *Device) error {
+	d, err := s.changeDevice(ctx, n.DeviceID, seen(n.Version), func(ctx context.Context, tx bun.Tx, d *Device) error {
 		if !slices.Contains(workshopStatuses, d.Status) {
 			return notInWorkshop(d.Status, "a repair")
 		}

@@ -123,6 +123,10 @@ type NewWipe struct {
 	DINLevel              string // DIN 66399, e.g. H-5 for magnetic drives, E-4 for flash
 	ReportFilename        string
 	ReportSHA256          string
+	// Version is the device version the caller saw: if the device changed since, nothing is
+	// recorded and ErrConflict says so. 0 records whatever the version, for callers that read
+	// none (GraphQL's recordWipe takes no version).
+	Version int
 }
 
 var (
@@ -164,7 +168,7 @@ func (s *Store) RecordWipe(ctx context.Context, n NewWipe) (*WipeRecord, *Device
 			}
 			return err
 		}
-		if d, err = lockDevice(ctx, tx, m.DeviceID); err != nil {
+		if d, err = lockVersion(ctx, tx, m.DeviceID, seen(n.Version)); err != nil {
 			return err
 		}
 		if slices.Contains(noWipeStatuses, d.Status) {
