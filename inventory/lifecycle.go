@@ -2,8 +2,6 @@ package inventory
 
 import (
 	"slices"
-
-	"github.com/digital-inclusion/refurb/auth"
 )
 
 // Status is where a device is in its lifecycle (docs/inventory.md). Database values are
@@ -53,19 +51,6 @@ func NeedsWipe(to Status) bool {
 	switch to {
 	case StatusWiped, StatusReady, StatusReserved, StatusHandedOut, StatusRecycled, StatusDismantled:
 		return true
-	}
-	return false
-}
-
-// RoleMayMove reports whether a role may move a device to status to. Trainees work on devices
-// (wipes, repairs, QA) but do not decide where devices go: they cannot reserve, hand out,
-// recycle, dismantle, declare lost or take back.
-func RoleMayMove(role auth.Role, to Status) bool {
-	switch role {
-	case auth.RoleAdmin, auth.RoleStaff:
-		return true
-	case auth.RoleTrainee:
-		return to == StatusWiped || to == StatusInRepair || to == StatusReady
 	}
 	return false
 }

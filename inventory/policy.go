@@ -25,6 +25,25 @@ func MayWork(a auth.Actor) bool { return a.In(auth.Workshop) }
 // MayPrintLabels reports whether a may print asset-tag labels: whoever works at the bench.
 func MayPrintLabels(a auth.Actor) bool { return a.In(auth.Workshop) }
 
+// traineeMoves are the moves a trainee makes: the steps of their own work on a device.
+var traineeMoves = []Status{StatusWiped, StatusInRepair, StatusReady}
+
+// MayMove reports whether a may move a device to status to, guards aside. Trainees work on
+// devices (wipes, repairs, QA) but do not decide where devices go: they cannot reserve, hand
+// out, recycle, dismantle, declare lost or take back. The office makes every move.
+func MayMove(a auth.Actor, to Status) bool {
+	switch {
+	case a.In(auth.Office):
+		return true
+	case a.In(auth.Trainees):
+		return slices.Contains(traineeMoves, to)
+	}
+	return false
+}
+
+// RoleMayMove reports whether a user of role may move a device to status to (MayMove).
+func RoleMayMove(role auth.Role, to Status) bool { return MayMove(auth.Actor{Role: role}, to) }
+
 // RequireLabels returns the actor if they may print labels (MayPrintLabels).
 func RequireLabels(ctx context.Context) (auth.Actor, error) {
 	return auth.Require(ctx, auth.Workshop)

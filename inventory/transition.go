@@ -30,7 +30,7 @@ func (s *Store) Transition(ctx context.Context, id int64, version int, to Status
 		if !CanTransition(d.Status, to) {
 			return &TransitionError{From: d.Status, To: to, Reason: "not an allowed move"}
 		}
-		if !RoleMayMove(actor.Role, to) {
+		if !MayMove(actor, to) {
 			return auth.ErrForbidden
 		}
 		if err := checkGuards(ctx, tx, d, to); err != nil {
@@ -115,7 +115,7 @@ func (s *Store) AllowedTransitions(ctx context.Context, devices []*Device) (map[
 		allowed := []Status{}
 		for _, to := range Transitions[d.Status] {
 			switch {
-			case !RoleMayMove(actor.Role, to):
+			case !MayMove(actor, to):
 			case NeedsWipe(to) && len(missing[d.ID]) > 0:
 			case to == StatusReady && !mayBeReady[d.ID]:
 			default:
