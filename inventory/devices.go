@@ -9,7 +9,6 @@ import (
 
 	"github.com/uptrace/bun"
 
-	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/validation"
 )
 
@@ -43,32 +42,6 @@ type Device struct {
 	Version          int       `bun:"version,nullzero" json:"version"`
 	ReceivedAt       time.Time `bun:"received_at,nullzero,notnull,default:current_timestamp" json:"received_at"`
 	UpdatedAt        time.Time `bun:"updated_at,nullzero,notnull,default:current_timestamp" json:"updated_at"`
-}
-
-// donorScope says what part of the inventory the actor may see: all of it (0) for staff,
-// administrators and trainees, one donor's donations and devices (that donor's id) for a
-// donor's users, nothing (auth.ErrForbidden) for others. Every read narrows by it.
-func donorScope(ctx context.Context) (int64, error) {
-	a, err := auth.Require(ctx)
-	if err != nil {
-		return 0, err
-	}
-	switch a.Role {
-	case auth.RoleAdmin, auth.RoleStaff, auth.RoleTrainee:
-		return 0, nil
-	case auth.RoleDonor:
-		return a.DonorID, nil
-	}
-	return 0, auth.ErrForbidden
-}
-
-// scopeDevices limits a device query to what the actor may see (donorScope).
-func scopeDevices(ctx context.Context, q *bun.SelectQuery, alias string) (*bun.SelectQuery, error) {
-	donor, err := donorScope(ctx)
-	if err != nil || donor == 0 {
-		return q, err
-	}
-	return q.Where(alias+".donation_id IN (SELECT id FROM donations WHERE donor_id = ?)", donor), nil
 }
 
 // DeviceByTag returns the device with an asset tag, given as typed (any case, with or without

@@ -33,15 +33,6 @@ type Donation struct {
 	Donor *Donor `bun:"rel:belongs-to,join:donor_id=id"`
 }
 
-// scopeDonations limits a donation query to what the actor may see (donorScope).
-func scopeDonations(ctx context.Context, q *bun.SelectQuery, alias string) (*bun.SelectQuery, error) {
-	donor, err := donorScope(ctx)
-	if err != nil || donor == 0 {
-		return q, err
-	}
-	return q.Where(alias+".donor_id = ?", donor), nil
-}
-
 // DonationsByID returns the donations with the given ids that the actor may see, by id, each
 // with its Donor.
 func (s *Store) DonationsByID(ctx context.Context, ids []int64) (map[int64]*Donation, error) {

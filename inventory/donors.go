@@ -109,15 +109,12 @@ func (s *Store) CreateDonor(ctx context.Context, n NewDonor) (*Donor, error) {
 // DonorsByID returns donors by id. Staff, administrators and trainees see every donor; a
 // donor's users only their own.
 func (s *Store) DonorsByID(ctx context.Context, ids []int64) (map[int64]*Donor, error) {
-	donor, err := donorScope(ctx)
+	scope, err := DonorScope(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var ds []Donor
-	q := s.db.NewSelect().Model(&ds).Where("id IN (?)", bun.List(ids))
-	if donor != 0 {
-		q = q.Where("id = ?", donor)
-	}
+	q := scope.WhereDonor(s.db.NewSelect().Model(&ds).Where("id IN (?)", bun.List(ids)), "id")
 	if err := q.Scan(ctx); err != nil {
 		return nil, dbError("select donors", err)
 	}
