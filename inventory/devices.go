@@ -50,7 +50,7 @@ type Device struct {
 func (s *Store) DeviceByTag(ctx context.Context, tagOrURL string) (*Device, error) {
 	tag, _, err := ParseTag(tagOrURL)
 	if err != nil {
-		return nil, validation.Field("tag", "%s", err.Error())
+		return nil, tagField("tag", err)
 	}
 	d := new(Device)
 	q, err := scopeDevices(ctx, s.db.NewSelect().Model(d).Where("d.tag = ?", tag), "d")

@@ -54,7 +54,7 @@ func (s *Store) Scan(ctx context.Context, tagOrURL string, lastEvents int) (*Sca
 	}
 	tag, _, err := ParseTag(tagOrURL)
 	if err != nil {
-		return nil, validation.Field("tag", "%s", err.Error())
+		return nil, tagField("tag", err)
 	}
 	var device, storage, events []byte
 	if s.sqldb != nil {
