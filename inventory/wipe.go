@@ -362,20 +362,24 @@ func (s *Store) WipeMissing(ctx context.Context, deviceIDs []int64) (map[int64][
 	return wipeMissing(ctx, s.db, deviceIDs)
 }
 
+// unsanitized selects the storage media of the devices listed in its parameter whose latest
+// record in their device's current cycle did not pass (or that have none): the media that keep
+// a device from moving on. The database's wipe_missing() holds the same rule for the trigger.
+const unsanitized = `
+	FROM storage_media m JOIN devices d ON d.id = m.device_id
+	LEFT JOIN LATERAL (
+		SELECT w.result FROM wipe_records w
+		WHERE w.medium_id = m.id AND w.cycle = d.cycle
+		ORDER BY w.finished_at DESC, w.id DESC LIMIT 1) last ON true
+	WHERE m.device_id IN (?) AND coalesce(last.result, 'none') <> 'passed'
+	`
+
 func wipeMissing(ctx context.Context, db bun.IDB, deviceIDs []int64) (map[int64][]int64, error) {
 	var rows []struct {
 		DeviceID int64 `bun:"device_id"`
 		MediumID int64 `bun:"medium_id"`
 	}
-	err := db.NewRaw(`
-		SELECT m.device_id, m.id AS medium_id
-		FROM storage_media m JOIN devices d ON d.id = m.device_id
-		LEFT JOIN LATERAL (
-			SELECT w.result FROM wipe_records w
-			WHERE w.medium_id = m.id AND w.cycle = d.cycle
-			ORDER BY w.finished_at DESC, w.id DESC LIMIT 1) last ON true
-		WHERE m.device_id IN (?) AND coalesce(last.result, 'none') <> 'passed'
-		ORDER BY m.device_id, m.id`, bun.List(deviceIDs)).Scan(ctx, &rows)
+	err := db.NewRaw(`SELECT m.device_id, m.id AS medium_id`+unsanitized+`ORDER BY m.device_id, m.id`, bun.List(deviceIDs)).Scan(ctx, &rows)
 	if err != nil {
 		return nil, dbError("check sanitization", err)
 	}
@@ -384,6 +388,37 @@ func wipeMissing(ctx context.Context, db bun.IDB, deviceIDs []int64) (map[int64]
 		out[r.DeviceID] = append(out[r.DeviceID], r.MediumID)
 	}
 	return out, nil
+}
+
+// RequireWiped returns a *WipeRequiredError naming every storage medium of the devices that
+// lacks a passing record in its device's current cycle, with its device's tag and its serial,
+// in the order of the devices' tags; nil when none does. It is the check of an erasure
+// certificate of a donation. The caller has already read the devices (and so passed the scope
+// check), as for WipeMissing.
+func (s *Store) RequireWiped(ctx context.Context, deviceIDs []int64) error {
+	var rows []struct {
+		MediumID int64   `bun:"medium_id"`
+		Tag      string  `bun:"tag"`
+		Serial   *string `bun:"serial_number"`
+	}
+	err := s.db.NewRaw(`SELECT m.id AS medium_id, d.tag, m.serial_number`+unsanitized+`ORDER BY d.tag_number, m.id`, bun.List(deviceIDs)).Scan(ctx, &rows)
+	if err != nil {
+		return dbError("check sanitization", err)
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	e := &WipeRequiredError{}
+	for _, r := range rows {
+		serial := ""
+		if r.Serial != nil {
+			serial = *r.Serial
+		}
+		e.MediumIDs = append(e.MediumIDs, r.MediumID)
+		e.Serials = append(e.Serials, serial)
+		e.DeviceTags = append(e.DeviceTags, r.Tag)
+	}
+	return e
 }
 
 // WipeRecord returns a sanitization record, if the actor may see its device.
