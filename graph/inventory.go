@@ -290,9 +290,8 @@ func (b *builder) addInventory() {
 	deviceKind := newEnum("DeviceKind", "What sort of device it is.", inventory.Kinds)
 	deviceStatus := newEnum("DeviceStatus", "Where a device is in its lifecycle (docs/inventory.md).", inventory.Statuses)
 	storageKind := newEnum("StorageKind", "The kind of a storage medium.", inventory.StorageKinds)
-	method := newEnum("SanitizationMethod", "A NIST SP 800-88 sanitization category.",
-		[]inventory.Method{inventory.MethodClear, inventory.MethodPurge, inventory.MethodDestroy})
-	wipeResult := newEnum("WipeResult", "A sanitization's outcome.", []inventory.Result{inventory.ResultPassed, inventory.ResultFailed})
+	method := newEnum("SanitizationMethod", "A NIST SP 800-88 sanitization category.", inventory.Methods)
+	wipeResult := newEnum("WipeResult", "A sanitization's outcome.", inventory.Results)
 	verification := newEnum("WipeVerification", "How much of a sanitized medium was read back to check it.", []string{"none", "sample", "full"})
 	destination := newEnum("WipeDestination", "Where a sanitized medium goes.", []string{"reuse", "recycling", "destruction"})
 	flagKind := newEnum("DeviceFlagKind", "A flag on a device: all but OVER_AGE keep it from becoming READY.", inventory.Flags)
@@ -1352,7 +1351,7 @@ func (b *builder) addWork(t workTypes) {
 			if err != nil {
 				return nil, err
 			}
-			d, err := st().AddNote(p.Context, id, inputString(p.Args, "note"))
+			d, err := st().AddNote(p.Context, id, 0, inputString(p.Args, "note"))
 			if err != nil {
 				return nil, err
 			}

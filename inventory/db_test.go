@@ -2,7 +2,9 @@ package inventory_test
 
 import (
 	"context"
+	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/digital-inclusion/refurb/internal/pgtest"
@@ -90,4 +92,52 @@ func TestTagsMatchDatabase(t *testing.T) {
 			t.Errorf("refurb_check_char(%s) = %s, want %c", s, got, want)
 		}
 	}
+}
+
+// TestWipeListsMatchDatabase keeps the exported lists of sanitization values equal to the
+// CHECK constraints of wipe_records, which refuse any other value whatever the path.
+func TestWipeListsMatchDatabase(t *testing.T) {
+	t.Parallel()
+	db := pgtest.New(t)
+	var defs []string
+	if err := db.App.NewRaw("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'wipe_records'::regclass AND contype = 'c'").
+		Scan(context.Background(), &defs); err != nil {
+		t.Fatal(err)
+	}
+	// A CHECK (column IN (...)) reads back as CHECK ((column = ANY (ARRAY['a'::text, ...]))).
+	allowed := func(column string) []string {
+		for _, d := range defs {
+			if strings.HasPrefix(d, "CHECK (("+column+" = ANY") {
+				var out []string
+				for _, m := range regexp.MustCompile(`'([^']*)'::text`).FindAllStringSubmatch(d, -1) {
+					out = append(out, m[1])
+				}
+				return out
+			}
+		}
+		t.Fatalf("no CHECK on wipe_records.%s in %q", column, defs)
+		return nil
+	}
+	for column, want := range map[string][]string{
+		"method":       asStrings(inventory.Methods),
+		"result":       asStrings(inventory.Results),
+		"verification": asStrings(inventory.Verifications),
+		"destination":  asStrings(inventory.Destinations),
+	} {
+		got := allowed(column)
+		slices.Sort(got)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("wipe_records.%s allows %v, the Go list %v", column, got, want)
+		}
+	}
+}
+
+// asStrings returns the values of a list of typed strings as strings.
+func asStrings[T ~string](vs []T) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = string(v)
+	}
+	return out
 }

@@ -9,34 +9,39 @@ import (
 
 	"github.com/uptrace/bun"
 
-	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/validation"
 )
 
-// donorScope says what part of the inventory the actor may see: all of it (0) for staff,
-// administrators and trainees, one donor's donations and devices (that donor's id) for a
-// donor's users, nothing (auth.ErrForbidden) for others. Every read narrows by it.
-func donorScope(ctx context.Context) (int64, error) {
-	a, err := auth.Require(ctx)
-	if err != nil {
-		return 0, err
-	}
-	switch a.Role {
-	case auth.RoleAdmin, auth.RoleStaff, auth.RoleTrainee:
-		return 0, nil
-	case auth.RoleDonor:
-		return a.DonorID, nil
-	}
-	return 0, auth.ErrForbidden
-}
+// Device is one donated device. Its json tags are the column names, so a row turned into JSON
+// by PostgreSQL (to_jsonb) decodes into it (Store.Scan).
+type Device struct {
+	bun.BaseModel `bun:"table:devices,alias:d"`
 
-// scopeDevices limits a device query to what the actor may see (donorScope).
-func scopeDevices(ctx context.Context, q *bun.SelectQuery, alias string) (*bun.SelectQuery, error) {
-	donor, err := donorScope(ctx)
-	if err != nil || donor == 0 {
-		return q, err
-	}
-	return q.Where(alias+".donation_id IN (SELECT id FROM donations WHERE donor_id = ?)", donor), nil
+	ID               int64     `bun:"id,pk,autoincrement" json:"id"`
+	TagNumber        int64     `bun:"tag_number,nullzero" json:"tag_number"`
+	Tag              string    `bun:"tag,nullzero" json:"tag"`
+	DonationID       int64     `bun:"donation_id" json:"donation_id"`
+	Kind             Kind      `bun:"kind" json:"kind"`
+	Make             *string   `bun:"make" json:"make"`
+	Model            *string   `bun:"model" json:"model"`
+	SerialNumber     *string   `bun:"serial_number" json:"serial_number"`
+	ManufactureYear  *int      `bun:"manufacture_year" json:"manufacture_year"`
+	CPU              *string   `bun:"cpu" json:"cpu"`
+	RAMGB            *float64  `bun:"ram_gb" json:"ram_gb"`
+	ScreenInches     *float64  `bun:"screen_inches" json:"screen_inches"`
+	BatteryHealthPct *int      `bun:"battery_health_pct" json:"battery_health_pct"`
+	OSInstalled      *string   `bun:"os_installed" json:"os_installed"`
+	KeyboardLayout   *string   `bun:"keyboard_layout" json:"keyboard_layout"`
+	ConditionGrade   *string   `bun:"condition_grade" json:"condition_grade"`
+	WeightKG         float64   `bun:"weight_kg" json:"weight_kg"`
+	Location         *string   `bun:"location" json:"location"`
+	DonorAssetTag    *string   `bun:"donor_asset_tag" json:"donor_asset_tag"`
+	Notes            *string   `bun:"notes" json:"notes"`
+	Status           Status    `bun:"status,nullzero" json:"status"`
+	Cycle            int       `bun:"cycle,nullzero" json:"cycle"`
+	Version          int       `bun:"version,nullzero" json:"version"`
+	ReceivedAt       time.Time `bun:"received_at,nullzero,notnull,default:current_timestamp" json:"received_at"`
+	UpdatedAt        time.Time `bun:"updated_at,nullzero,notnull,default:current_timestamp" json:"updated_at"`
 }
 
 // DeviceByTag returns the device with an asset tag, given as typed (any case, with or without
@@ -45,7 +50,7 @@ func scopeDevices(ctx context.Context, q *bun.SelectQuery, alias string) (*bun.S
 func (s *Store) DeviceByTag(ctx context.Context, tagOrURL string) (*Device, error) {
 	tag, _, err := ParseTag(tagOrURL)
 	if err != nil {
-		return nil, validation.Field("tag", "%s", err.Error())
+		return nil, tagField("tag", err)
 	}
 	d := new(Device)
 	q, err := scopeDevices(ctx, s.db.NewSelect().Model(d).Where("d.tag = ?", tag), "d")
@@ -252,185 +257,6 @@ func (s *Store) StatusCounts(ctx context.Context) (map[Status]int, error) {
 		out[r.Status] = r.N
 	}
 	return out, nil
-}
-
-// Storage returns the storage media of devices, by device id, oldest first. The caller has
-// already read the devices (and so passed the scope check).
-func (s *Store) Storage(ctx context.Context, deviceIDs []int64) (map[int64][]StorageMedium, error) {
-	var ms []StorageMedium
-	if err := s.db.NewSelect().Model(&ms).Where("device_id IN (?)", bun.List(deviceIDs)).Order("device_id", "id").Scan(ctx); err != nil {
-		return nil, dbError("select storage media", err)
-	}
-	out := make(map[int64][]StorageMedium, len(deviceIDs))
-	for _, m := range ms {
-		out[m.DeviceID] = append(out[m.DeviceID], m)
-	}
-	return out, nil
-}
-
-// MediumState is a storage medium with the latest sanitization record of its device's current
-// cycle (nil when it has none).
-type MediumState struct {
-	StorageMedium
-	Latest *WipeRecord
-}
-
-// StorageWithWipes returns the storage media of devices, by device id, oldest first, each with
-// its latest record of the current cycle, in one statement. The caller has already read the
-// devices (and so passed the scope check).
-func (s *Store) StorageWithWipes(ctx context.Context, deviceIDs []int64) (map[int64][]MediumState, error) {
-	var rows []struct {
-		StorageMedium
-		Latest *WipeRecord `bun:"latest,type:jsonb"`
-	}
-	err := s.db.NewRaw(`
-		SELECT m.*, to_jsonb(last) AS latest
-		FROM storage_media m JOIN devices d ON d.id = m.device_id
-		LEFT JOIN LATERAL (
-			SELECT w.* FROM wipe_records w
-			WHERE w.medium_id = m.id AND w.cycle = d.cycle
-			ORDER BY w.finished_at DESC, w.id DESC LIMIT 1) last ON true
-		WHERE m.device_id IN (?)
-		ORDER BY m.device_id, m.id`, bun.List(deviceIDs)).Scan(ctx, &rows)
-	if err != nil {
-		return nil, dbError("select storage media", err)
-	}
-	out := make(map[int64][]MediumState, len(deviceIDs))
-	for _, r := range rows {
-		out[r.DeviceID] = append(out[r.DeviceID], MediumState{StorageMedium: r.StorageMedium, Latest: r.Latest})
-	}
-	return out, nil
-}
-
-// LatestWipes returns the latest sanitization record of each medium in its device's current
-// cycle, by medium id; media without one are absent.
-func (s *Store) LatestWipes(ctx context.Context, mediumIDs []int64) (map[int64]*WipeRecord, error) {
-	var ws []WipeRecord
-	err := s.db.NewSelect().Model(&ws).
-		DistinctOn("w.medium_id").ModelTableExpr("wipe_records AS w").
-		Join("JOIN storage_media AS m ON m.id = w.medium_id").Join("JOIN devices AS d ON d.id = m.device_id").
-		Where("w.medium_id IN (?)", bun.List(mediumIDs)).Where("w.cycle = d.cycle").
-		OrderExpr("w.medium_id, w.finished_at DESC, w.id DESC").Scan(ctx)
-	if err != nil {
-		return nil, dbError("select wipe records", err)
-	}
-	out := make(map[int64]*WipeRecord, len(ws))
-	for i := range ws {
-		out[ws[i].MediumID] = &ws[i]
-	}
-	return out, nil
-}
-
-// WipeMissing returns, by device id, the media that lack a passing record in the device's
-// current cycle; devices whose media are all sanitized are absent.
-func (s *Store) WipeMissing(ctx context.Context, deviceIDs []int64) (map[int64][]int64, error) {
-	return wipeMissing(ctx, s.db, deviceIDs)
-}
-
-func wipeMissing(ctx context.Context, db bun.IDB, deviceIDs []int64) (map[int64][]int64, error) {
-	var rows []struct {
-		DeviceID int64 `bun:"device_id"`
-		MediumID int64 `bun:"medium_id"`
-	}
-	err := db.NewRaw(`
-		SELECT m.device_id, m.id AS medium_id
-		FROM storage_media m JOIN devices d ON d.id = m.device_id
-		LEFT JOIN LATERAL (
-			SELECT w.result FROM wipe_records w
-			WHERE w.medium_id = m.id AND w.cycle = d.cycle
-			ORDER BY w.finished_at DESC, w.id DESC LIMIT 1) last ON true
-		WHERE m.device_id IN (?) AND coalesce(last.result, 'none') <> 'passed'
-		ORDER BY m.device_id, m.id`, bun.List(deviceIDs)).Scan(ctx, &rows)
-	if err != nil {
-		return nil, dbError("check sanitization", err)
-	}
-	out := map[int64][]int64{}
-	for _, r := range rows {
-		out[r.DeviceID] = append(out[r.DeviceID], r.MediumID)
-	}
-	return out, nil
-}
-
-// Events returns the last n events of each device, newest first, by device id.
-func (s *Store) Events(ctx context.Context, deviceIDs []int64, last int) (map[int64][]Event, error) {
-	if last <= 0 || last > 1000 {
-		return nil, validation.Field("last", "must be between 1 and 1000")
-	}
-	var es []Event
-	err := s.db.NewRaw(`
-		SELECT e.* FROM unnest(?::bigint[]) AS dev(id)
-		CROSS JOIN LATERAL (
-			SELECT * FROM device_events WHERE device_id = dev.id ORDER BY id DESC LIMIT ?) e
-		ORDER BY e.device_id, e.id DESC`, pgArray(deviceIDs), last).Scan(ctx, &es)
-	if err != nil {
-		return nil, dbError("select events", err)
-	}
-	out := make(map[int64][]Event, len(deviceIDs))
-	for _, e := range es {
-		out[e.DeviceID] = append(out[e.DeviceID], e)
-	}
-	return out, nil
-}
-
-// OpenFlags returns the open flags of devices, by device id.
-func (s *Store) OpenFlags(ctx context.Context, deviceIDs []int64) (map[int64][]DeviceFlag, error) {
-	var fs []DeviceFlag
-	if err := s.db.NewSelect().Model(&fs).Where("device_id IN (?)", bun.List(deviceIDs)).Where("cleared_at IS NULL").Order("device_id", "id").Scan(ctx); err != nil {
-		return nil, dbError("select flags", err)
-	}
-	out := map[int64][]DeviceFlag{}
-	for _, f := range fs {
-		out[f.DeviceID] = append(out[f.DeviceID], f)
-	}
-	return out, nil
-}
-
-// pgArray formats ids as a PostgreSQL array literal, for statements that unnest them.
-func pgArray(ids []int64) string {
-	var b strings.Builder
-	b.WriteByte('{')
-	for i, id := range ids {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(strconv.FormatInt(id, 10))
-	}
-	b.WriteByte('}')
-	return b.String()
-}
-
-// Medium returns a storage medium with its latest sanitization record, if the actor may see
-// its device.
-func (s *Store) Medium(ctx context.Context, id int64) (*MediumState, error) {
-	var deviceID int64
-	if err := s.db.NewSelect().Table("storage_media").Column("device_id").Where("id = ?", id).Scan(ctx, &deviceID); err != nil {
-		return nil, dbError("select medium", err)
-	}
-	if _, err := s.Device(ctx, deviceID); err != nil {
-		return nil, err
-	}
-	states, err := s.StorageWithWipes(ctx, []int64{deviceID})
-	if err != nil {
-		return nil, err
-	}
-	for i := range states[deviceID] {
-		if states[deviceID][i].ID == id {
-			return &states[deviceID][i], nil
-		}
-	}
-	return nil, ErrNotFound
-}
-
-// WipeRecord returns a sanitization record, if the actor may see its device.
-func (s *Store) WipeRecord(ctx context.Context, id int64) (*WipeRecord, error) {
-	w := new(WipeRecord)
-	if err := s.db.NewSelect().Model(w).Where("w.id = ?", id).Scan(ctx); err != nil {
-		return nil, dbError("select wipe record", err)
-	}
-	if _, err := s.Medium(ctx, w.MediumID); err != nil {
-		return nil, err
-	}
-	return w, nil
 }
 
 // FirstPages returns the first page of devices of each donation, by donation id, in one

@@ -80,6 +80,9 @@ func TestDeviceByTag(t *testing.T) {
 		t.Errorf("DeviceByTag(%q) with a wrong check character found a device", typo)
 	} else {
 		wantField(t, err, "tag")
+		if te, ok := errors.AsType[*inventory.TagError](err); !ok || te.Reason != inventory.TagBadCheck {
+			t.Errorf("DeviceByTag(%q): got %v, want a TagError for a bad check character", typo, err)
+		}
 	}
 	if _, err := store.DeviceByTag(a.Staff, inventory.FormatTag("DI", 99999)); !errors.Is(err, inventory.ErrNotFound) {
 		t.Errorf("unknown tag: got %v, want ErrNotFound", err)

@@ -5,20 +5,32 @@ import (
 	"encoding/base64"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/uptrace/bun"
 
-	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/validation"
 )
 
-// scopeDonations limits a donation query to what the actor may see (donorScope).
-func scopeDonations(ctx context.Context, q *bun.SelectQuery, alias string) (*bun.SelectQuery, error) {
-	donor, err := donorScope(ctx)
-	if err != nil || donor == 0 {
-		return q, err
-	}
-	return q.Where(alias+".donor_id = ?", donor), nil
+// Donation is one intake batch: what one donor (or an anonymous drop-off) gave at one place on
+// one day.
+type Donation struct {
+	bun.BaseModel `bun:"table:donations,alias:dn"`
+
+	ID                int64      `bun:"id,pk,autoincrement"`
+	Number            string     `bun:"number"` // DON-2026-00042, printed on documents
+	DonorID           *int64     `bun:"donor_id"`
+	CollectionPointID int64      `bun:"collection_point_id"`
+	ReceivedOn        time.Time  `bun:"received_on,type:date"`
+	ReceivedBy        *int64     `bun:"received_by"`
+	DonorReference    *string    `bun:"donor_reference"`
+	Note              *string    `bun:"note"`
+	ClosedAt          *time.Time `bun:"closed_at"`
+	CreatedAt         time.Time  `bun:"created_at,nullzero,notnull,default:current_timestamp"`
+
+	// Donor is loaded with the donation by DonationsByID (nil for an anonymous drop-off), so a
+	// page of devices gets its donations and donors in one statement.
+	Donor *Donor `bun:"rel:belongs-to,join:donor_id=id"`
 }
 
 // DonationsByID returns the donations with the given ids that the actor may see, by id, each
@@ -126,75 +138,6 @@ func decodeIDCursor(c string) (int64, error) {
 		}
 	}
 	return 0, validation.Field("after", "is not a cursor from this list")
-}
-
-// DonorsByID returns donors by id. Staff, administrators and trainees see every donor; a
-// donor's users only their own.
-func (s *Store) DonorsByID(ctx context.Context, ids []int64) (map[int64]*Donor, error) {
-	donor, err := donorScope(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var ds []Donor
-	q := s.db.NewSelect().Model(&ds).Where("id IN (?)", bun.List(ids))
-	if donor != 0 {
-		q = q.Where("id = ?", donor)
-	}
-	if err := q.Scan(ctx); err != nil {
-		return nil, dbError("select donors", err)
-	}
-	out := make(map[int64]*Donor, len(ds))
-	for i := range ds {
-		out[ds[i].ID] = &ds[i]
-	}
-	return out, nil
-}
-
-// DonorPage is one page of donors.
-type DonorPage struct {
-	Donors      []Donor
-	TotalCount  int
-	HasNextPage bool
-	EndCursor   string
-}
-
-// Donors lists donors in the order they were recorded, optionally those whose name contains search. Staff and
-// administrators only.
-func (s *Store) Donors(ctx context.Context, search string, p Page) (*DonorPage, error) {
-	if _, err := auth.Require(ctx, auth.Office); err != nil {
-		return nil, err
-	}
-	if p.First < 0 || p.First > MaxPageSize {
-		return nil, validation.Field("first", "must be between 0 and %d", MaxPageSize)
-	}
-	filter := func(q *bun.SelectQuery) *bun.SelectQuery {
-		if term := strings.TrimSpace(search); term != "" {
-			like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.ToLower(term)) + "%"
-			q = q.Where("lower(name) LIKE ?", like)
-		}
-		return q
-	}
-	page := &DonorPage{}
-	q := filter(s.db.NewSelect().Model(&page.Donors))
-	if p.After != "" {
-		id, err := decodeIDCursor(p.After)
-		if err != nil {
-			return nil, err
-		}
-		q = q.Where("id > ?", id)
-	}
-	if err := q.Order("id").Limit(int64(p.First + 1)).Scan(ctx); err != nil {
-		return nil, dbError("select donors", err)
-	}
-	if len(page.Donors) > p.First {
-		page.HasNextPage, page.Donors = true, page.Donors[:p.First]
-	}
-	if n := len(page.Donors); n > 0 {
-		page.EndCursor = encodeIDCursor(page.Donors[n-1].ID)
-	}
-	n, err := filter(s.db.NewSelect().Table("donors")).Count(ctx)
-	page.TotalCount = int(n)
-	return page, dbError("count donors", err)
 }
 
 // FirstDonationPages returns the first page of donations of each donor, newest first, by donor

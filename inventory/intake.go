@@ -15,74 +15,6 @@ import (
 	"github.com/digital-inclusion/refurb/validation"
 )
 
-// NewDonor is what it takes to record a donor.
-type NewDonor struct {
-	Name               string
-	Kind               DonorKind
-	RegistrationNumber string
-	ContactName        string
-	Email              string
-	Phone              string
-	Address            string
-	PostalCode         string
-	City               string
-	Country            string // ISO 3166 alpha-2, default LU
-	Notes              string
-}
-
-// CreateDonor records a donor. Staff and administrators only.
-func (s *Store) CreateDonor(ctx context.Context, n NewDonor) (*Donor, error) {
-	if _, err := auth.Require(ctx, auth.Office); err != nil {
-		return nil, err
-	}
-	d := &Donor{Kind: n.Kind, Country: strings.ToUpper(strings.TrimSpace(n.Country))}
-	name, err := text("name", n.Name, 200)
-	if err != nil {
-		return nil, err
-	}
-	if name == nil {
-		return nil, validation.Field("name", "a donor needs a name")
-	}
-	d.Name = *name
-	if !slices.Contains(DonorKinds, n.Kind) {
-		return nil, validation.Field("kind", "unknown donor kind %q", n.Kind)
-	}
-	if d.Country == "" {
-		d.Country = "LU"
-	}
-	if !regexp.MustCompile(`^[A-Z]{2}$`).MatchString(d.Country) {
-		return nil, validation.Field("country", "use a two-letter country code such as LU")
-	}
-	if err := texts("",
-		textField{"registrationNumber", n.RegistrationNumber, 50, &d.RegistrationNumber},
-		textField{"contactName", n.ContactName, 200, &d.ContactName},
-		textField{"email", n.Email, 254, &d.Email},
-		textField{"phone", n.Phone, 50, &d.Phone},
-		textField{"address", n.Address, 500, &d.Address},
-		textField{"postalCode", n.PostalCode, 20, &d.PostalCode},
-		textField{"city", n.City, 100, &d.City},
-		textField{"notes", n.Notes, 2000, &d.Notes},
-	); err != nil {
-		return nil, err
-	}
-	if d.Email != nil && !strings.Contains(*d.Email, "@") {
-		return nil, validation.Field("email", "%q is not an e-mail address", *d.Email)
-	}
-	if _, err := s.db.NewInsert().Model(d).Returning("*").Exec(ctx); err != nil {
-		return nil, dbError("insert donor", err)
-	}
-	return d, nil
-}
-
-// NewStorage describes a storage medium found in a device.
-type NewStorage struct {
-	Kind         StorageKind
-	Make         string
-	Model        string
-	SerialNumber string
-	CapacityGB   *float64
-}
-
 // NewDevice describes a device at intake.
 type NewDevice struct {
 	Kind             Kind
@@ -189,32 +121,6 @@ func (n NewDevice) validate(field string, now time.Time) (*Device, []StorageMedi
 		media = append(media, *m)
 	}
 	return d, media, nil
-}
-
-// validate checks a storage medium input. field prefixes the field names in errors (e.g.
-// "devices[3].storage[0].").
-func (st NewStorage) validate(field string) (*StorageMedium, error) {
-	m := &StorageMedium{Kind: st.Kind}
-	if !slices.Contains(StorageKinds, st.Kind) {
-		return nil, validation.Field(field+"kind", "unknown storage kind %q", st.Kind)
-	}
-	var err error
-	if m.Make, err = text(field+"make", st.Make, 100); err != nil {
-		return nil, err
-	}
-	if m.Model, err = text(field+"model", st.Model, 200); err != nil {
-		return nil, err
-	}
-	if m.SerialNumber, err = text(field+"serialNumber", st.SerialNumber, 100); err != nil {
-		return nil, err
-	}
-	if c := st.CapacityGB; c != nil {
-		if math.IsNaN(*c) || *c <= 0 || *c >= 1e7 {
-			return nil, validation.Field(field+"capacityGB", "must be a number above 0 and below %g", 1e7)
-		}
-		m.CapacityGB = c
-	}
-	return m, nil
 }
 
 // NewDonation is an intake batch with its devices.

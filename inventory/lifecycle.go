@@ -2,8 +2,6 @@ package inventory
 
 import (
 	"slices"
-
-	"github.com/digital-inclusion/refurb/auth"
 )
 
 // Status is where a device is in its lifecycle (docs/inventory.md). Database values are
@@ -56,58 +54,3 @@ func NeedsWipe(to Status) bool {
 	}
 	return false
 }
-
-// RoleMayMove reports whether a role may move a device to status to. Trainees work on devices
-// (wipes, repairs, QA) but do not decide where devices go: they cannot reserve, hand out,
-// recycle, dismantle, declare lost or take back.
-func RoleMayMove(role auth.Role, to Status) bool {
-	switch role {
-	case auth.RoleAdmin, auth.RoleStaff:
-		return true
-	case auth.RoleTrainee:
-		return to == StatusWiped || to == StatusInRepair || to == StatusReady
-	}
-	return false
-}
-
-// Kind is what sort of device it is.
-type Kind string
-
-// The device kinds.
-const (
-	KindLaptop     Kind = "laptop"
-	KindDesktop    Kind = "desktop"
-	KindAllInOne   Kind = "all_in_one"
-	KindTablet     Kind = "tablet"
-	KindSmartphone Kind = "smartphone"
-	KindMonitor    Kind = "monitor"
-	KindPrinter    Kind = "printer"
-	KindPeripheral Kind = "peripheral"
-	KindOther      Kind = "other"
-)
-
-// Kinds lists every device kind.
-var Kinds = []Kind{KindLaptop, KindDesktop, KindAllInOne, KindTablet, KindSmartphone, KindMonitor, KindPrinter, KindPeripheral, KindOther}
-
-// Valid reports whether k is a known kind.
-func (k Kind) Valid() bool { return slices.Contains(Kinds, k) }
-
-// Flag marks a device as held back (blocking flags) or worth a look (advisory).
-type Flag string
-
-// The flags. All but FlagOverAge block the move to ready.
-const (
-	FlagNeedsPart          Flag = "needs_part"
-	FlagWipeFailed         Flag = "wipe_failed"
-	FlagNeedsInvestigation Flag = "needs_investigation"
-	FlagOverAge            Flag = "over_age" // older than the acceptance policy: offered for recycling
-)
-
-// Flags lists every flag.
-var Flags = []Flag{FlagNeedsPart, FlagWipeFailed, FlagNeedsInvestigation, FlagOverAge}
-
-// Valid reports whether f is a known flag.
-func (f Flag) Valid() bool { return slices.Contains(Flags, f) }
-
-// Blocking reports whether the flag keeps a device from becoming ready.
-func (f Flag) Blocking() bool { return f != FlagOverAge }

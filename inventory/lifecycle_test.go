@@ -87,11 +87,3 @@ func TestRoleMayMove(t *testing.T) {
 		}
 	}
 }
-
-func TestFlagsBlocking(t *testing.T) {
-	for _, f := range inventory.Flags {
-		if got, want := f.Blocking(), f != inventory.FlagOverAge; got != want {
-			t.Errorf("%s.Blocking() = %v, want %v", f, got, want)
-		}
-	}
-}

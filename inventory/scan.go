@@ -44,16 +44,17 @@ const MaxScanEvents = 200
 // Scan finds a device by its tag (as DeviceByTag does) and reads it with its storage and its
 // last lastEvents events, in one prepared statement: the lookup the bench makes at every scan.
 func (s *Store) Scan(ctx context.Context, tagOrURL string, lastEvents int) (*Scan, error) {
-	donor, err := donorScope(ctx)
+	scope, err := DonorScope(ctx)
 	if err != nil {
 		return nil, err
 	}
+	donor := scope.DonorID() // 0 for the whole inventory, as scanQuery's $3 takes it
 	if lastEvents < 0 || lastEvents > MaxScanEvents {
 		return nil, validation.Field("last", "must be between 0 and %d", MaxScanEvents)
 	}
 	tag, _, err := ParseTag(tagOrURL)
 	if err != nil {
-		return nil, validation.Field("tag", "%s", err.Error())
+		return nil, tagField("tag", err)
 	}
 	var device, storage, events []byte
 	if s.sqldb != nil {

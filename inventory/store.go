@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -115,20 +116,6 @@ func texts(prefix string, fields ...textField) error {
 	return nil
 }
 
-// appendEvent adds an event to a device's history in the caller's transaction.
-func appendEvent(ctx context.Context, db bun.IDB, e *Event) error {
-	if e.Detail == nil {
-		e.Detail = map[string]any{}
-	}
-	if a, ok := auth.ActorFrom(ctx); ok && a.UserID != 0 {
-		e.ActorID = &a.UserID
-	}
-	if _, err := db.NewInsert().Model(e).Exec(ctx); err != nil {
-		return fmt.Errorf("append %s event: %w", e.Kind, err)
-	}
-	return nil
-}
-
 func statusPtr(s Status) *Status { return &s }
 
 // setting reads one setting into v.
@@ -144,28 +131,24 @@ func (s *Store) setting(ctx context.Context, db bun.IDB, key string, v any) erro
 	return nil
 }
 
-// lockDevice reads a device for update inside a transaction: concurrent changes to one device
-// wait for each other, and each sees the other's result.
-func lockDevice(ctx context.Context, tx bun.IDB, id int64) (*Device, error) {
-	d := new(Device)
-	if err := tx.NewSelect().Model(d).Where("id = ?", id).For("UPDATE").Scan(ctx); err != nil {
-		return nil, dbError("lock device", err)
-	}
-	return d, nil
-}
-
-// touch bumps a device's version: every change to a device, not only a status change, makes a
-// form opened before it stale.
-func touch(ctx context.Context, tx bun.IDB, d *Device) error {
-	d.Version++
-	_, err := tx.NewUpdate().Model(d).Column("version").Set("updated_at = now()").WherePK().Returning("updated_at").Exec(ctx)
-	return dbError("update device version", err)
-}
-
 // actorID returns the acting user's id, or nil for the command line.
 func actorID(ctx context.Context) *int64 {
 	if a, ok := auth.ActorFrom(ctx); ok && a.UserID != 0 {
 		return &a.UserID
 	}
 	return nil
+}
+
+// pgArray formats ids as a PostgreSQL array literal, for statements that unnest them.
+func pgArray(ids []int64) string {
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.FormatInt(id, 10))
+	}
+	b.WriteByte('}')
+	return b.String()
 }

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/digital-inclusion/refurb/validation"
 )
 
 const tagAlphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -48,9 +50,62 @@ var (
 	compactTagPattern = regexp.MustCompile(`^([A-Z]{1,10})-?([0-9]{1,12})-?([A-Z0-9])$`)
 )
 
+// TagReason is why something given for an asset tag is not one.
+type TagReason string
+
+// The reasons.
+const (
+	// TagMalformed: it is not shaped like a tag (DI-000123-K).
+	TagMalformed TagReason = "malformed"
+	// TagBadCheck: it is shaped like a tag, but its check character is wrong, so it was
+	// mistyped or misread; it must never open another device.
+	TagBadCheck TagReason = "bad_check"
+)
+
+// TagError says that what was given for an asset tag is not one. ParseTag returns it without
+// a Field. The store's readers (DeviceByTag, Scan, a tag claimed at intake) return it with the
+// input field it came in, and then it also is a *validation.FieldError for that field
+// (errors.As), so that front ends present it as any other bad input; its text is the field
+// error's.
+type TagError struct {
+	Field  string    // the input field, e.g. "tag"; "" from ParseTag
+	Input  string    // the tag as read: trimmed, the last segment of a URL
+	Reason TagReason // TagMalformed or TagBadCheck
+}
+
+func (e *TagError) message() string {
+	if e.Reason == TagBadCheck {
+		return fmt.Sprintf("%q has a wrong check character: it was mistyped or misread", e.Input)
+	}
+	return fmt.Sprintf("%q is not an asset tag (like DI-000123-K)", e.Input)
+}
+
+func (e *TagError) Error() string {
+	if e.Field == "" {
+		return e.message()
+	}
+	return e.Field + ": " + e.message()
+}
+
+// Unwrap returns the field error the tag error is for an input field, or nil without one.
+func (e *TagError) Unwrap() error {
+	if e.Field == "" {
+		return nil
+	}
+	return &validation.FieldError{Field: e.Field, Message: e.message()}
+}
+
+// tagField returns err, a *TagError from ParseTag, as the error of input field.
+func tagField(field string, err error) error {
+	if te, ok := err.(*TagError); ok {
+		return &TagError{Field: field, Input: te.Input, Reason: te.Reason}
+	}
+	return validation.Field(field, "%s", err.Error())
+}
+
 // ParseTag accepts what a person or a scanner may give for a device: the tag in any case, with or
 // without hyphens, or the full URL a label's QR code encodes (…/D/DI-000123-K). It returns the
-// canonical tag and its number, or an error when it is malformed or its check character is
+// canonical tag and its number, or a *TagError when it is malformed or its check character is
 // wrong.
 func ParseTag(s string) (tag string, number int64, err error) {
 	s = strings.TrimSpace(s)
@@ -67,15 +122,15 @@ func ParseTag(s string) (tag string, number int64, err error) {
 		m = compactTagPattern.FindStringSubmatch(upper)
 	}
 	if m == nil {
-		return "", 0, fmt.Errorf("%q is not an asset tag (like DI-000123-K)", s)
+		return "", 0, &TagError{Input: s, Reason: TagMalformed}
 	}
 	n, err := strconv.ParseInt(m[2], 10, 64)
 	if err != nil || n <= 0 {
-		return "", 0, fmt.Errorf("%q is not an asset tag (like DI-000123-K)", s)
+		return "", 0, &TagError{Input: s, Reason: TagMalformed}
 	}
 	want := FormatTag(m[1], n)
 	if want[len(want)-1] != m[3][0] {
-		return "", 0, fmt.Errorf("%q has a wrong check character: it was mistyped or misread", s)
+		return "", 0, &TagError{Input: s, Reason: TagBadCheck}
 	}
 	return want, n, nil
 }

@@ -1,10 +1,12 @@
 package inventory_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
 	"github.com/digital-inclusion/refurb/inventory"
+	"github.com/digital-inclusion/refurb/validation"
 )
 
 const alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -160,5 +162,43 @@ func TestCheckCharSwapLimit(t *testing.T) {
 	}
 	if a == b {
 		t.Fatalf("two numbers, one tag %s", a)
+	}
+}
+
+// TestTagError checks the typed error of a refused tag: its reason, its text (which front ends
+// showed before it was typed), and that a reader's is a field error for its input.
+func TestTagError(t *testing.T) {
+	for _, tc := range []struct {
+		in     string
+		reason inventory.TagReason
+		input  string
+		text   string
+	}{
+		{"DI-000123-K", inventory.TagBadCheck, "DI-000123-K", `"DI-000123-K" has a wrong check character: it was mistyped or misread`},
+		{"https://refurb.example/D/di000123k", inventory.TagBadCheck, "di000123k", `"di000123k" has a wrong check character: it was mistyped or misread`},
+		{" hello ", inventory.TagMalformed, "hello", `"hello" is not an asset tag (like DI-000123-K)`},
+		{"DI-000000-0", inventory.TagMalformed, "DI-000000-0", `"DI-000000-0" is not an asset tag (like DI-000123-K)`},
+	} {
+		_, _, err := inventory.ParseTag(tc.in)
+		te, ok := errors.AsType[*inventory.TagError](err)
+		if !ok {
+			t.Errorf("ParseTag(%q): got %v, want a *TagError", tc.in, err)
+			continue
+		}
+		if te.Reason != tc.reason || te.Input != tc.input || te.Field != "" {
+			t.Errorf("ParseTag(%q): got %+v, want reason %s, input %q, no field", tc.in, te, tc.reason, tc.input)
+		}
+		if err.Error() != tc.text {
+			t.Errorf("ParseTag(%q): text %q, want %q", tc.in, err.Error(), tc.text)
+		}
+		if _, ok := validation.As(err); ok {
+			t.Errorf("ParseTag(%q): a field error without a field", tc.in)
+		}
+		// As DeviceByTag returns it.
+		field := &inventory.TagError{Field: "tag", Input: te.Input, Reason: te.Reason}
+		fe, ok := validation.As(field)
+		if !ok || fe.Field != "tag" || fe.Message != tc.text || fe.Error() != field.Error() {
+			t.Errorf("%q for field tag: field error %+v, text %q", tc.in, fe, field.Error())
+		}
 	}
 }

@@ -52,7 +52,7 @@ func (s *Store) TagPrefix(ctx context.Context) (string, error) {
 func claimable(prefix, field, scanned string) (int64, error) {
 	tag, n, err := ParseTag(scanned)
 	if err != nil {
-		return 0, validation.Field(field, "%s", err.Error())
+		return 0, tagField(field, err)
 	}
 	if tag != FormatTag(prefix, n) {
 		return 0, validation.Field(field, "%s is not one of this workshop's tags (prefix %s)", tag, prefix)

@@ -26,18 +26,11 @@ func (s *Store) Transition(ctx context.Context, id int64, version int, to Status
 	if err != nil {
 		return nil, err
 	}
-	var d *Device
-	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if d, err = lockDevice(ctx, tx, id); err != nil {
-			return err
-		}
-		if d.Version != version {
-			return ErrConflict
-		}
+	return s.changeDevice(ctx, id, &version, func(ctx context.Context, tx bun.Tx, d *Device) error {
 		if !CanTransition(d.Status, to) {
 			return &TransitionError{From: d.Status, To: to, Reason: "not an allowed move"}
 		}
-		if !RoleMayMove(actor.Role, to) {
+		if !MayMove(actor, to) {
 			return auth.ErrForbidden
 		}
 		if err := checkGuards(ctx, tx, d, to); err != nil {
@@ -51,10 +44,6 @@ func (s *Store) Transition(ctx context.Context, id int64, version int, to Status
 		}
 		return appendEvent(ctx, tx, &Event{DeviceID: d.ID, Kind: "status", FromStatus: &from, ToStatus: &to, Note: n})
 	})
-	if err != nil {
-		return nil, err
-	}
-	return d, nil
 }
 
 // checkGuards returns why d may not move to status to, or nil.
@@ -87,22 +76,6 @@ func checkGuards(ctx context.Context, db bun.IDB, d *Device, to Status) error {
 		}
 	}
 	return nil
-}
-
-func wipeRequired(ctx context.Context, db bun.IDB, tag string, ids []int64) error {
-	var serials []*string
-	if err := db.NewSelect().Table("storage_media").Column("serial_number").Where("id IN (?)", bun.List(ids)).Order("id").Scan(ctx, &serials); err != nil {
-		return dbError("read media", err)
-	}
-	e := &WipeRequiredError{DeviceTag: tag, MediumIDs: ids}
-	for _, s := range serials {
-		if s == nil {
-			e.Serials = append(e.Serials, "")
-		} else {
-			e.Serials = append(e.Serials, *s)
-		}
-	}
-	return e
 }
 
 // AllowedTransitions returns the statuses the actor could move each device to now, given the
@@ -142,7 +115,7 @@ func (s *Store) AllowedTransitions(ctx context.Context, devices []*Device) (map[
 		allowed := []Status{}
 		for _, to := range Transitions[d.Status] {
 			switch {
-			case !RoleMayMove(actor.Role, to):
+			case !MayMove(actor, to):
 			case NeedsWipe(to) && len(missing[d.ID]) > 0:
 			case to == StatusReady && !mayBeReady[d.ID]:
 			default:

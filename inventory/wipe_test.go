@@ -197,3 +197,35 @@ func TestFailedWipeOfAReadyDeviceSendsItBack(t *testing.T) {
 		t.Errorf("last events %v, want %v", kinds[len(kinds)-3:], want)
 	}
 }
+
+// TestRequireWiped checks a donation's devices at once, as its erasure certificate does: every
+// medium without a passing record is named with its device, in tag order.
+func TestRequireWiped(t *testing.T) {
+	_, store, a := setup(t)
+	_, ds := it.Donation(t, store, a.Staff,
+		it.Laptop("RW1", it.HDD("HDD-RW1a"), inventory.NewStorage{Kind: inventory.StorageSSD}),
+		it.Laptop("RW2", it.SSD("SSD-RW2")),
+		it.Laptop("RW3"))
+	ids := []int64{ds[2].ID, ds[1].ID, ds[0].ID}
+	first, second := it.Media(t, store, a.Staff, ds[0].ID), it.Media(t, store, a.Staff, ds[1].ID)
+	if _, _, err := store.RecordWipe(a.Trainee, it.PassingWipe(first[0].ID)); err != nil {
+		t.Fatal(err)
+	}
+	err := store.RequireWiped(a.Staff, ids)
+	we, ok := errors.AsType[*inventory.WipeRequiredError](err)
+	if !ok {
+		t.Fatalf("got %v, want a WipeRequiredError", err)
+	}
+	if !slices.Equal(we.MediumIDs, []int64{first[1].ID, second[0].ID}) || !slices.Equal(we.Serials, []string{"", "SSD-RW2"}) ||
+		!slices.Equal(we.DeviceTags, []string{ds[0].Tag, ds[1].Tag}) || we.DeviceTag != "" {
+		t.Errorf("got %+v, want the first device's unnamed SSD and the second's, with their tags", we)
+	}
+	if want := "2 storage medium(s) lack a passing sanitization record: " + ds[0].Tag + ", " + ds[1].Tag + " SSD-RW2"; err.Error() != want {
+		t.Errorf("text %q, want %q", err.Error(), want)
+	}
+	it.Wipe(t, store, a.Trainee, ds[0].ID)
+	it.Wipe(t, store, a.Trainee, ds[1].ID)
+	if err := store.RequireWiped(a.Staff, ids); err != nil {
+		t.Errorf("every medium sanitized: got %v", err)
+	}
+}

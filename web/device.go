@@ -257,12 +257,6 @@ func (h *Handler) recordWipe(w http.ResponseWriter, r *http.Request) {
 	}
 	f := r.PostForm
 	form := "wipe-" + f.Get("medium")
-	// RecordWipe appends a record and takes no version: the check here keeps a user from
-	// recording against a device that moved on since they opened its page.
-	if version != d.Version {
-		h.refuse(w, r, v, form, inventory.ErrConflict)
-		return
-	}
 	mediumID, _ := strconv.ParseInt(f.Get("medium"), 10, 64)
 	if !h.mediumOf(r.Context(), d, mediumID) {
 		http.Error(w, "no such storage medium in this device", http.StatusBadRequest)
@@ -279,6 +273,7 @@ func (h *Handler) recordWipe(w http.ResponseWriter, r *http.Request) {
 		Warnings:     f.Get("warnings"),
 		Destination:  f.Get("destination"),
 		DINLevel:     f.Get("din_level"),
+		Version:      version, // checked under the device's lock: a stale page records nothing
 	})
 	if err != nil {
 		h.refuse(w, r, v, form, err)

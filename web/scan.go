@@ -52,7 +52,7 @@ func (h *Handler) lookUp(r *http.Request, v *view, code string) (*inventory.Devi
 	}
 	tag, _, err := inventory.ParseTag(code)
 	if err != nil {
-		if strings.Contains(err.Error(), "check character") {
+		if te, ok := errors.AsType[*inventory.TagError](err); ok && te.Reason == inventory.TagBadCheck {
 			return nil, http.StatusUnprocessableEntity, v.T("scan.bad_check", "Code", code)
 		}
 		return nil, http.StatusUnprocessableEntity, v.T("scan.not_a_tag", "Code", code)

@@ -10,9 +10,9 @@ import (
 	"github.com/digital-inclusion/refurb/inventory"
 )
 
-// The device page's work forms: a repair, a QA check, a note, a flag. RecordRepair,
-// RecordQACheck and AddNote append records and take no version, so the version check for them
-// is here: a user never records work against a device that moved on since they opened its page.
+// The device page's work forms: a repair, a QA check, a note, a flag. Each passes the version
+// the page showed, and the domain checks it under the device's lock: a user never records work
+// against a device that moved on since they opened its page.
 
 // qaTemplate returns the checklist of a device kind.
 func (h *Handler) qaTemplate(ctx context.Context, kind inventory.Kind) ([]inventory.QAItem, error) {
@@ -29,21 +29,8 @@ func (v *view) QALabel(item inventory.QAItem) string {
 	return item.Label
 }
 
-// workForm reads a work form and checks the version it carries against the device's.
-func (h *Handler) workForm(w http.ResponseWriter, r *http.Request, form string) (*view, *inventory.Device, bool) {
-	v, d, version, ok := h.deviceForm(w, r)
-	if !ok {
-		return nil, nil, false
-	}
-	if version != d.Version {
-		h.refuse(w, r, v, form, inventory.ErrConflict)
-		return nil, nil, false
-	}
-	return v, d, true
-}
-
 func (h *Handler) recordRepair(w http.ResponseWriter, r *http.Request) {
-	v, d, ok := h.workForm(w, r, "repair")
+	v, d, version, ok := h.deviceForm(w, r)
 	if !ok {
 		return
 	}
@@ -58,7 +45,7 @@ func (h *Handler) recordRepair(w http.ResponseWriter, r *http.Request) {
 		minutes = n
 	}
 	_, nd, err := h.inventory.RecordRepair(r.Context(), inventory.NewRepair{DeviceID: d.ID, Description: f.Get("description"),
-		PartsUsed: f.Get("parts"), Minutes: minutes, Outcome: inventory.Outcome(f.Get("outcome"))})
+		PartsUsed: f.Get("parts"), Minutes: minutes, Outcome: inventory.Outcome(f.Get("outcome")), Version: version})
 	if err != nil {
 		h.refuse(w, r, v, "repair", err)
 		return
@@ -67,7 +54,7 @@ func (h *Handler) recordRepair(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) recordQA(w http.ResponseWriter, r *http.Request) {
-	v, d, ok := h.workForm(w, r, "qa")
+	v, d, version, ok := h.deviceForm(w, r)
 	if !ok {
 		return
 	}
@@ -80,7 +67,7 @@ func (h *Handler) recordQA(w http.ResponseWriter, r *http.Request) {
 	for i, it := range items {
 		answers[i] = inventory.QAItem{Key: it.Key, Passed: r.PostForm.Get("qa."+it.Key) == "passed"}
 	}
-	check, nd, err := h.inventory.RecordQACheck(r.Context(), inventory.NewQACheck{DeviceID: d.ID, Items: answers, Note: r.PostForm.Get("note")})
+	check, nd, err := h.inventory.RecordQACheck(r.Context(), inventory.NewQACheck{DeviceID: d.ID, Items: answers, Note: r.PostForm.Get("note"), Version: version})
 	if err != nil {
 		h.refuse(w, r, v, "qa", err)
 		return
@@ -94,11 +81,11 @@ func (h *Handler) recordQA(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) addNote(w http.ResponseWriter, r *http.Request) {
-	v, d, ok := h.workForm(w, r, "note")
+	v, d, version, ok := h.deviceForm(w, r)
 	if !ok {
 		return
 	}
-	nd, err := h.inventory.AddNote(r.Context(), d.ID, r.PostForm.Get("note"))
+	nd, err := h.inventory.AddNote(r.Context(), d.ID, version, r.PostForm.Get("note"))
 	if err != nil {
 		h.refuse(w, r, v, "note", err)
 		return

@@ -14,6 +14,10 @@ import (
 	"github.com/digital-inclusion/refurb/inventory"
 )
 
+// Password is the password of every user Users creates, for tests that sign in through the
+// login page.
+const Password = "correct horse battery"
+
 // Actors are one user of each role, with a context in which each acts.
 type Actors struct {
 	Admin, Staff, Trainee, Trainee2, Donor, SocialWorker, Anonymous context.Context
@@ -23,10 +27,19 @@ type Actors struct {
 	AdminUser, StaffUser, TraineeUser, Trainee2User, DonorUser, SocialWorkerUser *auth.User
 	// Donated is the donor that DonorUser acts for.
 	Donated *inventory.Donor
+
+	auth   *auth.Service
+	byRole map[auth.Role]roleUser // the first user of each role, for Of
+}
+
+type roleUser struct {
+	user *auth.User
+	ctx  context.Context
 }
 
 // Users creates a donor and one user of each role (two trainees, for work that needs a second
-// person) in db.
+// person) in db. Their addresses are admin@, staff@, trainee@, trainee2@, donor@ and
+// social@example.org, their password Password; the donor is "Banque Exemple S.A.".
 func Users(t testing.TB, db *pgtest.DB) *Actors {
 	t.Helper()
 	svc, err := auth.NewService(db.App, auth.DefaultLimits)
@@ -35,15 +48,19 @@ func Users(t testing.TB, db *pgtest.DB) *Actors {
 	}
 	base := t.Context()
 	sys := auth.System(base)
-	a := &Actors{System: sys, Anonymous: base}
+	a := &Actors{System: sys, Anonymous: base, auth: svc, byRole: map[auth.Role]roleUser{}}
 	a.Donated = Donor(t, inventory.NewStore(db.App), sys, "Banque Exemple S.A.")
 	create := func(role auth.Role, name string, donorID *int64) (*auth.User, context.Context) {
 		u, err := svc.CreateUser(sys, auth.NewUser{
-			Email: name + "@example.org", Name: "Test " + name, Role: role, Password: "correct horse battery", DonorID: donorID})
+			Email: name + "@example.org", Name: "Test " + name, Role: role, Password: Password, DonorID: donorID})
 		if err != nil {
 			t.Fatalf("create %s user: %v", role, err)
 		}
-		return u, auth.WithActor(base, u.Actor())
+		ctx := auth.WithActor(base, u.Actor())
+		if _, ok := a.byRole[role]; !ok {
+			a.byRole[role] = roleUser{u, ctx}
+		}
+		return u, ctx
 	}
 	a.AdminUser, a.Admin = create(auth.RoleAdmin, "admin", nil)
 	a.StaffUser, a.Staff = create(auth.RoleStaff, "staff", nil)
@@ -52,6 +69,27 @@ func Users(t testing.TB, db *pgtest.DB) *Actors {
 	a.DonorUser, a.Donor = create(auth.RoleDonor, "donor", &a.Donated.ID)
 	a.SocialWorkerUser, a.SocialWorker = create(auth.RoleSocialWorker, "social", nil)
 	return a
+}
+
+// Of returns the user of role and the context in which they act (the first trainee for
+// RoleTrainee), for tests that go through every role; it fails the test for an unknown role.
+func (a *Actors) Of(t testing.TB, role auth.Role) (*auth.User, context.Context) {
+	t.Helper()
+	if u, ok := a.byRole[role]; ok {
+		return u.user, u.ctx
+	}
+	t.Fatalf("no user of role %q", role)
+	return nil, nil
+}
+
+// Token returns a new API token of u, for tests that call GraphQL with a bearer token.
+func (a *Actors) Token(t testing.TB, u *auth.User) string {
+	t.Helper()
+	token, _, err := a.auth.CreateToken(a.System, u.Email, "test")
+	if err != nil {
+		t.Fatalf("create a token for %s: %v", u.Email, err)
+	}
+	return token
 }
 
 // Donor records a company donor named name.
