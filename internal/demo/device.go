@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/inventory"
 )
 
@@ -585,7 +586,7 @@ func (l *life) doStatus(to inventory.Status, note string, at time.Time, actor in
 		}
 	}
 	if actor == 0 {
-		if inventory.RoleMayMove("trainee", to) && l.r.IntN(2) == 0 {
+		if inventory.MayMove(auth.Actor{Role: auth.RoleTrainee}, to) && l.r.IntN(2) == 0 {
 			actor = l.trainee()
 		} else {
 			actor = l.staff()
