@@ -19,7 +19,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"io"
 	"log/slog"
 	mathrand "math/rand/v2"
@@ -222,93 +221,37 @@ func (c countTracer) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.Tra
 
 func (c countTracer) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
 
-// ensureDemoTemplate generates the demo database tpl unless it exists: into a temporary
-// database, vacuumed, then renamed, so that a template that exists is complete.
-func ensureDemoTemplate(ctx context.Context, admin *pgx.Conn, adminURL, tpl string, devices, events int) (err error) {
-	exists := func() (bool, error) {
-		var ok bool
-		err := admin.QueryRow(ctx, "SELECT EXISTS (SELECT FROM pg_database WHERE datname = $1)", tpl).Scan(&ok)
-		return ok, err
-	}
-	if ok, err := exists(); err != nil || ok {
-		return err
-	}
-	// One build at a time on the cluster, whatever its size: a temporary database found while
-	// holding the lock is a leftover.
-	h := fnv.New64a()
-	h.Write([]byte("refurb.demo.template"))
-	key := int64(h.Sum64() >> 1)
-	if _, err := admin.Exec(ctx, "SELECT pg_advisory_lock($1)", key); err != nil {
-		return err
-	}
-	defer admin.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", key) //nolint:errcheck
-	if ok, err := exists(); err != nil || ok {
-		return err
-	}
-	// Demo templates of other generator versions or migrations are stale.
-	current := fmt.Sprintf(`%%\_v%d\_%s`, demo.Version, migrations.Fingerprint()[:12])
-	rows, err := admin.Query(ctx, `SELECT datname FROM pg_database
-		WHERE (datname LIKE 'refurb\_demo\_%' AND datname NOT LIKE $1::text) OR datname LIKE 'refurb\_demotmp\_%'`, current)
-	if err != nil {
-		return err
-	}
-	stale, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		return err
-	}
-	for _, s := range stale {
-		admin.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{s}.Sanitize()+" WITH (FORCE)") //nolint:errcheck // best effort
-	}
-
-	tmp := "refurb_demotmp_" + randomHex(6)
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{tmp}.Sanitize()+" TEMPLATE template0"); err != nil {
-		return err
-	}
-	defer func() {
+// ensureDemoTemplate generates the demo database tpl unless it exists, as a pgtest template:
+// migrated, generated, then vacuumed as autovacuum would leave it.
+func ensureDemoTemplate(ctx context.Context, admin *pgx.Conn, adminURL, tpl string, devices, events int) error {
+	return pgtest.EnsureTemplate(ctx, admin, adminURL, pgtest.Template{Name: tpl, Family: "refurb_demo_", Build: func(ctx context.Context, dbURL string) error {
+		if err := pgtest.Migrate(ctx, dbURL); err != nil {
+			return err
+		}
+		owner, err := database.Open(ctx, dbURL, database.Options{MaxOpenConns: 2})
 		if err != nil {
-			admin.Exec(context.WithoutCancel(ctx), "DROP DATABASE IF EXISTS "+pgx.Identifier{tmp}.Sanitize()+" WITH (FORCE)") //nolint:errcheck
+			return err
 		}
-	}()
-	owner, err := database.Open(ctx, pgtest.WithDatabase(adminURL, tmp), database.Options{MaxOpenConns: 2})
-	if err != nil {
-		return err
-	}
-	defer owner.Close()
-	m, err := migrations.New(owner)
-	if err != nil {
-		return err
-	}
-	if _, err := m.Up(ctx); err != nil {
-		return err
-	}
-	fmt.Fprintf(os.Stderr, "bench: generating %d devices with %d events each on average into %s (cached as %s)\n", devices, events, tmp, tpl)
-	res, err := demo.Generate(ctx, owner, demo.Options{Devices: devices, EventsPerDevice: events, Seed: 1, Progress: os.Stderr})
-	if err != nil {
-		return err
-	}
-	t0 := time.Now()
-	// A database as autovacuum leaves it: visibility map set, hint bits written.
-	if _, err := owner.ExecContext(ctx, "VACUUM (ANALYZE)"); err != nil {
-		return err
-	}
-	var size string
-	if err := owner.NewRaw("SELECT pg_size_pretty(pg_database_size(current_database()))").Scan(ctx, &size); err != nil {
-		return err
-	}
-	fmt.Fprintf(os.Stderr, "bench: generated %d devices, %d events in %v (copy %v, indexes %v, analyze %v), vacuum %v; %s\n",
-		res.Devices, res.Events, res.Total.Round(time.Second), res.Load.Round(time.Second), res.Indexes.Round(time.Second),
-		res.Analyze.Round(time.Second), time.Since(t0).Round(time.Second), size)
-	owner.Close()
-	for _, q := range []string{
-		"ALTER DATABASE " + pgx.Identifier{tmp}.Sanitize() + " WITH ALLOW_CONNECTIONS false",
-		"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + tmp + "'",
-		"ALTER DATABASE " + pgx.Identifier{tmp}.Sanitize() + " RENAME TO " + pgx.Identifier{tpl}.Sanitize(),
-	} {
-		if _, err := admin.Exec(ctx, q); err != nil {
-			return fmt.Errorf("finish %s: %w", tpl, err)
+		defer owner.Close()
+		fmt.Fprintf(os.Stderr, "bench: generating %d devices with %d events each on average (cached as %s)\n", devices, events, tpl)
+		res, err := demo.Generate(ctx, owner, demo.Options{Devices: devices, EventsPerDevice: events, Seed: 1, Progress: os.Stderr})
+		if err != nil {
+			return err
 		}
-	}
-	return nil
+		t0 := time.Now()
+		// A database as autovacuum leaves it: visibility map set, hint bits written.
+		if _, err := owner.ExecContext(ctx, "VACUUM (ANALYZE)"); err != nil {
+			return err
+		}
+		var size string
+		if err := owner.NewRaw("SELECT pg_size_pretty(pg_database_size(current_database()))").Scan(ctx, &size); err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "bench: generated %d devices, %d events in %v (copy %v, indexes %v, analyze %v), vacuum %v; %s\n",
+			res.Devices, res.Events, res.Total.Round(time.Second), res.Load.Round(time.Second), res.Indexes.Round(time.Second),
+			res.Analyze.Round(time.Second), time.Since(t0).Round(time.Second), size)
+		return nil
+	}})
 }
 
 func randomHex(n int) string {

@@ -178,70 +178,91 @@ func createDatabase(ctx context.Context, adminURL string) (string, error) {
 	}
 }
 
-// templateLockKey is the advisory lock that serialises template builds among the test
-// processes that `go test ./...` runs in parallel. Advisory locks are per database, so all
-// processes must use the same TEST_DATABASE_URL, which they do.
-var templateLockKey = func() int64 {
-	h := fnv.New64a()
-	h.Write([]byte("refurb.pgtest.template"))
-	return int64(h.Sum64() >> 1)
-}()
+// Template is a database built once and copied for each test or benchmark: the migrated schema
+// (TemplateName) or, for the benchmarks, a generated demo inventory.
+type Template struct {
+	// Name is the template's name. It exists only once complete: it is built under a
+	// temporary name and renamed.
+	Name string
+	// Family starts the names of the template's other versions (older migrations, other
+	// sizes): the newest few are kept, so that working trees on different branches can share
+	// a cluster, and the rest are dropped.
+	Family string
+	// Build fills the new, empty database at dbURL (a superuser URL), e.g. with Migrate.
+	Build func(ctx context.Context, dbURL string) error
+}
 
-// ensureTemplate builds the template tpl unless it exists. It is built under another name and
-// renamed when complete, so a template that exists is always fully migrated.
-func ensureTemplate(ctx context.Context, admin *pgx.Conn, adminURL, tpl string) (err error) {
-	if ok, err := databaseExists(ctx, admin, tpl); err != nil || ok {
+// lockKey is the advisory lock that serialises builds of the family among the test processes
+// that `go test ./...` runs in parallel. Advisory locks are per cluster database, so all
+// processes must use the same TEST_DATABASE_URL, which they do.
+func (t Template) lockKey() int64 {
+	h := fnv.New64a()
+	h.Write([]byte("refurb.pgtest.template." + t.Family))
+	return int64(h.Sum64() >> 1)
+}
+
+// EnsureTemplate builds t unless it exists, through admin, a superuser connection to the
+// cluster at adminURL.
+func EnsureTemplate(ctx context.Context, admin *pgx.Conn, adminURL string, t Template) (err error) {
+	if ok, err := databaseExists(ctx, admin, t.Name); err != nil || ok {
 		return err
 	}
-	if _, err := admin.Exec(ctx, "SELECT pg_advisory_lock($1)", templateLockKey); err != nil {
+	key := t.lockKey()
+	if _, err := admin.Exec(ctx, "SELECT pg_advisory_lock($1)", key); err != nil {
 		return fmt.Errorf("lock template build: %w", err)
 	}
 	defer func() {
 		// Unlock even when ctx is cancelled: the session would otherwise hold it until closed.
-		if _, uerr := admin.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", templateLockKey); uerr != nil && err == nil {
+		if _, uerr := admin.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", key); uerr != nil && err == nil {
 			err = fmt.Errorf("unlock template build: %w", uerr)
 		}
 	}()
 	// Another process may have built it while we waited for the lock.
-	if ok, err := databaseExists(ctx, admin, tpl); err != nil || ok {
+	if ok, err := databaseExists(ctx, admin, t.Name); err != nil || ok {
 		return err
 	}
 
 	// Half-built templates of processes that died while building: nobody builds while we hold
 	// the lock, and a drop without FORCE spares any database someone is still connected to.
-	dropAll(ctx, admin, "SELECT datname FROM pg_database WHERE starts_with(datname, $1)", temporaryPrefix)
+	building := temporaryPrefix + t.Family
+	dropAll(ctx, admin, "SELECT datname FROM pg_database WHERE starts_with(datname, $1)", building)
 
-	tmp := temporaryPrefix + randomHex(8)
+	tmp := building + randomHex(8)
 	if _, err := admin.Exec(ctx, "CREATE DATABASE "+ident(tmp)+" TEMPLATE template0"); err != nil {
-		return fmt.Errorf("create template %s: %w", tpl, err)
+		return fmt.Errorf("create template %s: %w", t.Name, err)
 	}
-	if err := migrate(ctx, WithDatabase(adminURL, tmp)); err != nil {
+	if err := t.Build(ctx, WithDatabase(adminURL, tmp)); err != nil {
 		if _, derr := admin.Exec(context.WithoutCancel(ctx), "DROP DATABASE IF EXISTS "+ident(tmp)+" WITH (FORCE)"); derr != nil {
 			err = errors.Join(err, derr)
 		}
-		return fmt.Errorf("build template %s: %w", tpl, err)
+		return fmt.Errorf("build template %s: %w", t.Name, err)
 	}
 	// Refusing connections keeps anyone from blocking the copies (CREATE DATABASE fails while
-	// the template has sessions), and the rename fails the same way while the migration's
+	// the template has sessions), and the rename fails the same way while the build's
 	// sessions are still ending; PostgreSQL waits a few seconds for them by itself.
 	if _, err := admin.Exec(ctx, "ALTER DATABASE "+ident(tmp)+" WITH ALLOW_CONNECTIONS false"); err != nil {
-		return fmt.Errorf("finish template %s: %w", tpl, err)
+		return fmt.Errorf("finish template %s: %w", t.Name, err)
 	}
 	if _, err := admin.Exec(ctx, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", tmp); err != nil {
-		return fmt.Errorf("finish template %s: %w", tpl, err)
+		return fmt.Errorf("finish template %s: %w", t.Name, err)
 	}
-	if _, err := admin.Exec(ctx, "ALTER DATABASE "+ident(tmp)+" RENAME TO "+ident(tpl)); err != nil {
-		return fmt.Errorf("finish template %s: %w", tpl, err)
+	if _, err := admin.Exec(ctx, "ALTER DATABASE "+ident(tmp)+" RENAME TO "+ident(t.Name)); err != nil {
+		return fmt.Errorf("finish template %s: %w", t.Name, err)
 	}
 
-	// Templates of older migration sets, oldest first beyond the newest few. A copy in
-	// progress makes the drop fail (no FORCE), which is fine: it goes next time.
-	dropAll(ctx, admin, "SELECT datname FROM pg_database WHERE starts_with(datname, $1) AND datname <> $2 ORDER BY oid DESC OFFSET "+fmt.Sprint(keepTemplates), templatePrefix, tpl)
+	// Other versions, oldest first beyond the newest few. A copy in progress makes the drop
+	// fail (no FORCE), which is fine: it goes next time.
+	dropAll(ctx, admin, "SELECT datname FROM pg_database WHERE starts_with(datname, $1) AND datname <> $2 ORDER BY oid DESC OFFSET "+fmt.Sprint(keepTemplates), t.Family, t.Name)
 	return nil
 }
 
-// migrate applies every migration to the database at dbURL.
-func migrate(ctx context.Context, dbURL string) error {
+// ensureTemplate builds the migrated template tpl unless it exists.
+func ensureTemplate(ctx context.Context, admin *pgx.Conn, adminURL, tpl string) error {
+	return EnsureTemplate(ctx, admin, adminURL, Template{Name: tpl, Family: templatePrefix, Build: Migrate})
+}
+
+// Migrate applies every migration to the database at dbURL, as its owner.
+func Migrate(ctx context.Context, dbURL string) error {
 	owner, err := database.Open(ctx, dbURL, database.Options{MaxOpenConns: 2})
 	if err != nil {
 		return err
