@@ -1,0 +1,63 @@
+package certificates
+
+import (
+	"context"
+	"errors"
+
+	"github.com/uptrace/bun"
+
+	"github.com/digital-inclusion/refurb/auth"
+)
+
+// PDF returns a certificate with its PDF bytes, to the donor's users, staff and administrators.
+// A donor's user asking for a certificate that is not theirs gets auth.ErrForbidden whether or
+// not the number exists, so that numbers reveal nothing.
+func (s *Store) PDF(ctx context.Context, number string) (*Certificate, error) {
+	a, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !a.In(auth.Office | auth.Donors) {
+		return nil, auth.ErrForbidden
+	}
+	c := new(Certificate)
+	q := s.db.NewSelect().Model(c).Where("c.number = ?", NormalizeNumber(number))
+	if a.Role == auth.RoleDonor {
+		q = q.Where("c.donation_id IN (SELECT id FROM donations WHERE donor_id = ?)", a.DonorID)
+	}
+	if err := q.Scan(ctx); err != nil {
+		err = dbError("select certificate", err)
+		if errors.Is(err, ErrNotFound) && a.Role == auth.RoleDonor {
+			return nil, auth.ErrForbidden
+		}
+		return nil, err
+	}
+	return c, nil
+}
+
+// ForDonations returns the certificates of donations, newest first, without their PDF bytes,
+// by donation id. Staff and administrators see every donation's; a donor's users their
+// donor's; other roles none (auth.ErrForbidden).
+func (s *Store) ForDonations(ctx context.Context, donationIDs []int64) (map[int64][]Certificate, error) {
+	a, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var cs []Certificate
+	q := s.db.NewSelect().Model(&cs).Column(listColumns...).Where("c.donation_id IN (?)", bun.List(donationIDs))
+	switch a.Role {
+	case auth.RoleAdmin, auth.RoleStaff:
+	case auth.RoleDonor:
+		q = q.Where("c.donation_id IN (SELECT id FROM donations WHERE donor_id = ?)", a.DonorID)
+	default:
+		return nil, auth.ErrForbidden
+	}
+	if err := q.OrderExpr("c.donation_id, c.id DESC").Scan(ctx); err != nil {
+		return nil, dbError("select certificates", err)
+	}
+	out := make(map[int64][]Certificate, len(donationIDs))
+	for _, c := range cs {
+		out[*c.DonationID] = append(out[*c.DonationID], c)
+	}
+	return out, nil
+}
