@@ -4,11 +4,14 @@ import (
 	"context"
 
 	"github.com/uptrace/bun"
+
+	"github.com/digital-inclusion/refurb/auth"
 )
 
 // This file holds what certificates still does with the inventory's tables itself, one
 // function each, so that the switch to inventory's own functions happens here alone: the lock
-// and the read marked "until inventory exports a reader". Everything else
+// and the read marked "until inventory exports a reader", and the donor-visibility rule
+// (scopeToDonor), to be replaced by the donor scope inventory shares. Everything else
 // certificates knows of the inventory it reads with inventory.NewStore on the issuing
 // transaction (donation.go), and user names through auth.Names.
 
@@ -32,4 +35,18 @@ func collectionPointName(ctx context.Context, tx bun.IDB, id int64) (string, err
 		return "", dbError("read collection point", err)
 	}
 	return name, nil
+}
+
+// scopeToDonor narrows q, a query of certificates (alias), to the donations the actor may
+// see: every donation, or a donor's user's own donor's. This is the donor-visibility rule that
+// inventory applies as donorScope and scopeDevices (inventory/devices.go), written a second
+// time: it is to be replaced by inventory's shared donor scope once inventory exports one, by
+// changing the body of this one function. Who may read certificates at all is certificates'
+// own rule (readers, read.go), checked before.
+func scopeToDonor(ctx context.Context, q *bun.SelectQuery, alias string) (*bun.SelectQuery, error) {
+	a, err := auth.Require(ctx)
+	if err != nil || a.Role != auth.RoleDonor {
+		return q, err
+	}
+	return q.Where(alias+".donation_id IN (SELECT id FROM donations WHERE donor_id = ?)", a.DonorID), nil
 }
