@@ -16,8 +16,17 @@
 // reordered for display in text.go), tables that flow over pages with their header repeated,
 // "page n / N" and the number in every footer, and a vector QR code of the verification URL.
 //
-// It reads the inventory through package inventory's readers, and reads directly only the
-// names of collection points and of the users who performed and verified wipes (printed on
-// erasure certificates). It does not serve HTTP or GraphQL (web and graph do), and does not
-// sign PDFs yet (docs/certificates.md says how it could).
+// Files: kind.go is the table of kinds (number prefix, subject, issuers, gatherer) and the one
+// check of which kinds can be issued (SubjectOf); issue.go is Issue, the same for every kind;
+// donation.go gathers what donation and erasure certificates show, impact.go their impact
+// figures; organisation.go the issuer; read.go downloads and lists; verify.go the public
+// verification and its rate limit (ratelimit.go); render.go, table.go, text.go and qr.go the
+// PDF; errors.go the errors. A new kind is a row in kinds and a file with its gatherer
+// (docs/certificates.md, "Adding a certificate kind").
+//
+// It reads the inventory through package inventory's readers on the issuing transaction and
+// users' names through auth.Names. What it still does with inventory's tables itself (the
+// donation's lock, a collection point's name, the donor-visibility rule) is in inventory.go,
+// one function each, until inventory exports them. It does not serve HTTP or GraphQL (web and
+// graph do), and does not sign PDFs yet (docs/certificates.md says how it could).
 package certificates

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/digital-inclusion/refurb/inventory"
 )
 
 var (
@@ -23,7 +25,10 @@ type MissingWipe struct {
 }
 
 // WipeRequiredError says that an erasure certificate cannot be issued: these media lack a
-// passing sanitization record.
+// passing sanitization record. It is the twin of inventory.WipeRequiredError (which refuses a
+// device's move) with each medium's device tag, since a certificate covers many devices; both
+// stay for now, and graph/errors.go presents both as WIPE_REQUIRED. Everything about it is in
+// this file.
 type WipeRequiredError struct {
 	Missing []MissingWipe
 }
@@ -47,4 +52,23 @@ func (e *WipeRequiredError) Error() string {
 		fmt.Fprintf(&b, ": %s", strings.Join(named, ", "))
 	}
 	return b.String()
+}
+
+// wipeRequired lists, in device order, the media of devices that lack a passing sanitization
+// record (missing, by device id, as inventory.Store.WipeMissing returns them), with their
+// serial numbers from media.
+func wipeRequired(devices []inventory.Device, media map[int64][]inventory.StorageMedium, missing map[int64][]int64) *WipeRequiredError {
+	e := &WipeRequiredError{}
+	for _, d := range devices {
+		for _, id := range missing[d.ID] {
+			mw := MissingWipe{DeviceTag: d.Tag, MediumID: id}
+			for _, m := range media[d.ID] {
+				if m.ID == id {
+					mw.Serial = deref(m.SerialNumber)
+				}
+			}
+			e.Missing = append(e.Missing, mw)
+		}
+	}
+	return e
 }

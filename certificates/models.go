@@ -1,46 +1,10 @@
 package certificates
 
 import (
-	"slices"
 	"time"
 
 	"github.com/uptrace/bun"
 )
-
-// Kind is what a certificate attests.
-type Kind string
-
-// The certificate kinds. Donation and erasure certificates are issued for a donation; hand-over
-// receipts and attendance certificates are listed by the public contract and come with requests
-// and workshops.
-const (
-	KindDonation   Kind = "donation"
-	KindErasure    Kind = "erasure"
-	KindHandover   Kind = "handover"
-	KindAttendance Kind = "attendance"
-)
-
-// Kinds lists every kind.
-var Kinds = []Kind{KindDonation, KindErasure, KindHandover, KindAttendance}
-
-// Valid reports whether k is a known kind.
-func (k Kind) Valid() bool { return slices.Contains(Kinds, k) }
-
-// prefix starts the numbers of a kind: DC-2026-00042. They differ from donation numbers
-// (DON-2026-00042) so that nobody takes one for the other.
-func (k Kind) prefix() string {
-	switch k {
-	case KindDonation:
-		return "DC"
-	case KindErasure:
-		return "EC"
-	case KindHandover:
-		return "HC"
-	case KindAttendance:
-		return "AC"
-	}
-	return ""
-}
 
 // Languages are the languages a certificate can be written in; the first is the default.
 var Languages = []string{"fr", "de", "en"}

@@ -411,6 +411,21 @@ func TestGraphQL(t *testing.T) {
 	if len(errs) != 1 || code(errs[0]) != "BAD_USER_INPUT" {
 		t.Errorf("HANDOVER: got %v, want BAD_USER_INPUT", errs)
 	}
+	// The kind is checked before the subject's id, which must name the kind's subject.
+	for _, tt := range []struct{ id, kind, field, message string }{
+		{globalID("DeviceRequest", 1), "HANDOVER", "kind", "kind: HANDOVER certificates are not available yet"},
+		{globalID("Trainee", 1), "ATTENDANCE", "kind", "kind: ATTENDANCE certificates are not available yet"},
+		{globalID("Device", 1), "ERASURE", "subjectID", ""},
+	} {
+		_, errs = e.graphql(staff, issue, map[string]any{"id": tt.id, "kind": tt.kind})
+		var ext map[string]any
+		if len(errs) == 1 {
+			ext, _ = errs[0]["extensions"].(map[string]any)
+		}
+		if ext["code"] != "BAD_USER_INPUT" || ext["field"] != tt.field || (tt.message != "" && errs[0]["message"] != tt.message) {
+			t.Errorf("%s of a %s id: got %v, want BAD_USER_INPUT on %s", tt.kind, tt.id, errs, tt.field)
+		}
+	}
 }
 
 func code(e map[string]any) any {

@@ -7,7 +7,6 @@ import (
 
 	"github.com/digital-inclusion/refurb/certificates"
 	"github.com/digital-inclusion/refurb/inventory"
-	"github.com/digital-inclusion/refurb/validation"
 )
 
 // certificateNode is a certificate as the Certificate type reads it. token is set only in the
@@ -198,10 +197,13 @@ func (b *builder) addCertificates() {
 		},
 		Resolve: func(p graphql.ResolveParams) (any, error) {
 			k, _ := p.Args["kind"].(certificates.Kind)
-			if k != certificates.KindDonation && k != certificates.KindErasure {
-				return nil, validation.Field("kind", "%s certificates are not available yet", strings.ToUpper(string(k)))
+			// The domain says which kinds can be issued and what each is about: the kind is
+			// checked before the id, which must name the kind's subject.
+			subject, err := certificates.SubjectOf(k)
+			if err != nil {
+				return nil, err
 			}
-			id, err := idOf("subjectID", "Donation", p.Args["subjectID"].(string))
+			id, err := idOf("subjectID", string(subject), p.Args["subjectID"].(string))
 			if err != nil {
 				return nil, err
 			}
