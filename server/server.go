@@ -105,7 +105,7 @@ func Handler(cfg Config, deps Deps) (http.Handler, error) {
 	root.Handle("GET /metrics", promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}))
 	root.Handle("/", authed)
 
-	return observe(cfg, deps.Logger, m, root), nil
+	return observe(cfg, deps.Logger, m, secureHeaders(isHTTPS(cfg.PublicURL), root)), nil
 }
 
 // ready reports why the server cannot serve yet: the database is unreachable or its schema is

@@ -110,7 +110,7 @@ func (h *Handler) certificatePDF(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/pdf")
 	w.Header().Set("Content-Disposition", `inline; filename="`+c.Number+`.pdf"`)
-	w.Header().Set("Cache-Control", "private, no-cache")
+	w.Header().Set("Cache-Control", "no-store") // a donor's data: kept by no cache
 	w.Header().Set("ETag", `"`+c.SHA256+`"`)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	if r.Header.Get("If-None-Match") == `"`+c.SHA256+`"` {

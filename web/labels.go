@@ -3,8 +3,6 @@ package web
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -116,16 +114,8 @@ func (h *Handler) labelPNG(w http.ResponseWriter, r *http.Request) {
 		h.labelError(w, r, err)
 		return
 	}
-	// A label changes only with its text, so an ETag of the bytes lets a printing station
-	// reuse what it has.
-	sum := sha256.Sum256(buf.Bytes())
-	etag := `"` + hex.EncodeToString(sum[:12]) + `"`
-	w.Header().Set("ETag", etag)
-	w.Header().Set("Cache-Control", "private, max-age=300")
-	if r.Header.Get("If-None-Match") == etag {
-		w.WriteHeader(http.StatusNotModified)
-		return
-	}
+	// A label names a device of a donor: kept by no cache (docs/operations.md, "Headers").
+	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Content-Type", "image/png")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`inline; filename="%s.png"`, d.Tag))
 	w.Write(buf.Bytes())

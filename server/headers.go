@@ -1,0 +1,77 @@
+package server
+
+import (
+	"net/http"
+	"strings"
+)
+
+// The headers browsers enforce: set on every response, before any handler runs, so that a
+// page, a file, an error, a redirect and a 404 alike carry them. docs/operations.md says what
+// each protects against and how a reverse proxy must pass them on.
+
+// PageCSP is the Content-Security-Policy of Refurb's pages: everything from the site itself,
+// no inline script or style, nothing framing the pages (clickjacking of "Hand out" or
+// "Recycle"), forms posting only back to the site, no <base> to redirect relative URLs. data:
+// and blob: images are QR codes and previews drawn in the page; blob: media is for a camera
+// preview. A handler that serves something else (GraphiQL) sets its own policy.
+const PageCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
+	"media-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; " +
+	"form-action 'self'; frame-ancestors 'none'"
+
+// PermissionsPolicy allows the camera to the site itself (scanning a QR code with a phone) and
+// nothing else Refurb does not use.
+const PermissionsPolicy = "camera=(self), microphone=(), geolocation=(), payment=(), usb=(), " +
+	"serial=(), bluetooth=(), hid=(), midi=(), display-capture=(), interest-cohort=()"
+
+// hstsMaxAge is two years, what browsers' preload lists ask for.
+const hstsMaxAge = "max-age=63072000; includeSubDomains"
+
+// secureHeaders sets the security headers on every response and, unless the handler chose its
+// own caching, Cache-Control: no-store: most responses hold personal or donor data (signed-in
+// pages, certificates, label sheets, imports) that must stay out of shared and browser caches.
+// Static assets, versioned in their URL, set long caching themselves.
+func secureHeaders(https bool, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", PageCSP)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Permissions-Policy", PermissionsPolicy)
+		if https {
+			h.Set("Strict-Transport-Security", hstsMaxAge)
+		}
+		next.ServeHTTP(&cachingWriter{ResponseWriter: w}, r)
+	})
+}
+
+// cachingWriter adds Cache-Control: no-store to a response whose handler set no Cache-Control.
+type cachingWriter struct {
+	http.ResponseWriter
+	wrote bool
+}
+
+func (w *cachingWriter) WriteHeader(code int) {
+	if !w.wrote {
+		w.wrote = true
+		// scs marks responses that set the session cookie no-cache="Set-Cookie": no-store says
+		// that and more.
+		if h := w.Header(); h.Get("Cache-Control") == "" || h.Get("Cache-Control") == `no-cache="Set-Cookie"` {
+			h.Set("Cache-Control", "no-store")
+		}
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *cachingWriter) Write(b []byte) (int, error) {
+	if !w.wrote {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *cachingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// isHTTPS reports whether the public URL is served over TLS.
+func isHTTPS(publicURL string) bool { return strings.HasPrefix(strings.ToLower(publicURL), "https://") }

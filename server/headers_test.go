@@ -1,0 +1,244 @@
+package server_test
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/digital-inclusion/refurb/auth"
+	"github.com/digital-inclusion/refurb/certificates"
+	"github.com/digital-inclusion/refurb/graph"
+	"github.com/digital-inclusion/refurb/inventory"
+	"github.com/digital-inclusion/refurb/inventory/inventorytest"
+	"github.com/digital-inclusion/refurb/server"
+)
+
+// headerCase is one route and what its response must carry besides the headers every
+// response carries.
+type headerCase struct {
+	name     string
+	method   string
+	path     string
+	signedIn bool
+	form     url.Values // a form post (with the session, same origin)
+	status   int
+	cache    string // the Cache-Control wanted
+	csp      string // the Content-Security-Policy wanted (default: the pages' one)
+}
+
+// TestSecurityHeadersOnEveryResponse asks every kind of route, signed in and not, and checks
+// the headers browsers enforce on each: pages, files, errors, redirects, 404s, static assets,
+// GraphQL, probes and metrics.
+func TestSecurityHeadersOnEveryResponse(t *testing.T) {
+	t.Parallel()
+	db, store, actors := inventorytest.New(t)
+	don, devs := inventorytest.Donation(t, store, actors.Staff, inventorytest.Laptop("PF1HDR"))
+	tag := devs[0].Tag
+	certs := certificates.NewStore(db.App, "https://refurb.example")
+	issued, err := certs.Issue(actors.Staff, don.ID, certificates.KindDonation, "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := auth.NewService(db.App, auth.DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := server.Handler(server.Config{PublicURL: "https://refurb.example", GraphQL: graph.Config{GraphiQL: true, Introspection: true}}, server.Deps{
+		DB: db.App, Auth: svc, Inventory: inventory.NewStore(db.App), Sessions: auth.NewSessions(db.App.DB, true),
+		Logger: slog.New(slog.DiscardHandler),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewTLSServer(h)
+	t.Cleanup(srv.Close)
+	anon := &http.Client{Transport: srv.Client().Transport, CheckRedirect: noRedirect}
+	staff := signIn(t, srv, actors.StaffUser.Email)
+
+	const noStore = "no-store"
+	cases := []headerCase{
+		{name: "login page", method: "GET", path: "/login", status: 200, cache: noStore},
+		{name: "redirect to login", method: "GET", path: "/", status: 303, cache: noStore},
+		{name: "404", method: "GET", path: "/no/such/page", status: 404, cache: noStore},
+		{name: "scanned label, anonymous", method: "GET", path: "/D/" + tag, status: 200, cache: noStore},
+		{name: "static script", method: "GET", path: "/static/app.js", status: 200, cache: "no-cache"},
+		{name: "static style", method: "GET", path: "/static/style.css", status: 200, cache: "no-cache"},
+		{name: "verification page", method: "GET", path: "/verify/" + issued.Number, status: 200, cache: noStore},
+		{name: "healthz", method: "GET", path: "/healthz", status: 200, cache: noStore},
+		{name: "readyz", method: "GET", path: "/readyz", status: 200, cache: noStore},
+		{name: "metrics", method: "GET", path: "/metrics", status: 200, cache: noStore},
+		{name: "graphql GET", method: "GET", path: "/graphql?query=%7Bme%7Bid%7D%7D", status: 200, cache: noStore},
+		{name: "graphql POST", method: "POST", path: "/graphql", status: 200, cache: noStore},
+		{name: "scan page", method: "GET", path: "/scan", signedIn: true, status: 200, cache: noStore},
+		{name: "device page", method: "GET", path: "/devices/" + tag, signedIn: true, status: 200, cache: noStore},
+		{name: "device list", method: "GET", path: "/devices", signedIn: true, status: 200, cache: noStore},
+		{name: "bench", method: "GET", path: "/bench", signedIn: true, status: 200, cache: noStore},
+		{name: "intake", method: "GET", path: "/intake", signedIn: true, status: 200, cache: noStore},
+		{name: "donation page", method: "GET", path: "/intake/" + don.Number, signedIn: true, status: 200, cache: noStore},
+		{name: "label sheet", method: "GET", path: "/labels?donation=" + don.Number + "&stock=L7160", signedIn: true, status: 200, cache: noStore},
+		{name: "label PNG", method: "GET", path: "/labels/" + tag + ".png", signedIn: true, status: 200, cache: noStore},
+		{name: "certificate PDF", method: "GET", path: "/certificates/" + issued.Number + ".pdf", signedIn: true, status: 200, cache: noStore},
+		{name: "my donations", method: "GET", path: "/donations", signedIn: true, status: 200, cache: noStore},
+		{name: "signed-in 404", method: "GET", path: "/no/such/page", signedIn: true, status: 404, cache: noStore},
+		{name: "form post redirect", method: "POST", path: "/devices/" + tag + "/note", signedIn: true, status: 303, cache: noStore,
+			form: url.Values{"note": {"checked the hinges"}, "version": {"1"}}},
+		{name: "import refused", method: "POST", path: "/imports", signedIn: true, status: 400, cache: noStore},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := anon
+			if tc.signedIn {
+				c = staff
+			}
+			resp := do(t, c, srv.URL, tc)
+			if resp.StatusCode != tc.status {
+				t.Errorf("status: got %d, want %d", resp.StatusCode, tc.status)
+			}
+			wantSecurityHeaders(t, resp, cmp.Or(tc.csp, server.PageCSP), true)
+			if got := resp.Header.Get("Cache-Control"); !strings.Contains(got, tc.cache) {
+				t.Errorf("Cache-Control: got %q, want %q", got, tc.cache)
+			}
+		})
+	}
+
+	// Static assets named with their version are cached for a long time, and so is nothing else.
+	page := get(t, anon, srv.URL+"/login")
+	i := strings.Index(page, "/static/app.js?v=")
+	if i < 0 {
+		t.Fatal("the login page links no versioned script")
+	}
+	versioned := page[i : i+strings.IndexByte(page[i:], '"')]
+	resp := do(t, anon, srv.URL, headerCase{method: "GET", path: versioned})
+	if got := resp.Header.Get("Cache-Control"); !strings.Contains(got, "immutable") {
+		t.Errorf("versioned script: Cache-Control %q, want long, immutable caching", got)
+	}
+	wantSecurityHeaders(t, resp, server.PageCSP, true)
+
+	// GraphiQL has a policy of its own, for exactly what it embeds: nothing from elsewhere.
+	req, _ := http.NewRequest("GET", srv.URL+"/graphql", nil)
+	req.Header.Set("Accept", "text/html")
+	resp, err = anon.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("GraphiQL: got %d", resp.StatusCode)
+	}
+	wantSecurityHeaders(t, resp, graph.GraphiQLCSP, true)
+	if csp := graph.GraphiQLCSP; !strings.Contains(csp, "frame-ancestors 'none'") || strings.Contains(csp, "http") || strings.Contains(csp, "unsafe") {
+		t.Errorf("GraphiQL's policy %q must load nothing from elsewhere, allow nothing unsafe and forbid framing", csp)
+	}
+}
+
+// Without https in the public URL there is no HSTS: a browser would refuse the plain site.
+func TestNoHSTSOverPlainHTTP(t *testing.T) {
+	t.Parallel()
+	db, _, _ := inventorytest.New(t)
+	svc, _ := auth.NewService(db.App, auth.DefaultLimits)
+	h, err := server.Handler(server.Config{PublicURL: "http://localhost:8080"}, server.Deps{
+		DB: db.App, Auth: svc, Inventory: inventory.NewStore(db.App), Sessions: auth.NewSessions(db.App.DB, false),
+		Logger: slog.New(slog.DiscardHandler),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	resp := do(t, &http.Client{CheckRedirect: noRedirect}, srv.URL, headerCase{method: "GET", path: "/login"})
+	wantSecurityHeaders(t, resp, server.PageCSP, false)
+}
+
+func wantSecurityHeaders(t *testing.T, resp *http.Response, csp string, hsts bool) {
+	t.Helper()
+	want := map[string]string{
+		"Content-Security-Policy":    csp,
+		"X-Content-Type-Options":     "nosniff",
+		"Referrer-Policy":            "no-referrer",
+		"X-Frame-Options":            "DENY",
+		"Cross-Origin-Opener-Policy": "same-origin",
+		"Permissions-Policy":         server.PermissionsPolicy,
+	}
+	for k, v := range want {
+		if got := resp.Header.Get(k); got != v {
+			t.Errorf("%s: got %q, want %q", k, got, v)
+		}
+	}
+	if got := resp.Header.Get("Strict-Transport-Security"); (got != "") != hsts {
+		t.Errorf("Strict-Transport-Security: got %q, want it set: %v", got, hsts)
+	}
+	if !strings.Contains(server.PermissionsPolicy, "camera=(self)") {
+		t.Error("the Permissions-Policy must allow the camera to the site itself")
+	}
+}
+
+func do(t *testing.T, c *http.Client, base string, tc headerCase) *http.Response {
+	t.Helper()
+	var body io.Reader
+	req, _ := http.NewRequest(tc.method, base+tc.path, nil)
+	switch {
+	case tc.form != nil:
+		body = strings.NewReader(tc.form.Encode())
+		req, _ = http.NewRequest(tc.method, base+tc.path, body)
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	case tc.path == "/graphql":
+		b, _ := json.Marshal(map[string]string{"query": "{ me { id } }"})
+		req, _ = http.NewRequest(tc.method, base+tc.path, bytes.NewReader(b))
+		req.Header.Set("Content-Type", "application/json")
+	case tc.path == "/imports":
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		mw.WriteField("donation", "DON-1999-00001")
+		mw.Close()
+		req, _ = http.NewRequest(tc.method, base+tc.path, &buf)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp
+}
+
+func get(t *testing.T, c *http.Client, u string) string {
+	t.Helper()
+	resp, err := c.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
+}
+
+// signIn returns a client of srv signed in as email through the login form.
+func signIn(t *testing.T, srv *httptest.Server, email string) *http.Client {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &http.Client{Transport: srv.Client().Transport, Jar: jar, CheckRedirect: noRedirect}
+	resp, err := c.PostForm(srv.URL+"/login", url.Values{"email": {email}, "password": {inventorytest.Password}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign in as %s: got %d, want 303", email, resp.StatusCode)
+	}
+	return c
+}
+
+func noRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
