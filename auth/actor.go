@@ -30,7 +30,10 @@ type Actor struct {
 	Role      Role
 	DonorID   int64 // set for RoleDonor
 	PartnerID int64 // set for RoleSocialWorker
-	TokenID   int64 // the API token used, zero for a browser session or the command line
+	// Coordinator: a social worker who sees all of their organisation's requests.
+	Coordinator bool
+	TraineeID   int64 // set for a RoleTrainee account linked to a trainee's record
+	TokenID     int64 // the API token used, zero for a browser session or the command line
 	// System marks the command line run by whoever operates the server (refurb users create,
 	// refurb demo): it acts as an administrator with no user behind it.
 	System bool

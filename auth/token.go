@@ -159,11 +159,11 @@ func (s *Service) AuthenticateToken(ctx context.Context, token string) (Actor, e
 	}
 	// Every API request runs this: one prepared statement (see hotRow).
 	err := s.hotRow(ctx, `
-		SELECT t.id, t.last_used_at, u.id, u.role, u.donor_id, u.partner_id
+		SELECT t.id, t.last_used_at, u.id, u.role, u.donor_id, u.partner_id, u.coordinator, u.trainee_id
 		FROM api_tokens t JOIN users u ON u.id = t.user_id
 		WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled_at IS NULL
 		  AND (t.expires_at IS NULL OR t.expires_at > now())`, hashToken(token)).
-		Scan(&row.TokenID, &row.LastUsedAt, &row.User.ID, &row.User.Role, &row.User.DonorID, &row.User.PartnerID)
+		Scan(&row.TokenID, &row.LastUsedAt, &row.User.ID, &row.User.Role, &row.User.DonorID, &row.User.PartnerID, &row.User.Coordinator, &row.User.TraineeID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Actor{}, ErrUnauthenticated
 	}

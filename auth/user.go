@@ -21,16 +21,20 @@ import (
 type User struct {
 	bun.BaseModel `bun:"table:users"`
 
-	ID           int64      `bun:"id,pk,autoincrement"`
-	Email        string     `bun:"email"`
-	Name         string     `bun:"name"`
-	Role         Role       `bun:"role"`
-	PasswordHash string     `bun:"password_hash"`
-	DonorID      *int64     `bun:"donor_id"`
-	PartnerID    *int64     `bun:"partner_id"`
-	DisabledAt   *time.Time `bun:"disabled_at"`
-	CreatedAt    time.Time  `bun:"created_at,nullzero,notnull,default:current_timestamp"`
-	UpdatedAt    time.Time  `bun:"updated_at,nullzero,notnull,default:current_timestamp"`
+	ID           int64  `bun:"id,pk,autoincrement"`
+	Email        string `bun:"email"`
+	Name         string `bun:"name"`
+	Role         Role   `bun:"role"`
+	PasswordHash string `bun:"password_hash"`
+	DonorID      *int64 `bun:"donor_id"`
+	PartnerID    *int64 `bun:"partner_id"`
+	// Coordinator marks the social worker who sees all of their organisation's requests.
+	Coordinator bool `bun:"coordinator"`
+	// TraineeID links a TRAINEE account to the trainee's record in workshops.
+	TraineeID  *int64     `bun:"trainee_id"`
+	DisabledAt *time.Time `bun:"disabled_at"`
+	CreatedAt  time.Time  `bun:"created_at,nullzero,notnull,default:current_timestamp"`
+	UpdatedAt  time.Time  `bun:"updated_at,nullzero,notnull,default:current_timestamp"`
 }
 
 // Actor returns the actor this user acts as.
@@ -42,6 +46,10 @@ func (u *User) Actor() Actor {
 	if u.PartnerID != nil {
 		a.PartnerID = *u.PartnerID
 	}
+	if u.TraineeID != nil {
+		a.TraineeID = *u.TraineeID
+	}
+	a.Coordinator = u.Coordinator
 	return a
 }
 
@@ -56,6 +64,10 @@ type NewUser struct {
 	DonorID *int64
 	// PartnerID links a SOCIAL_WORKER user to their partner organisation.
 	PartnerID *int64
+	// Coordinator makes a SOCIAL_WORKER their organisation's coordinator.
+	Coordinator bool
+	// TraineeID links a TRAINEE user to the trainee's record (optional for that role).
+	TraineeID *int64
 }
 
 // NormalizeEmail trims and lower-cases an e-mail address: addresses are unique whatever their
@@ -86,6 +98,12 @@ func (n NewUser) validate() error {
 	if n.PartnerID != nil && n.Role != RoleSocialWorker {
 		return validation.Field("partnerID", "only a SOCIAL_WORKER user belongs to a partner organisation")
 	}
+	if n.Coordinator && n.PartnerID == nil {
+		return validation.Field("coordinator", "a coordinator is a SOCIAL_WORKER of a partner organisation")
+	}
+	if n.TraineeID != nil && n.Role != RoleTrainee {
+		return validation.Field("traineeID", "only a TRAINEE user is linked to a trainee")
+	}
 	return nil
 }
 
@@ -102,14 +120,18 @@ func (s *Service) CreateUser(ctx context.Context, n NewUser) (*User, error) {
 	if err != nil {
 		return nil, err
 	}
-	u := &User{Email: NormalizeEmail(n.Email), Name: strings.TrimSpace(n.Name), Role: n.Role, PasswordHash: hash, DonorID: n.DonorID, PartnerID: n.PartnerID}
+	u := &User{Email: NormalizeEmail(n.Email), Name: strings.TrimSpace(n.Name), Role: n.Role, PasswordHash: hash, DonorID: n.DonorID, PartnerID: n.PartnerID,
+		Coordinator: n.Coordinator, TraineeID: n.TraineeID}
 	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := tx.NewInsert().Model(u).Returning("*").Exec(ctx); err != nil {
 			if isUniqueViolation(err) {
+				if strings.Contains(err.Error(), "users_trainee_key") {
+					return validation.Field("traineeID", "this trainee already has an account")
+				}
 				return fmt.Errorf("e-mail address %w", ErrConflict)
 			}
 			if isForeignKeyViolation(err) {
-				return validation.Field("donorID", "no such donor")
+				return linkError(err)
 			}
 			return fmt.Errorf("insert user: %w", err)
 		}
@@ -235,9 +257,9 @@ func (s *Service) Me(ctx context.Context) (*User, error) {
 func (s *Service) userByID(ctx context.Context, id int64) (*User, error) {
 	u := new(User)
 	// Every request with a session runs this: one prepared statement (see hotRow).
-	err := s.hotRow(ctx, `SELECT id, email, name, role, password_hash, donor_id, partner_id, disabled_at, created_at, updated_at
+	err := s.hotRow(ctx, `SELECT id, email, name, role, password_hash, donor_id, partner_id, coordinator, trainee_id, disabled_at, created_at, updated_at
 		FROM users WHERE id = $1`, id).
-		Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.PasswordHash, &u.DonorID, &u.PartnerID, &u.DisabledAt, &u.CreatedAt, &u.UpdatedAt)
+		Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.PasswordHash, &u.DonorID, &u.PartnerID, &u.Coordinator, &u.TraineeID, &u.DisabledAt, &u.CreatedAt, &u.UpdatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -284,6 +306,19 @@ func (s *Service) CountUsers(ctx context.Context) (int, error) {
 func isForeignKeyViolation(err error) bool {
 	var pgErr *pgconn.PgError
 	return errors.As(err, &pgErr) && pgErr.Code == pgcode.ForeignKeyViolation
+}
+
+// linkError names the link of a new user that points nowhere, from the foreign key the
+// database refused.
+func linkError(err error) error {
+	_, pgErr := pgcode.Of(err)
+	switch {
+	case pgErr != nil && strings.Contains(pgErr.ConstraintName, "partner"):
+		return validation.Field("partnerID", "no such partner organisation")
+	case pgErr != nil && strings.Contains(pgErr.ConstraintName, "trainee"):
+		return validation.Field("traineeID", "no such trainee")
+	}
+	return validation.Field("donorID", "no such donor")
 }
 
 func isUniqueViolation(err error) bool {

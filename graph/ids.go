@@ -39,3 +39,17 @@ func idOf(field, typeName, gid string) (int64, error) {
 	}
 	return id, nil
 }
+
+// ParseID returns the database id that s names for an object of type typeName: either the
+// number itself, as the command line and the pages show it, or the object's global id. The
+// command line's --donor-id, --partner-id and --trainee-id take both.
+func ParseID(field, typeName, s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	if id, err := strconv.ParseInt(s, 10, 64); err == nil {
+		if id <= 0 {
+			return 0, validation.Field(field, "%q is not a %s id", s, typeName)
+		}
+		return id, nil
+	}
+	return idOf(field, typeName, s)
+}

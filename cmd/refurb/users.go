@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/digital-inclusion/refurb/auth"
+	"github.com/digital-inclusion/refurb/graph"
 )
 
 // authService opens the database as the application and returns the auth service, acting as
@@ -37,16 +38,19 @@ func runUsers(ctx context.Context, e env, args []string) error {
 	var db dbConfig
 	var lc logConfig
 	var email, name, role string
-	var donorID int64
-	var passwordStdin bool
-	fs := newFlagSet("users "+sub, e, "refurb users create --email E --name N --role ROLE [--password-stdin]\nrefurb users list")
+	var donorID, partnerID, traineeID string
+	var passwordStdin, coordinator bool
+	fs := newFlagSet("users "+sub, e, "refurb users create --email E --name N --role ROLE [--donor-id ID | --partner-id ID [--coordinator] | --trainee-id ID] [--password-stdin]\nrefurb users list")
 	fs.database(&db)
 	fs.logging(&lc)
 	if sub == "create" {
 		fs.StringVar(&email, "email", "", "the user's e-mail address (unique, any case)")
 		fs.StringVar(&name, "name", "", "the user's name")
 		fs.StringVar(&role, "role", "", "ADMIN, STAFF, TRAINEE, DONOR or SOCIAL_WORKER")
-		fs.Int64Var(&donorID, "donor-id", 0, "for a DONOR user: the id of the donor they act for")
+		fs.StringVar(&donorID, "donor-id", "", "for a DONOR user: the donor they act for (its number or GraphQL id)")
+		fs.StringVar(&partnerID, "partner-id", "", "for a SOCIAL_WORKER user: their partner organisation (its number or GraphQL id)")
+		fs.BoolVar(&coordinator, "coordinator", false, "for a SOCIAL_WORKER user: the organisation's coordinator, who sees all of its requests")
+		fs.StringVar(&traineeID, "trainee-id", "", "for a TRAINEE user: the trainee's record (its number or GraphQL id)")
 		fs.BoolVar(&passwordStdin, "password-stdin", false, "read the password from the first line of standard input (otherwise one is generated and printed)")
 	} else if sub != "list" {
 		return fmt.Errorf("users: unknown subcommand %q: use create or list", sub)
@@ -96,9 +100,19 @@ func runUsers(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer h.Close(ctx)
-	nu := auth.NewUser{Email: email, Name: name, Role: r, Password: password}
-	if donorID != 0 {
-		nu.DonorID = &donorID
+	nu := auth.NewUser{Email: email, Name: name, Role: r, Password: password, Coordinator: coordinator}
+	for _, l := range []struct {
+		flag, typeName, value string
+		id                    **int64
+	}{{"donor-id", "Donor", donorID, &nu.DonorID}, {"partner-id", "PartnerOrganisation", partnerID, &nu.PartnerID}, {"trainee-id", "Trainee", traineeID, &nu.TraineeID}} {
+		if l.value == "" {
+			continue
+		}
+		id, err := graph.ParseID(l.flag, l.typeName, l.value)
+		if err != nil {
+			return fmt.Errorf("users create: --%s %q: use the number or the GraphQL id of a %s", l.flag, l.value, l.typeName)
+		}
+		*l.id = &id
 	}
 	u, err := svc.CreateUser(ctx, nu)
 	if errors.Is(err, auth.ErrConflict) {
