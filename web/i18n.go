@@ -20,15 +20,26 @@ const langCookie = "refurb_lang"
 
 // languages are the languages the pages are written in. French comes first: it is the
 // organisation's language and the answer to any Accept-Language none of them matches closely (a
-// Luxembourgish, Portuguese or Arabic browser).
-var languages = []struct {
+// Luxembourgish browser). French, German and English are complete; Portuguese and Arabic, the
+// languages of many trainees and beneficiaries, cover the pages those people use (the layout,
+// the trainee's bench and progress pages, the hand-out counter) and show the rest in English.
+var languages = []pageLanguage{
+	{"fr", language.French, "Français", "ltr", false},
+	{"de", language.German, "Deutsch", "ltr", false},
+	{"en", language.English, "English", "ltr", false},
+	{"pt", language.Portuguese, "Português", "ltr", true},
+	{"ar", language.Arabic, "العربية", "rtl", true},
+}
+
+// pageLanguage is one language of the pages.
+type pageLanguage struct {
 	Code string
 	Tag  language.Tag
 	Name string // the language's name in itself, for the switch
-}{
-	{"fr", language.French, "Français"},
-	{"de", language.German, "Deutsch"},
-	{"en", language.English, "English"},
+	// Dir is the writing direction, "rtl" for Arabic.
+	Dir string
+	// Partial: only the pages named above are translated; other messages fall back to English.
+	Partial bool
 }
 
 // translations holds the message files of every language.
@@ -39,8 +50,15 @@ type translations struct {
 func loadTranslations(files fs.FS) (*translations, error) {
 	b := i18n.NewBundle(language.French)
 	b.RegisterUnmarshalFunc("json", json.Unmarshal)
-	for _, l := range languages {
-		if _, err := b.LoadMessageFileFS(files, "locales/"+l.Code+".json"); err != nil {
+	// One file a language for the inventory's pages (locales/fr.json) and one a domain and
+	// language for the others (locales/requests.fr.json), so that domains add messages
+	// without touching each other's files.
+	names, err := fs.Glob(files, "locales/*.json")
+	if err != nil {
+		return nil, fmt.Errorf("load messages: %w", err)
+	}
+	for _, name := range names {
+		if _, err := b.LoadMessageFileFS(files, name); err != nil {
 			return nil, fmt.Errorf("load messages: %w", err)
 		}
 	}
@@ -65,39 +83,49 @@ func pickLanguage(r *http.Request) string {
 	}
 	// The first language (by preference) that is one of ours, by its base language only:
 	// x/text's matcher takes Luxembourgish for German, but the organisation writes to
-	// Luxembourgish speakers in French.
+	// Luxembourgish speakers in French. A partial language is chosen with the switch only: a
+	// Portuguese browser at the office would otherwise get half of its pages in English.
 	for _, t := range tags {
 		base, _ := t.Base()
-		if knownLanguage(base.String()) {
-			return base.String()
+		if l := languageOf(base.String()); l != nil && !l.Partial {
+			return l.Code
 		}
 	}
 	return "fr"
 }
 
-func knownLanguage(code string) bool {
-	for _, l := range languages {
-		if l.Code == code {
-			return true
+func knownLanguage(code string) bool { return languageOf(code) != nil }
+
+func languageOf(code string) *pageLanguage {
+	for i := range languages {
+		if languages[i].Code == code {
+			return &languages[i]
 		}
 	}
-	return false
+	return nil
 }
 
 // locale translates and formats for one request's language.
 type locale struct {
-	Code    string
-	tag     language.Tag
-	loc     *i18n.Localizer
-	printer *message.Printer
-	zone    *time.Location
+	Code string
+	// Dir is the writing direction of the language, for <html dir>.
+	Dir string
+	tag language.Tag
+	loc *i18n.Localizer
+	// fallback translates what a partial language lacks (English).
+	fallback *i18n.Localizer
+	printer  *message.Printer
+	zone     *time.Location
 }
 
 func (t *translations) locale(code string, zone *time.Location) *locale {
-	l := &locale{Code: code, loc: i18n.NewLocalizer(t.bundle, code), zone: zone}
+	l := &locale{Code: code, Dir: "ltr", loc: i18n.NewLocalizer(t.bundle, code), zone: zone}
 	for _, lang := range languages {
 		if lang.Code == code {
-			l.tag = lang.Tag
+			l.tag, l.Dir = lang.Tag, lang.Dir
+			if lang.Partial {
+				l.fallback = i18n.NewLocalizer(t.bundle, "en")
+			}
 		}
 	}
 	l.printer = message.NewPrinter(l.tag)
@@ -120,11 +148,24 @@ func (l *locale) T(id string, pairs ...any) string {
 		}
 		cfg.TemplateData = data
 	}
-	s, err := l.loc.Localize(cfg)
+	s, tag, err := l.loc.LocalizeWithTag(cfg)
+	if l.fallback != nil && (s == "" || tag != l.tag) {
+		// A message a partial language lacks: English rather than the bundle's French.
+		s, err = l.fallback.Localize(cfg)
+	}
 	if err != nil && s == "" {
 		return id
 	}
 	return s
+}
+
+// Has reports whether the locale's own language has the message, for tests of partial
+// languages.
+func (l *locale) Has(id string) bool {
+	// The error is ignored: a message without Arabic's dual form falls back to its "other"
+	// form, which is a translation all the same.
+	s, tag, _ := l.loc.LocalizeWithTag(&i18n.LocalizeConfig{MessageID: id, PluralCount: 2})
+	return s != "" && tag == l.tag
 }
 
 // dateLayouts are the usual numeric forms in each language (CLDR's short formats).
@@ -132,6 +173,8 @@ var dateLayouts = map[string]struct{ date, dateTime string }{
 	"fr": {"02/01/2006", "02/01/2006 15:04"},
 	"de": {"02.01.2006", "02.01.2006, 15:04"},
 	"en": {"02/01/2006", "02/01/2006, 15:04"},
+	"pt": {"02/01/2006", "02/01/2006, 15:04"},
+	"ar": {"02/01/2006", "02/01/2006, 15:04"},
 }
 
 // Date formats a calendar date (a donation's day: no time zone).

@@ -64,10 +64,71 @@ func TestMessagesComplete(t *testing.T) {
 	for _, l := range languages {
 		loc := tr.locale(l.Code, nil)
 		for id := range ids {
-			if got := loc.T(id, "Count", 2); got == id {
+			if l.Partial {
+				// Partial languages show what they lack in English: never an id.
+				if got := loc.T(id, "Count", 2); got == id {
+					t.Errorf("%s: no message %s, not even in English", l.Code, id)
+				}
+				continue
+			}
+			if !loc.Has(id) {
 				t.Errorf("%s: no message %s", l.Code, id)
 			}
 		}
+	}
+}
+
+// partialPages are the templates a partial language (Portuguese, Arabic) must translate whole:
+// the pages every user passes through. Domains add the pages their trainees and beneficiaries
+// use.
+var partialPages = []string{"templates/layout.html", "templates/login.html", "templates/problem.html"}
+
+// TestPartialLanguagesCoverTheirPages checks that Portuguese and Arabic have every message of the
+// pages they are offered for, so that a trainee never sees those pages half in English.
+func TestPartialLanguagesCoverTheirPages(t *testing.T) {
+	tr, err := loadTranslations(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	literal := regexp.MustCompile(`\bT "([a-z_]+\.[a-z_.]+)"`)
+	for _, l := range languages {
+		if !l.Partial {
+			continue
+		}
+		loc := tr.locale(l.Code, nil)
+		for _, page := range partialPages {
+			b, err := fs.ReadFile(files, page)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range literal.FindAllStringSubmatch(string(b), -1) {
+				if !loc.Has(m[1]) {
+					t.Errorf("%s: %s uses %s, which has no %s message", l.Code, page, m[1], l.Name)
+				}
+			}
+		}
+		for _, r := range auth.Roles {
+			if !loc.Has("role." + string(r)) {
+				t.Errorf("%s: no message role.%s", l.Code, r)
+			}
+		}
+		if l.Dir == "rtl" && loc.Dir != "rtl" {
+			t.Errorf("%s: locale direction %q, want rtl", l.Code, loc.Dir)
+		}
+	}
+}
+
+func TestPartialLanguageFallsBackToEnglish(t *testing.T) {
+	tr, err := loadTranslations(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pt := tr.locale("pt", nil)
+	if got, want := pt.T("nav.scan"), "Ler código"; got != want {
+		t.Errorf("pt nav.scan: got %q, want %q", got, want)
+	}
+	if got, want := pt.T("intake.title"), tr.locale("en", nil).T("intake.title"); got != want {
+		t.Errorf("pt intake.title (not translated): got %q, want the English %q", got, want)
 	}
 }
 
