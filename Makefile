@@ -9,7 +9,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # is set) and runs the command given after -- with TEST_DATABASE_URL pointing at it.
 WITHPG      := $(GO) run ./internal/pgtest/withpg --
 
-.PHONY: help build run test test-short bench lint fmt migrate clean
+.PHONY: help build run test test-short bench bench-http lint fmt migrate clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
@@ -37,6 +37,12 @@ BENCHTIME ?= 3s
 
 bench: ## run the benchmarks on a throwaway PostgreSQL (REFURB_BENCH_DEVICES demo devices, BENCHTIME each)
 	REFURB_BENCH_DEVICES=$(REFURB_BENCH_DEVICES) $(WITHPG) $(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -timeout 0 ./...
+
+# make bench-http BENCH_HTTP_FLAGS="--devices 1000000" for the figures; scripts/bench-http --help.
+BENCH_HTTP_FLAGS ?=
+
+bench-http: ## the scan through HTTP (wrk) against pgbench's floor, the server a separate process (scripts/bench-http)
+	scripts/bench-http $(BENCH_HTTP_FLAGS)
 
 lint: ## go vet, gofmt check, staticcheck
 	$(GO) vet ./...

@@ -3,7 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net"
+	"net/http"
+	"net/http/pprof"
 	"net/url"
 	"runtime/debug"
 	"strings"
@@ -30,6 +33,7 @@ type serveConfig struct {
 	orgName       string
 	orgContact    string
 	shutdownGrace time.Duration
+	pprofAddr     string
 }
 
 func runServe(ctx context.Context, e env, args []string) error {
@@ -49,6 +53,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	fs.String(&c.orgName, "org-name", "ORG_NAME", "", "the organisation's name, shown to anyone who scans a label without signing in (default: the issuer set with `refurb org set`)")
 	fs.String(&c.orgContact, "org-contact", "ORG_CONTACT", "", "how to contact the organisation (e-mail or phone), shown with its name")
 	fs.Duration(&c.shutdownGrace, "shutdown-grace", "SHUTDOWN_GRACE", 15*time.Second, "how long requests in flight may take to finish on shutdown")
+	fs.String(&c.pprofAddr, "pprof-addr", "PPROF_ADDR", "", "serve Go's pprof profiles on this address, e.g. 127.0.0.1:6060 (never a public one); empty: off")
 	if err := fs.parse(args); err != nil {
 		return err
 	}
@@ -125,8 +130,36 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if c.pprofAddr != "" {
+		if err := servePprof(ctx, c.pprofAddr, logger); err != nil {
+			return err
+		}
+	}
 	logger.Info("serving", "addr", ln.Addr().String(), "url", c.publicURL, "startup", time.Since(start).Round(time.Millisecond))
 	return server.Run(ctx, srv, ln, c.shutdownGrace)
+}
+
+// servePprof serves Go's profiles (CPU, heap, allocations, goroutines) on their own listener
+// until ctx ends, for measuring the server under load (scripts/bench-http --profile).
+func servePprof(ctx context.Context, addr string, logger *slog.Logger) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("-pprof-addr: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		<-ctx.Done()
+		srv.Close()
+	}()
+	go srv.Serve(ln) //nolint:errcheck // ends with the server
+	logger.Info("serving profiles", "addr", ln.Addr().String())
+	return nil
 }
 
 // bootstrapAdmin creates the first administrator when the database has no user, and prints its
