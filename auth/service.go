@@ -30,6 +30,21 @@ type Service struct {
 	sqldb     *sql.DB
 	limits    Limits
 	dummyHash string // checked when a login names no account: unknown addresses take as long as wrong passwords
+	cache     *credentialCache // nil: every request reads its token or user (see CacheCredentials)
+}
+
+// DefaultCredentialTTL is how long refurb serve keeps a token's or a session user's lookup:
+// a revocation, a disabled account or a changed role made through another instance takes
+// effect within it.
+const DefaultCredentialTTL = 5 * time.Second
+
+// CacheCredentials makes the Service keep what a token or a session's user lookup found for
+// ttl (0: not at all, the default), in this process. Call it before serving.
+func (s *Service) CacheCredentials(ttl time.Duration) {
+	s.cache = nil
+	if ttl > 0 {
+		s.cache = newCredentialCache(ttl)
+	}
 }
 
 // NewService returns a Service that stores its data in db (connected as the application role).

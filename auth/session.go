@@ -16,6 +16,19 @@ import (
 // sessionUserKey is the session key under which the signed-in user's id is kept.
 const sessionUserKey = "user_id"
 
+// sessionSeenKey holds when the session was last seen (Unix seconds), rounded to
+// seenResolution: the idle sign-out reads it.
+const sessionSeenKey = "seen"
+
+// Idle sign-out. scs's own IdleTimeout would write the session back at every request to move
+// its deadline (a write for every read, docs/performance.md); instead the session keeps when it
+// was last seen, rewritten at most once every seenResolution, and a session unseen for
+// SessionIdleTimeout is signed out.
+const (
+	SessionIdleTimeout = 24 * time.Hour
+	seenResolution     = time.Minute
+)
+
 // SessionCookieName is the browser session cookie's name.
 const SessionCookieName = "refurb_session"
 
@@ -28,8 +41,7 @@ func NewSessions(db *sql.DB, secure bool) *scs.SessionManager {
 	sm.HashTokenInStore = true
 	// A workshop bench device stays signed in for a working week; an idle one is signed out
 	// after a day.
-	sm.Lifetime = 7 * 24 * time.Hour
-	sm.IdleTimeout = 24 * time.Hour
+	sm.Lifetime = 7 * 24 * time.Hour // the session row lives this long; SessionIdleTimeout signs out sooner
 	sm.Cookie.Name = SessionCookieName
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode
@@ -45,7 +57,22 @@ func StartSession(ctx context.Context, sm *scs.SessionManager, user *User) error
 		return fmt.Errorf("renew session: %w", err)
 	}
 	sm.Put(ctx, sessionUserKey, user.ID)
+	sm.Put(ctx, sessionSeenKey, time.Now().Unix())
 	return nil
+}
+
+// sessionIdle signs the session out when it was last seen more than SessionIdleTimeout ago,
+// and notes that it is seen now when it was last noted more than seenResolution ago. It
+// reports whether the session is still signed in.
+func sessionIdle(ctx context.Context, sm *scs.SessionManager, now time.Time) (signedIn bool, err error) {
+	seen := sm.GetInt64(ctx, sessionSeenKey)
+	if seen != 0 && now.Sub(time.Unix(seen, 0)) > SessionIdleTimeout {
+		return false, sm.Destroy(ctx)
+	}
+	if seen == 0 || now.Sub(time.Unix(seen, 0)) >= seenResolution {
+		sm.Put(ctx, sessionSeenKey, now.Unix())
+	}
+	return true, nil
 }
 
 // EndSession signs the request's session out.
@@ -68,7 +95,16 @@ func (s *Service) Middleware(sm *scs.SessionManager, errorLog func(r *http.Reque
 			}
 			ctx := r.Context()
 			if id := sm.GetInt64(ctx, sessionUserKey); id != 0 {
-				u, err := s.userByID(ctx, id)
+				if in, err := sessionIdle(ctx, sm, time.Now()); err != nil {
+					errorLog(r, err)
+					http.Error(w, "service unavailable", http.StatusServiceUnavailable)
+					return
+				} else if !in {
+					id = 0
+				}
+			}
+			if id := sm.GetInt64(ctx, sessionUserKey); id != 0 {
+				u, err := s.sessionUser(ctx, id)
 				switch {
 				case err == nil && u.DisabledAt == nil:
 					ctx = WithActor(ctx, u.Actor())

@@ -9,11 +9,19 @@ import (
 	"testing"
 
 	"github.com/digital-inclusion/refurb/auth"
+	"github.com/digital-inclusion/refurb/internal/pgtest"
 )
 
 // sessionServer signs in at POST /login, out at POST /logout, and says who the actor is at /me,
 // behind the authentication middleware as the server runs it.
 func sessionServer(t *testing.T) (*httptest.Server, *auth.Service, *auth.User) {
+	t.Helper()
+	srv, svc, u, _ := sessionServerDB(t)
+	return srv, svc, u
+}
+
+// sessionServerDB is sessionServer with its database.
+func sessionServerDB(t *testing.T) (*httptest.Server, *auth.Service, *auth.User, *pgtest.DB) {
 	t.Helper()
 	svc, db := newService(t)
 	u := createUser(t, svc, "ana@example.org", auth.RoleStaff)
@@ -44,7 +52,7 @@ func sessionServer(t *testing.T) (*httptest.Server, *auth.Service, *auth.User) {
 	})
 	srv := httptest.NewServer(svc.Middleware(sm, func(r *http.Request, err error) { t.Errorf("middleware: %v", err) })(mux))
 	t.Cleanup(srv.Close)
-	return srv, svc, u
+	return srv, svc, u, db
 }
 
 func get(t *testing.T, url string, cookies ...*http.Cookie) string {

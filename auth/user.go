@@ -183,6 +183,7 @@ func (s *Service) SetDisabled(ctx context.Context, userID int64, disabled bool) 
 	if disabled && actor.UserID == userID {
 		return validation.Field("id", "you cannot disable your own account")
 	}
+	defer s.cache.forgetUser(userID)
 	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		q := tx.NewUpdate().Model((*User)(nil)).Set("updated_at = now()").Where("id = ?", userID)
 		action := "user.enabled"
@@ -252,6 +253,18 @@ func (s *Service) Me(ctx context.Context) (*User, error) {
 		return nil, nil
 	}
 	return s.userByID(ctx, actor.UserID)
+}
+
+// sessionUser is userByID for the session of every request, through the credential cache.
+func (s *Service) sessionUser(ctx context.Context, id int64) (*User, error) {
+	if u, ok := s.cache.user(id); ok {
+		return u, nil
+	}
+	u, err := s.userByID(ctx, id)
+	if err == nil {
+		s.cache.putUser(u)
+	}
+	return u, err
 }
 
 func (s *Service) userByID(ctx context.Context, id int64) (*User, error) {

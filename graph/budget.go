@@ -56,7 +56,7 @@ func limitResponses(s *graphql.Schema) {
 // allocate one error for each of possibly millions of items.
 func budgeted(field string, typ graphql.Output, resolve graphql.FieldResolveFn) graphql.FieldResolveFn {
 	if resolve == nil {
-		resolve = graphql.DefaultResolveFn
+		resolve = defaultResolve
 	}
 	_, nonNull := typ.(*graphql.NonNull)
 	overhead := int64(len(field) + 4) // "field":,

@@ -165,6 +165,7 @@ func (e *benchEnv) start() error {
 	if err != nil {
 		return err
 	}
+	svc.CacheCredentials(auth.DefaultCredentialTTL) // as refurb serve does
 	if _, err := svc.CreateUser(auth.System(ctx), auth.NewUser{Email: benchEmail, Name: "Benchmark", Role: auth.RoleStaff, Password: benchPass}); err != nil {
 		return err
 	}

@@ -108,6 +108,9 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err := bootstrapAdmin(ctx, e, authSvc, c.adminEmail); err != nil {
 		return err
 	}
+	// A token's or a session user's lookup is kept this long in each instance: a revocation
+	// through another instance takes effect within it (docs/operations.md).
+	authSvc.CacheCredentials(auth.DefaultCredentialTTL)
 	srv, err := server.New(server.Config{
 		ListenAddr: c.listenAddr,
 		PublicURL:  strings.TrimRight(c.publicURL, "/"),
