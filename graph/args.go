@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/graphql-go/graphql"
+	"github.com/graphql-go/graphql/language/ast"
 
 	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/validation"
@@ -200,4 +201,42 @@ func listThunk[T any](th func() ([]T, error)) func() (any, error) {
 		}
 		return pointers(l), nil
 	}
+}
+
+// selects reports whether the field being resolved selects the field name directly under it,
+// through fragments too (their type conditions are not checked: a fragment that could select it
+// counts).
+func selects(p graphql.ResolveParams, name string) bool {
+	var in func(set *ast.SelectionSet, depth int) bool
+	in = func(set *ast.SelectionSet, depth int) bool {
+		if set == nil || depth > 20 {
+			return false
+		}
+		for _, sel := range set.Selections {
+			switch sel := sel.(type) {
+			case *ast.Field:
+				if sel.Name != nil && sel.Name.Value == name {
+					return true
+				}
+			case *ast.InlineFragment:
+				if in(sel.SelectionSet, depth+1) {
+					return true
+				}
+			case *ast.FragmentSpread:
+				if sel.Name == nil {
+					continue
+				}
+				if def, ok := p.Info.Fragments[sel.Name.Value].(*ast.FragmentDefinition); ok && in(def.SelectionSet, depth+1) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	for _, f := range p.Info.FieldASTs {
+		if in(f.SelectionSet, 0) {
+			return true
+		}
+	}
+	return false
 }

@@ -101,7 +101,9 @@ func (b *builder) addDevices() {
 				return nil, inArg("filter", err)
 			}
 			sort, _ := p.Args["sort"].(inventory.DeviceSort)
-			return b.devicePage(p, f, sort, page(p, 50))
+			pg := page(p, 50)
+			pg.SkipTotal = !selects(p, "totalCount") // counting is most of a large list's cost
+			return b.devicePage(p, f, sort, pg)
 		},
 	}
 	b.mutation["addDevices"] = &graphql.Field{

@@ -113,6 +113,10 @@ const (
 type Page struct {
 	First int
 	After string
+	// SkipTotal leaves DevicePage.TotalCount at 0, for callers that do not show it (a GraphQL
+	// query that does not select totalCount): counting is most of a list's cost on a large
+	// inventory. Devices only.
+	SkipTotal bool
 }
 
 // MaxPageSize bounds a page.
@@ -227,16 +231,47 @@ func (s *Store) Devices(ctx context.Context, f DeviceFilter, sort DeviceSort, p 
 	if n := len(page.Devices); n > 0 {
 		page.EndCursor = cursor(sort, &page.Devices[n-1])
 	}
+	if p.SkipTotal {
+		return page, nil
+	}
+	if page.TotalCount, err = s.countDevices(ctx, f, filter); err != nil {
+		return nil, err
+	}
+	return page, nil
+}
+
+// countDevices counts the devices a list's filter matches, exactly. The whole inventory, or a
+// filter on status and kind only, is summed from device_counts, which triggers keep in the
+// same transaction as every change (migration 20261206300001); other filters (a donation, a
+// search, a donor's scope) are counted with their own index, as the list itself reads them.
+func (s *Store) countDevices(ctx context.Context, f DeviceFilter, filter func(*bun.SelectQuery) (*bun.SelectQuery, error)) (int, error) {
+	scope, err := DonorScope(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if scope.All() && f.DonationID == 0 && strings.TrimSpace(f.Search) == "" {
+		q := s.db.NewSelect().TableExpr("device_counts").ColumnExpr("coalesce(sum(n), 0)")
+		if len(f.Statuses) > 0 {
+			q = q.Where("status IN (?)", bun.List(f.Statuses))
+		}
+		if len(f.Kinds) > 0 {
+			q = q.Where("kind IN (?)", bun.List(f.Kinds))
+		}
+		var n int64
+		if err := q.Scan(ctx, &n); err != nil {
+			return 0, dbError("count devices", err)
+		}
+		return int(n), nil
+	}
 	cq, err := filter(s.db.NewSelect().TableExpr("devices AS d"))
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
 	n, err := cq.Count(ctx)
 	if err != nil {
-		return nil, dbError("count devices", err)
+		return 0, dbError("count devices", err)
 	}
-	page.TotalCount = int(n)
-	return page, nil
+	return int(n), nil
 }
 
 // StatusCounts returns how many devices the actor may see are in each status.
@@ -245,9 +280,14 @@ func (s *Store) StatusCounts(ctx context.Context) (map[Status]int, error) {
 		Status Status `bun:"status"`
 		N      int    `bun:"n"`
 	}
-	q, err := scopeDevices(ctx, s.db.NewSelect().TableExpr("devices AS d").ColumnExpr("d.status, count(*) AS n").Group("d.status"), "d")
+	scope, err := DonorScope(ctx)
 	if err != nil {
 		return nil, err
+	}
+	// The whole inventory's counts are kept in device_counts (see countDevices).
+	q := s.db.NewSelect().TableExpr("device_counts").ColumnExpr("status, sum(n) AS n").Group("status").Having("sum(n) <> 0")
+	if !scope.All() {
+		q = scope.WhereDonation(s.db.NewSelect().TableExpr("devices AS d").ColumnExpr("d.status, count(*) AS n").Group("d.status"), "d.donation_id")
 	}
 	if err := q.Scan(ctx, &rows); err != nil {
 		return nil, dbError("count devices by status", err)
