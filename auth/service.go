@@ -29,7 +29,7 @@ type Service struct {
 	// SQL text, which makes PostgreSQL plan every statement again. Nil inside a transaction.
 	sqldb     *sql.DB
 	limits    Limits
-	dummyHash string // checked when a login names no account: unknown addresses take as long as wrong passwords
+	dummyHash string           // checked when a login names no account: unknown addresses take as long as wrong passwords
 	cache     *credentialCache // nil: every request reads its token or user (see CacheCredentials)
 }
 
