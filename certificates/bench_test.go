@@ -60,7 +60,7 @@ func BenchmarkVerify(b *testing.B) {
 // BenchmarkVerifyPage is the page a certificate's QR code opens, over HTTP.
 func BenchmarkVerifyPage(b *testing.B) {
 	db, st, c := issued(b)
-	st.SetVerifyLimit(certificates.VerifyLimit{PerMinute: 1 << 30, Burst: 1 << 30})
+	st.SetVerifyLimit(certificates.VerifyLimit{PerMinute: 1 << 30})
 	svc, _ := auth.NewService(db.App, auth.DefaultLimits)
 	h, err := web.NewHandler(web.Deps{Auth: svc, Inventory: inventory.NewStore(db.App), Sessions: auth.NewSessions(db.App.DB, false),
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Certificates: st})

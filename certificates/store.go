@@ -11,6 +11,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/digital-inclusion/refurb/internal/pgcode"
+	"github.com/digital-inclusion/refurb/internal/ratelimit"
 )
 
 // Store issues, lists, serves and verifies certificates. It holds a bun.IDB so the same code
@@ -19,7 +20,7 @@ type Store struct {
 	db        bun.IDB
 	publicURL string
 	tz        *time.Location
-	limiter   *limiter
+	limiter   *ratelimit.Limiter
 }
 
 // NewStore returns a Store on db (connected as the application role). publicURL is where
@@ -29,7 +30,9 @@ func NewStore(db bun.IDB, publicURL string) *Store {
 	if err != nil {
 		tz = time.UTC
 	}
-	return &Store{db: db, publicURL: strings.TrimRight(publicURL, "/"), tz: tz, limiter: newLimiter(DefaultVerifyLimit)}
+	s := &Store{db: db, publicURL: strings.TrimRight(publicURL, "/"), tz: tz}
+	s.SetVerifyLimit(DefaultVerifyLimit)
+	return s
 }
 
 // VerifyURL is the public page a certificate's QR code opens.

@@ -13,22 +13,43 @@ import (
 	"strings"
 	"time"
 
+	"github.com/digital-inclusion/refurb/auth"
+	"github.com/digital-inclusion/refurb/internal/ratelimit"
 	"github.com/digital-inclusion/refurb/internal/reqinfo"
 	"github.com/digital-inclusion/refurb/validation"
 )
 
-// VerifyLimit bounds verifications per client address: Burst at once, then PerMinute.
+// VerifyLimit bounds verifications per client address: PerMinute in each minute, counted in
+// the database across every server instance (internal/ratelimit).
 type VerifyLimit struct {
 	PerMinute int
-	Burst     int
 }
 
 // DefaultVerifyLimit lets a person scan and re-check a few certificates, and stops anyone
 // from trying tokens.
-var DefaultVerifyLimit = VerifyLimit{PerMinute: 30, Burst: 20}
+var DefaultVerifyLimit = VerifyLimit{PerMinute: 30}
 
 // SetVerifyLimit changes the verification rate limit (tests and benchmarks raise it).
-func (s *Store) SetVerifyLimit(l VerifyLimit) { s.limiter = newLimiter(l) }
+func (s *Store) SetVerifyLimit(l VerifyLimit) {
+	s.limiter = ratelimit.New(s.db, "verify:", l.PerMinute, time.Minute)
+}
+
+// allowVerify counts a verification from the request's client address. Calls without an
+// address (the command line, in-process calls) are not limited.
+func (s *Store) allowVerify(ctx context.Context) error {
+	addr := reqinfo.From(ctx).ClientAddr
+	if addr == "" {
+		return nil
+	}
+	ok, retry, err := s.limiter.Allow(ctx, addr)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return &auth.RateLimitError{RetryAfter: retry}
+	}
+	return nil
+}
 
 // easy to type and read aloud, and accepted in any case.
 var tokenEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
@@ -47,7 +68,7 @@ func hashToken(token string) []byte {
 // numbers reveal nothing without their token. Calls are limited per client address
 // (auth.RateLimitError).
 func (s *Store) Verify(ctx context.Context, number, token string) (*Verification, error) {
-	if err := s.limiter.allow(reqinfo.From(ctx).ClientAddr, time.Now()); err != nil {
+	if err := s.allowVerify(ctx); err != nil {
 		return nil, err
 	}
 	v, _, err := s.verify(ctx, number, token)
@@ -108,7 +129,7 @@ const MaxPDFSize = 64 << 20
 // the certificate's verification, any other shows StatusUnknown, so that nothing is learnt
 // about a number without its token or its exact file.
 func (s *Store) CheckPDF(ctx context.Context, number, token string, file io.Reader) (*Verification, error) {
-	if err := s.limiter.allow(reqinfo.From(ctx).ClientAddr, time.Now()); err != nil {
+	if err := s.allowVerify(ctx); err != nil {
 		return nil, err
 	}
 	h := sha256.New()

@@ -1,0 +1,3 @@
+DROP TABLE jobs;
+DROP TABLE held_imports;
+DROP TABLE rate_limits;
