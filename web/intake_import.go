@@ -1,79 +1,24 @@
 package web
 
 import (
-	"crypto/rand"
 	"errors"
 	"io"
 	"net/http"
 	"net/url"
 	"strconv"
-	"sync"
-	"time"
 
-	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/inventory"
 )
 
 // A donor's asset list goes through two steps on the intake page: the file is checked (a dry
 // run whose report the user reads), then imported when the user confirms. The file waits in
-// between in memory, for its uploader only, for pendingTTL: a server restart or a second
-// server instance loses it and the user uploads it again. Scripts use POST /imports instead.
+// between in the database (inventory.HoldImport), so the confirmation may reach another server
+// instance. Scripts use POST /imports instead.
 
 const (
-	pendingTTL      = 30 * time.Minute
-	pendingMax      = 50  // files waiting at once, across users
 	importPreview   = 100 // rows of the report shown on the page
 	importFormExtra = 64 << 10
 )
-
-type pendingImport struct {
-	userID     int64
-	donationID int64
-	filename   string
-	data       []byte
-	expires    time.Time
-}
-
-// pendingImports holds checked files until they are confirmed or expire.
-type pendingImports struct {
-	mu sync.Mutex
-	m  map[string]*pendingImport
-}
-
-func (p *pendingImports) put(pi *pendingImport) string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.m == nil {
-		p.m = map[string]*pendingImport{}
-	}
-	now := time.Now()
-	var oldest string
-	for k, v := range p.m {
-		if now.After(v.expires) {
-			delete(p.m, k)
-		} else if oldest == "" || v.expires.Before(p.m[oldest].expires) {
-			oldest = k
-		}
-	}
-	if len(p.m) >= pendingMax {
-		delete(p.m, oldest)
-	}
-	token := rand.Text()
-	p.m[token] = pi
-	return token
-}
-
-// take returns and forgets the file a user checked under token.
-func (p *pendingImports) take(token string, userID int64) *pendingImport {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	pi := p.m[token]
-	if pi == nil || pi.userID != userID || time.Now().After(pi.expires) {
-		return nil
-	}
-	delete(p.m, token)
-	return pi
-}
 
 type importData struct {
 	Donation *inventory.Donation
@@ -135,7 +80,10 @@ func (h *Handler) checkImport(w http.ResponseWriter, r *http.Request) {
 		d.Lines, d.More = d.Lines[:importPreview], len(d.Lines)-importPreview
 	}
 	if len(rep.Errors) == 0 && !rep.AlreadyImported && rep.Created > 0 {
-		d.Token = h.imports.put(&pendingImport{userID: v.User.ID, donationID: don.ID, filename: header.Filename, data: data, expires: time.Now().Add(pendingTTL)})
+		if d.Token, err = h.inventory.HoldImport(ctx, don.ID, header.Filename, data); err != nil {
+			h.problem(w, r, v, err)
+			return
+		}
 	}
 	v.Data = d
 	status := http.StatusOK
@@ -161,20 +109,23 @@ func (h *Handler) confirmImport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	a, _ := auth.ActorFrom(ctx)
-	pi := h.imports.take(r.PostForm.Get("token"), a.UserID)
 	don, err := h.inventory.DonationByNumber(ctx, r.PathValue("number"))
 	if err != nil {
 		h.problem(w, r, v, err)
 		return
 	}
 	back := "/intake/" + url.PathEscape(don.Number)
-	if pi == nil || pi.donationID != don.ID {
+	held, err := h.inventory.TakeImport(ctx, r.PostForm.Get("token"), don.ID)
+	if errors.Is(err, inventory.ErrNotFound) {
 		h.flash(r, v.T("import.expired"), true)
 		http.Redirect(w, r, back, http.StatusSeeOther)
 		return
 	}
-	rep, err := h.inventory.ImportAssetList(ctx, don.ID, pi.filename, pi.data, false)
+	if err != nil {
+		h.problem(w, r, v, err)
+		return
+	}
+	rep, err := h.inventory.ImportAssetList(ctx, don.ID, held.Filename, held.Data, false)
 	if err != nil {
 		status, msg := h.explain(v, err)
 		if status != http.StatusUnprocessableEntity {

@@ -62,7 +62,6 @@ type Handler struct {
 	pages        map[string]*template.Template
 	asset        string // version of the static files, for cache busting
 	static       fs.FS
-	imports      pendingImports // asset lists checked, waiting for confirmation
 	mux          *http.ServeMux
 }
 

@@ -129,6 +129,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	server.StartJobs(ctx, db, logger)
 	ln, err := net.Listen("tcp", c.listenAddr)
 	if err != nil {
 		return err
