@@ -14,7 +14,6 @@ import (
 	"github.com/graphql-go/graphql/gqlerrors"
 	"github.com/graphql-go/graphql/language/ast"
 	"github.com/graphql-go/graphql/language/parser"
-	lru "github.com/hashicorp/golang-lru/v2"
 
 	"github.com/digital-inclusion/refurb/internal/reqinfo"
 )
@@ -28,7 +27,9 @@ type Config struct {
 	MaxBodyBytes  int64 // POST body (default 1 MiB)
 	Introspection bool  // allow __schema and __type (__typename is always allowed)
 	GraphiQL      bool  // serve GraphiQL to browsers on a GET without a query
-	CacheSize     int   // parsed and validated documents kept (default 512)
+	// CacheBytes bounds the memory of the parsed and validated documents kept, estimated from
+	// their query text (doccache.go; default 16 MiB, some 2,000 documents of a usual size).
+	CacheBytes int64
 	// MaxCost bounds the objects a query may ask for, estimated before it runs (cost.go):
 	// first/last multiplied down every path of nested lists (default 10,000).
 	MaxCost int
@@ -47,7 +48,7 @@ const (
 	DefaultMaxFields     = 1000
 	DefaultMaxQueryBytes = 64 << 10
 	DefaultMaxBodyBytes  = 1 << 20
-	DefaultCacheSize     = 512
+	DefaultCacheBytes    = 16 << 20
 	DefaultMaxCost       = 10_000
 	DefaultListEstimate  = 10
 	// DefaultMaxResponseBytes is about 30 pages of 100 devices with all their edges.
@@ -70,8 +71,8 @@ func (c Config) withDefaults() Config {
 	if c.MaxBodyBytes <= 0 {
 		c.MaxBodyBytes = DefaultMaxBodyBytes
 	}
-	if c.CacheSize <= 0 {
-		c.CacheSize = DefaultCacheSize
+	if c.CacheBytes <= 0 {
+		c.CacheBytes = DefaultCacheBytes
 	}
 	if c.MaxCost <= 0 {
 		c.MaxCost = DefaultMaxCost
@@ -87,16 +88,17 @@ func (c Config) withDefaults() Config {
 
 // Handler serves GraphQL over HTTP: POST with a JSON body, or GET with URL parameters for
 // queries. It parses and validates each distinct query text once and keeps the document in an
-// LRU cache keyed by that text, because graphql-go's validation costs several times more than
-// executing a typical query (docs/performance.md). With Config.GraphiQL it also serves
-// GraphiQL and its assets under <path>/assets/, so mount the same Handler at both /graphql and
+// LRU cache keyed by that text, bounded by bytes (doccache.go), because graphql-go's validation
+// costs several times more than executing a typical query (docs/performance.md). The cache is
+// per process: each instance fills its own. With Config.GraphiQL it also serves GraphiQL and
+// its assets under <path>/assets/, so mount the same Handler at both /graphql and
 // /graphql/assets/ (each NewHandler has its own cache). A Handler is safe for concurrent use.
 type Handler struct {
 	schema    *graphql.Schema
 	cfg       Config
 	logger    *slog.Logger
 	rules     []graphql.ValidationRuleFn
-	documents *lru.Cache[string, *ast.Document] // valid documents by query text
+	documents *docCache // valid documents by query text
 	presenter *presenter
 	graphiql  *graphiql // nil unless Config.GraphiQL
 
@@ -119,10 +121,7 @@ func NewHandler(schema *graphql.Schema, cfg Config, logger *slog.Logger) *Handle
 	if !cfg.Introspection {
 		rules = append(rules, noIntrospectionRule)
 	}
-	documents, err := lru.New[string, *ast.Document](cfg.CacheSize)
-	if err != nil {
-		panic(err) // only for a size <= 0, which withDefaults rules out
-	}
+	documents := newDocCache(cfg.CacheBytes)
 	h := &Handler{
 		schema:    schema,
 		cfg:       cfg,
@@ -311,7 +310,7 @@ func started(result *graphql.Result) bool {
 // document returns the parsed and validated document for query, from the cache when it can.
 // Only valid documents are cached: an invalid one costs its sender a validation every time.
 func (h *Handler) document(r *http.Request, query string) (doc *ast.Document, herr *httpError) {
-	if doc, ok := h.documents.Get(query); ok {
+	if doc, ok := h.documents.get(query); ok {
 		return doc, nil
 	}
 	h.validations.Add(1)
@@ -332,7 +331,7 @@ func (h *Handler) document(r *http.Request, query string) (doc *ast.Document, he
 	if res := graphql.ValidateDocument(h.schema, doc, h.rules); !res.IsValid {
 		return nil, &httpError{status: http.StatusBadRequest, errors: requestErrors(res.Errors)}
 	}
-	h.documents.Add(query, doc)
+	h.documents.add(query, doc)
 	return doc, nil
 }
 

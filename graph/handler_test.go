@@ -520,7 +520,8 @@ func TestDocumentCache(t *testing.T) {
 }
 
 func TestCacheEviction(t *testing.T) {
-	s := newTestServer(t, Config{CacheSize: 2})
+	// Room for two of these documents, not three.
+	s := newTestServer(t, Config{CacheBytes: 2*docBytes("{ a: hello }") + 10})
 	for _, q := range []string{"{ a: hello }", "{ b: hello }", "{ c: hello }", "{ a: hello }"} {
 		s.post(q, nil, "")
 	}
@@ -530,7 +531,7 @@ func TestCacheEviction(t *testing.T) {
 }
 
 func TestConcurrentRequests(t *testing.T) {
-	s := newTestServer(t, Config{CacheSize: 4})
+	s := newTestServer(t, Config{CacheBytes: 4 * docBytes(`{ node(id: 0) { id child { id } } }`)})
 	var wg sync.WaitGroup
 	for i := range 32 {
 		wg.Go(func() {
@@ -624,7 +625,7 @@ func benchmarkHandler(b *testing.B, cached bool) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if !cached {
-			s.handler.documents.Purge()
+			s.handler.documents.purge()
 		}
 		w := httptest.NewRecorder()
 		s.handler.ServeHTTP(w, jsonRequest(string(body)))
