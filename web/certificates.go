@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -164,7 +165,8 @@ func (h *Handler) verifyStatus(w http.ResponseWriter, d *verifyData, err error) 
 	case err == nil:
 		return http.StatusOK
 	case errors.As(err, &rl):
-		w.Header().Set("Retry-After", strings.TrimSuffix(rl.RetryAfter.Round(1e9).String(), "s"))
+		// Whole seconds: a minute's window can leave 60 s or more (Duration.String gives "1m0s").
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(rl.RetryAfter.Seconds()))))
 		d.Error = d.T["verify.limited"]
 		d.V = &certificates.Verification{Status: certificates.StatusUnknown, Number: d.Number}
 		return http.StatusTooManyRequests
