@@ -17,6 +17,7 @@ type dbConfig struct {
 	URL        string // DATABASE_URL: the application's connection; empty for the embedded cluster
 	MigrateURL string // MIGRATE_DATABASE_URL: the schema owner's connection, default URL
 	DataDir    string // REFURB_DATA_DIR: the embedded cluster's directory
+	MaxConns   int    // DB_MAX_CONNS: the application pool's size (serve); 0: database.Open's default
 }
 
 type logConfig struct {

@@ -119,7 +119,7 @@ func (h *dbHandle) App(ctx context.Context) (*bun.DB, error) {
 	if h.app != nil {
 		return h.app, nil
 	}
-	db, err := database.Open(ctx, h.cfg.URL, database.Options{AsApp: true})
+	db, err := database.Open(ctx, h.cfg.URL, database.Options{AsApp: true, MaxOpenConns: h.cfg.MaxConns})
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.Code == pgcode.InvalidParameterValue { // role refurb_app does not exist
 		return nil, errors.New("the database has no Refurb schema yet: run `refurb migrate up` or start the server with -migrate")

@@ -53,6 +53,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	fs.String(&c.orgName, "org-name", "ORG_NAME", "", "the organisation's name, shown to anyone who scans a label without signing in (default: the issuer set with `refurb org set`)")
 	fs.String(&c.orgContact, "org-contact", "ORG_CONTACT", "", "how to contact the organisation (e-mail or phone), shown with its name")
 	fs.Duration(&c.shutdownGrace, "shutdown-grace", "SHUTDOWN_GRACE", 15*time.Second, "how long requests in flight may take to finish on shutdown")
+	fs.Int(&c.db.MaxConns, "db-max-conns", "DB_MAX_CONNS", 20, "connections this instance opens to PostgreSQL at most (its share of max_connections: see docs/operations.md)")
 	fs.String(&c.pprofAddr, "pprof-addr", "PPROF_ADDR", "", "serve Go's pprof profiles on this address, e.g. 127.0.0.1:6060 (never a public one); empty: off")
 	if err := fs.parse(args); err != nil {
 		return err
@@ -60,6 +61,9 @@ func runServe(ctx context.Context, e env, args []string) error {
 	logger, err := newLogger(c.log, e.stderr)
 	if err != nil {
 		return err
+	}
+	if c.db.MaxConns <= 0 {
+		return fmt.Errorf("-db-max-conns (%d) must be positive", c.db.MaxConns)
 	}
 	if c.maxCost <= 0 || c.maxResponse <= 0 {
 		return fmt.Errorf("-graphql-max-cost (%d) and -graphql-max-response-bytes (%d) must be positive", c.maxCost, c.maxResponse)
