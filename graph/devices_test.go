@@ -197,3 +197,33 @@ func TestDevicePageStatements(t *testing.T) {
 		t.Errorf("statements: %d for 10 devices, %d for 100: the count grows with the page", counts[10], counts[100])
 	}
 }
+
+// TestTotalCountOnlyWhenSelected: a device list counts only when totalCount is selected
+// (directly or in a fragment), and the whole inventory's count comes from device_counts.
+func TestTotalCountOnlyWhenSelected(t *testing.T) {
+	t.Parallel()
+	e := newInvEnv(t)
+	staff := e.user("staff@example.org", auth.RoleStaff, nil)
+	e.intake(staff, nil, laptop("TC1"), laptop("TC2"), laptop("TC3"))
+	var out struct {
+		Devices struct {
+			TotalCount *int
+			Nodes      []struct{ Tag string }
+		}
+	}
+	_, without := e.statements.count(func() { e.ok(staff, `{ devices(first: 2) { nodes { tag } } }`, nil, &out) })
+	for _, s := range without {
+		if strings.Contains(strings.ToLower(s), "count(") || strings.Contains(s, "device_counts") {
+			t.Errorf("without totalCount, a count ran: %s", s)
+		}
+	}
+	_, with := e.statements.count(func() {
+		e.ok(staff, `{ devices(first: 2) { nodes { tag } ...total } } fragment total on DeviceConnection { totalCount }`, nil, &out)
+	})
+	if out.Devices.TotalCount == nil || *out.Devices.TotalCount != 3 || len(out.Devices.Nodes) != 2 {
+		t.Fatalf("with totalCount in a fragment: got %+v, want 2 of 3", out.Devices)
+	}
+	if !slices.ContainsFunc(with, func(s string) bool { return strings.Contains(s, "device_counts") }) {
+		t.Errorf("the whole inventory's count did not read device_counts:\n%s", strings.Join(with, "\n"))
+	}
+}
