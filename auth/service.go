@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/uptrace/bun"
 )
 
@@ -60,10 +61,12 @@ func NewService(db bun.IDB, limits Limits) (*Service, error) {
 	return s, nil
 }
 
-// hotRow runs a one-row query with $n parameters, prepared when the Service is on a pool.
+// hotRow runs a one-row query with $n parameters, prepared when the Service is on a pool (the
+// first argument asks pgx to prepare it once per connection and keep it: the pool's default is
+// not to, see internal/database).
 func (s *Service) hotRow(ctx context.Context, query string, args ...any) *sql.Row {
 	if s.sqldb != nil {
-		return s.sqldb.QueryRowContext(ctx, query, args...)
+		return s.sqldb.QueryRowContext(ctx, query, append([]any{pgx.QueryExecModeCacheStatement}, args...)...)
 	}
 	// In a transaction bun formats the arguments itself: its placeholders are ?0, ?1, ...
 	for i := len(args); i >= 1; i-- {

@@ -90,10 +90,11 @@ func (s *Store) Scan(ctx context.Context, tagOrURL string, lastEvents int) (*Sca
 	}
 	var r scanRow
 	if s.sqldb != nil {
-		// On the pool, pgx itself runs the statement (prepared once per connection) and decodes
+		// On the pool, pgx itself runs the statement (prepared once per connection and kept,
+		// unlike the pool's other statements: see internal/database) and decodes
 		// the row in binary into its destinations, without database/sql's conversions.
 		err = s.pgx(ctx, func(c *pgx.Conn) error {
-			return c.QueryRow(ctx, scanQuery, tag, lastEvents, donor).Scan(r.dest(func(v any) any { return v })...)
+			return c.QueryRow(ctx, scanQuery, pgx.QueryExecModeCacheStatement, tag, lastEvents, donor).Scan(r.dest(func(v any) any { return v })...)
 		})
 	} else {
 		m := pgtype.NewMap()

@@ -38,6 +38,13 @@ func Open(ctx context.Context, url string, opts Options) (*bun.DB, error) {
 	if opts.Tracer != nil {
 		cfg.Tracer = opts.Tracer
 	}
+	// bun writes its arguments into the SQL text, so nearly every statement it sends is new:
+	// pgx's default (prepare each new text and keep it, 512 a connection) would cost each one
+	// a round trip more and pile up prepared statements in every backend and in the pool.
+	// Statements run in one round trip, unprepared; the hot reads, sent with real parameters,
+	// ask to be prepared and kept by giving pgx.QueryExecModeCacheStatement as their first
+	// argument (auth's hotRow, inventory's Scan).
+	cfg.DefaultQueryExecMode = pgx.QueryExecModeExec
 	var connOpts []stdlib.OptionOpenDB
 	if opts.AsApp {
 		connOpts = append(connOpts, stdlib.OptionAfterConnect(func(ctx context.Context, c *pgx.Conn) error {
