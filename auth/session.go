@@ -11,6 +11,7 @@ import (
 
 	"github.com/alexedwards/scs/postgresstore"
 	"github.com/alexedwards/scs/v2"
+	"github.com/jackc/pgx/v5"
 )
 
 // sessionUserKey is the session key under which the signed-in user's id is kept.
@@ -37,7 +38,7 @@ const SessionCookieName = "refurb_session"
 // each session token is stored. secure sets the cookie's Secure flag (PUBLIC_URL is https).
 func NewSessions(db *sql.DB, secure bool) *scs.SessionManager {
 	sm := scs.New()
-	sm.Store = postgresstore.NewWithCleanupInterval(db, 30*time.Minute)
+	sm.Store = sessionStore{postgresstore.NewWithCleanupInterval(db, 30*time.Minute), db}
 	sm.HashTokenInStore = true
 	// A workshop bench device stays signed in for a working week; an idle one is signed out
 	// after a day.
@@ -48,6 +49,27 @@ func NewSessions(db *sql.DB, secure bool) *scs.SessionManager {
 	sm.Cookie.Secure = secure
 	sm.Cookie.Path = "/"
 	return sm
+}
+
+// sessionStore is scs' PostgreSQL store with its read prepared once per connection and kept:
+// every request with a session cookie runs it, and the pool's statements are not prepared
+// unless they ask (internal/database).
+type sessionStore struct {
+	*postgresstore.PostgresStore
+	db *sql.DB
+}
+
+// Find returns the session data of token (scs has already hashed it) if it has not expired.
+func (s sessionStore) Find(token string) ([]byte, bool, error) {
+	var b []byte
+	err := s.db.QueryRow("SELECT data FROM sessions WHERE token = $1 AND current_timestamp < expiry", pgx.QueryExecModeCacheStatement, token).Scan(&b)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return b, true, nil
 }
 
 // StartSession signs user in on the request's session, with a new session token so that a
