@@ -276,12 +276,20 @@ func insertEntry(ctx context.Context, tx bun.IDB, h *HourEntry, devices []int64)
 	if len(devices) == 0 {
 		return nil
 	}
-	rows := make([]map[string]any, len(devices))
+	rows := make([]entryDevice, len(devices))
 	for i, d := range devices {
-		rows[i] = map[string]any{"entry_id": h.ID, "device_id": d}
+		rows[i] = entryDevice{EntryID: h.ID, DeviceID: d}
 	}
-	_, err := tx.NewInsert().Model(&rows).TableExpr("hour_entry_devices").Exec(ctx)
+	_, err := tx.NewInsert().Model(&rows).Exec(ctx)
 	return dbError("insert hour entry devices", err)
+}
+
+// entryDevice is a device an entry's work was on.
+type entryDevice struct {
+	bun.BaseModel `bun:"table:hour_entry_devices"`
+
+	EntryID  int64 `bun:"entry_id,pk"`
+	DeviceID int64 `bun:"device_id,pk"`
 }
 
 // maxReview bounds the entries one review changes.

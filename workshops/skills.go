@@ -284,11 +284,11 @@ func (s *Store) AssessSkill(ctx context.Context, n NewAssessment) (*Assessment, 
 		if len(as.Evidence) == 0 {
 			return nil
 		}
-		rows := make([]map[string]any, len(as.Evidence))
+		rows := make([]evidenceRow, len(as.Evidence))
 		for i, e := range as.Evidence {
-			rows[i] = map[string]any{"assessment_id": as.ID, "kind": e.Kind, "ref_id": e.RefID}
+			rows[i] = evidenceRow{AssessmentID: as.ID, Evidence: e}
 		}
-		_, err := tx.NewInsert().Model(&rows).TableExpr("skill_evidence").Exec(ctx)
+		_, err := tx.NewInsert().Model(&rows).Exec(ctx)
 		return dbError("insert evidence", err)
 	})
 	if err != nil {
@@ -360,12 +360,8 @@ func assessments(ctx context.Context, tx bun.IDB, traineeID int64) ([]Assessment
 	for i := range out {
 		ids[i] = out[i].ID
 	}
-	var ev []struct {
-		AssessmentID int64 `bun:"assessment_id"`
-		Evidence     `bun:",extend"`
-	}
-	if err := tx.NewSelect().Table("skill_evidence").Column("assessment_id", "kind", "ref_id").
-		Where("assessment_id IN (?)", bun.List(ids)).Order("assessment_id", "kind", "ref_id").Scan(ctx, &ev); err != nil {
+	var ev []evidenceRow
+	if err := tx.NewSelect().Model(&ev).Where("assessment_id IN (?)", bun.List(ids)).Order("assessment_id", "kind", "ref_id").Scan(ctx); err != nil {
 		return nil, dbError("select evidence", err)
 	}
 	for _, e := range ev {
@@ -395,4 +391,12 @@ func Current(assessments []Assessment, skills []Skill) []Assessment {
 	}
 	slices.SortStableFunc(latest, func(x, y Assessment) int { return pos[x.SkillID] - pos[y.SkillID] })
 	return latest
+}
+
+// evidenceRow is a piece of evidence of an assessment.
+type evidenceRow struct {
+	bun.BaseModel `bun:"table:skill_evidence"`
+
+	AssessmentID int64 `bun:"assessment_id,pk"`
+	Evidence
 }

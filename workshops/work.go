@@ -225,11 +225,11 @@ func (s *Store) ProposeFromWork(ctx context.Context, traineeID int64) ([]HourEnt
 			if err := insertEntry(ctx, tx, h, devices); err != nil {
 				return err
 			}
-			rows := make([]map[string]any, len(ws))
+			rows := make([]entryWork, len(ws))
 			for i, w := range ws {
-				rows[i] = map[string]any{"entry_id": h.ID, "trainee_id": traineeID, "kind": w.Kind, "record_id": w.RecordID}
+				rows[i] = entryWork{EntryID: h.ID, TraineeID: traineeID, Kind: w.Kind, RecordID: w.RecordID}
 			}
-			if _, err := tx.NewInsert().Model(&rows).TableExpr("hour_entry_work").Exec(ctx); err != nil {
+			if _, err := tx.NewInsert().Model(&rows).Exec(ctx); err != nil {
 				return dbError("insert proposed work", err)
 			}
 			out = append(out, *h)
@@ -240,4 +240,14 @@ func (s *Store) ProposeFromWork(ctx context.Context, traineeID int64) ([]HourEnt
 		return nil, err
 	}
 	return out, nil
+}
+
+// entryWork is a piece of work an entry was proposed from.
+type entryWork struct {
+	bun.BaseModel `bun:"table:hour_entry_work"`
+
+	EntryID   int64  `bun:"entry_id"`
+	TraineeID int64  `bun:"trainee_id,pk"`
+	Kind      string `bun:"kind,pk"`
+	RecordID  int64  `bun:"record_id,pk"`
 }
