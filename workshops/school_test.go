@@ -67,7 +67,10 @@ func TestAttendance(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantRule(t, "a future session", func() error { _, err := st.MarkAttendance(staff, tomorrow.ID, e.Bruno.ID, workshops.ViaTick); return err }(),
+	wantRule(t, "a future session", func() error {
+		_, err := st.MarkAttendance(staff, tomorrow.ID, e.Bruno.ID, workshops.ViaTick)
+		return err
+	}(),
 		workshops.RuleFuture, "not taken place")
 	list, err := st.Attendees(staff, ses.ID)
 	if err != nil || len(list) != 1 || list[0].TraineeName != "Alice Example" || list[0].EntryStatus != workshops.StatusApproved {
