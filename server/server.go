@@ -20,6 +20,7 @@ import (
 	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/migrations"
 	"github.com/digital-inclusion/refurb/web"
+	"github.com/digital-inclusion/refurb/workshops"
 )
 
 // Config is what the server needs to know beyond its dependencies.
@@ -66,7 +67,8 @@ func New(cfg Config, deps Deps) (*http.Server, error) {
 // Handler returns the server's root handler; tests serve it with httptest.
 func Handler(cfg Config, deps Deps) (http.Handler, error) {
 	certs := certificates.NewStore(deps.DB, cfg.PublicURL)
-	schema, err := graph.NewSchema(graph.Deps{Auth: deps.Auth, Inventory: deps.Inventory, Certificates: certs, PublicURL: cfg.PublicURL})
+	school := workshops.NewStore(deps.DB)
+	schema, err := graph.NewSchema(graph.Deps{Auth: deps.Auth, Inventory: deps.Inventory, Certificates: certs, Workshops: school, PublicURL: cfg.PublicURL})
 	if err != nil {
 		return nil, err
 	}
