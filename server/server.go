@@ -73,6 +73,7 @@ func Handler(cfg Config, deps Deps) (http.Handler, error) {
 		return nil, err
 	}
 	pages, err := web.NewHandler(web.Deps{Auth: deps.Auth, Inventory: deps.Inventory, Sessions: deps.Sessions, Logger: deps.Logger, Certificates: certs,
+		Workshops: school,
 		Config: web.Config{PublicURL: cfg.PublicURL, OrgName: cfg.OrgName, OrgContact: cfg.OrgContact}})
 	if err != nil {
 		return nil, err

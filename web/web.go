@@ -25,6 +25,7 @@ import (
 	"github.com/digital-inclusion/refurb/internal/reqinfo"
 	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/validation"
+	"github.com/digital-inclusion/refurb/workshops"
 )
 
 //go:embed templates static locales
@@ -48,6 +49,8 @@ type Deps struct {
 	Config    Config
 	// Certificates serves certificates' PDFs, their public verification and their issue.
 	Certificates *certificates.Store
+	// Workshops runs the school: trainees, hours, sessions, skills (web/workshops.go).
+	Workshops *workshops.Store
 }
 
 // Handler serves the pages.
@@ -55,6 +58,7 @@ type Handler struct {
 	auth         *auth.Service
 	inventory    *inventory.Store
 	certificates *certificates.Store
+	workshops    *workshops.Store
 	sessions     *scs.SessionManager
 	log          *slog.Logger
 	cfg          Config
@@ -85,7 +89,7 @@ func NewHandler(deps Deps) (*Handler, error) {
 		return nil, err
 	}
 	h := &Handler{auth: deps.Auth, inventory: deps.Inventory, sessions: deps.Sessions, log: deps.Logger, cfg: cfg,
-		tr: tr, static: static, mux: http.NewServeMux(), certificates: deps.Certificates}
+		tr: tr, static: static, mux: http.NewServeMux(), certificates: deps.Certificates, workshops: deps.Workshops}
 	if h.asset, err = assetVersion(static); err != nil {
 		return nil, err
 	}
@@ -134,9 +138,17 @@ func (h *Handler) routes() {
 	m.HandleFunc("GET /donations", h.myDonations)
 	m.HandleFunc("POST /donations/{number}/certificates", h.issueCertificate)
 	m.HandleFunc("/", h.notFound)
+	if h.workshops != nil {
+		h.workshopRoutes()
+	}
 }
 
-func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if h.workshops != nil && h.pinGuard(w, r) {
+		return
+	}
+	h.mux.ServeHTTP(w, r)
+}
 
 // parsePages parses each page with the layout it fills.
 func parsePages() (map[string]*template.Template, error) {

@@ -194,3 +194,21 @@ func (s *Store) BenchTraineeByID(ctx context.Context, token string, id int64) (*
 	}
 	return nil, ErrNotFound
 }
+
+// BenchTraineeByBadge returns the name on a bench's list whose badge carries badge (its token
+// or its QR code's URL), so that a trainee may scan their badge instead of finding their name.
+// ErrNotFound when the badge is unknown or its trainee is not on the list.
+func (s *Store) BenchTraineeByBadge(ctx context.Context, token, badge string) (*BenchTrainee, error) {
+	badge = NormalizeBadge(badge)
+	if badge == "" || token == "" {
+		return nil, ErrNotFound
+	}
+	var id int64
+	err := s.runAs(ctx, rls{bench: benchHash(token)}, func(ctx context.Context, tx bun.Tx) error {
+		return dbError("select trainee", tx.NewSelect().Table("trainees").Column("id").Where("badge_token = ?", badge).Scan(ctx, &id))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.BenchTraineeByID(ctx, token, id)
+}

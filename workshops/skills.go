@@ -54,7 +54,7 @@ type Skill struct {
 }
 
 // Name returns the skill's name in lang, else in English, else French.
-func (s *Skill) Name(lang string) string {
+func (s Skill) Name(lang string) string {
 	for _, l := range []string{lang, "en", "fr"} {
 		if n := s.Names[l]; n != "" {
 			return n
