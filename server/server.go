@@ -74,7 +74,7 @@ func Handler(cfg Config, deps Deps) (http.Handler, error) {
 	}
 	pages, err := web.NewHandler(web.Deps{Auth: deps.Auth, Inventory: deps.Inventory, Sessions: deps.Sessions, Logger: deps.Logger, Certificates: certs,
 		Workshops: school,
-		Config: web.Config{PublicURL: cfg.PublicURL, OrgName: cfg.OrgName, OrgContact: cfg.OrgContact}})
+		Config:    web.Config{PublicURL: cfg.PublicURL, OrgName: cfg.OrgName, OrgContact: cfg.OrgContact}})
 	if err != nil {
 		return nil, err
 	}
@@ -192,7 +192,8 @@ func routeOf(path string) string {
 	case path == "/healthz", path == "/readyz", path == "/metrics", path == "/login", path == "/logout", path == "/imports":
 		return path
 	}
-	for _, prefix := range []string{"/D/", "/d/", "/devices/", "/labels", "/certificates/", "/verify/", "/intake", "/bench", "/static/"} {
+	for _, prefix := range []string{"/D/", "/d/", "/devices/", "/labels", "/certificates/", "/verify/", "/intake", "/bench", "/static/",
+		"/hours", "/progress", "/pin", "/benches", "/T/", "/t/", "/review", "/trainees", "/programmes", "/sessions", "/reports/"} {
 		if strings.HasPrefix(path, prefix) {
 			return strings.TrimSuffix(prefix, "/")
 		}
