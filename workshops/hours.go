@@ -97,8 +97,11 @@ func ParseClock(s string) (int, bool) {
 	return hh*60 + mm, true
 }
 
-// Duration formats minutes as hours and minutes: 3 h 05.
+// Duration formats minutes as hours and minutes: 3 h 05, 4 h, 30 min.
 func Duration(minutes int) string {
+	if minutes > 0 && minutes < 60 {
+		return fmt.Sprintf("%d min", minutes)
+	}
 	if minutes%60 == 0 {
 		return fmt.Sprintf("%d h", minutes/60)
 	}
