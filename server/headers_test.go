@@ -91,7 +91,7 @@ func TestSecurityHeadersOnEveryResponse(t *testing.T) {
 		{name: "signed-in 404", method: "GET", path: "/no/such/page", signedIn: true, status: 404, cache: noStore},
 		{name: "form post redirect", method: "POST", path: "/devices/" + tag + "/note", signedIn: true, status: 303, cache: noStore,
 			form: url.Values{"note": {"checked the hinges"}, "version": {"1"}}},
-		{name: "import refused", method: "POST", path: "/imports", signedIn: true, status: 400, cache: noStore},
+		{name: "import refused", method: "POST", path: "/imports", signedIn: true, status: 422, cache: noStore},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -203,7 +203,7 @@ func TestWrongLoginSaysOnlyInvalid(t *testing.T) {
 		}
 		bodies = append(bodies, string(b))
 	}
-	if bodies[0] != bodies[1] || !strings.Contains(bodies[0], "invalid email or password") {
+	if bodies[0] != bodies[1] || !strings.Contains(bodies[0], "Invalid email or password.") {
 		t.Errorf("answers differ or say more than they should: %q vs %q", bodies[0], bodies[1])
 	}
 	// A browser form gets the page again with the same sentence.
@@ -230,7 +230,7 @@ func TestLoginRateLimitOverHTTP(t *testing.T) {
 	resp := e.login(newClient(t), "staff@example.org", "correct horse battery")
 	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != 401 || !strings.Contains(string(b), "invalid email or password") {
+	if resp.StatusCode != 401 || !strings.Contains(string(b), "Invalid email or password.") {
 		t.Errorf("right password after too many failures: got %d %s, want 401 invalid email or password", resp.StatusCode, b)
 	}
 }

@@ -210,15 +210,15 @@ func TestPostImportsBadInput(t *testing.T) {
 		field    string
 		message  string
 	}{
-		{"no file", c, "", nil, []string{"donation", don.Number}, 400, "file", "no file"},
-		{"no donation", c, "l.csv", impList(1), nil, 400, "donation", "no donation"},
-		{"unknown donation", c, "l.csv", impList(1), []string{"donation", "DON-2020-99999"}, 400, "donation", "there is no donation DON-2020-99999"},
-		{"bad dry run", c, "l.csv", impList(1), []string{"donation", don.Number, "dryRun", "perhaps"}, 400, "dryRun", `"perhaps"`},
-		{"a PNG renamed .csv", c, "photo.csv", png, []string{"donation", don.Number}, 400, "file", "not a CSV or XLSX file (it looks like a PNG image)"},
-		{"empty", c, "empty.csv", []byte{}, []string{"donation", don.Number}, 400, "file", "the file is empty"},
+		{"no file", c, "", nil, []string{"donation", don.Number}, 422, "file", "no file"},
+		{"no donation", c, "l.csv", impList(1), nil, 422, "donation", "no donation"},
+		{"unknown donation", c, "l.csv", impList(1), []string{"donation", "DON-2020-99999"}, 422, "donation", "there is no donation DON-2020-99999"},
+		{"bad dry run", c, "l.csv", impList(1), []string{"donation", don.Number, "dryRun", "perhaps"}, 422, "dryRun", `"perhaps"`},
+		{"a PNG renamed .csv", c, "photo.csv", png, []string{"donation", don.Number}, 422, "file", "not a CSV or XLSX file (it looks like a PNG image)"},
+		{"empty", c, "empty.csv", []byte{}, []string{"donation", don.Number}, 422, "file", "the file is empty"},
 		{"over 10 MB", c, "big.csv", big, []string{"donation", don.Number}, 413, "file", "larger than the 10 MB limit"},
 		{"anonymous", http.DefaultClient, "l.csv", impList(1), []string{"donation", don.Number}, 401, "", "sign in"},
-		{"a trainee", s.login("trainee@example.org"), "l.csv", impList(1), []string{"donation", don.Number}, 403, "", "staff and administrators"},
+		{"a trainee", s.login("trainee@example.org"), "l.csv", impList(1), []string{"donation", don.Number}, 403, "", "may not do this"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := s.post(tc.client, nil, tc.filename, tc.data, tc.fields...)

@@ -96,9 +96,9 @@ func TestLabelPNGOpensTheDevicePage(t *testing.T) {
 	}{
 		"anonymous":     {"/labels/" + ds[0].Tag + ".png", "", http.StatusUnauthorized},
 		"unknown tag":   {"/labels/DI-999999-" + lastChar(inventory.FormatTag("DI", 999999)) + ".png", tok, http.StatusNotFound},
-		"mistyped tag":  {"/labels/" + ds[0].Tag[:len(ds[0].Tag)-1] + wrongChar(ds[0].Tag) + ".png", tok, http.StatusBadRequest},
+		"mistyped tag":  {"/labels/" + ds[0].Tag[:len(ds[0].Tag)-1] + wrongChar(ds[0].Tag) + ".png", tok, http.StatusUnprocessableEntity},
 		"not a png":     {"/labels/" + ds[0].Tag, tok, http.StatusNotFound},
-		"unknown stock": {"/labels?donation=DON-2026-00001&stock=XYZ", tok, http.StatusBadRequest},
+		"unknown stock": {"/labels?donation=DON-2026-00001&stock=XYZ", tok, http.StatusUnprocessableEntity},
 	} {
 		if status, _, body := e.fetch("GET", tc.path, tc.tok, nil); status != tc.status {
 			t.Errorf("%s: got %d %s, want %d", name, status, body, tc.status)

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -24,7 +23,6 @@ import (
 	"github.com/digital-inclusion/refurb/certificates"
 	"github.com/digital-inclusion/refurb/internal/reqinfo"
 	"github.com/digital-inclusion/refurb/inventory"
-	"github.com/digital-inclusion/refurb/validation"
 )
 
 //go:embed templates static locales
@@ -296,62 +294,6 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 	w.Header().Set("Vary", "Cookie, Accept-Language")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
-}
-
-// problem shows a domain error on a page of its own: not found, not allowed, or bad input. It
-// handles the errors a page expects and leaves the rest to fail.
-func (h *Handler) problem(w http.ResponseWriter, r *http.Request, v *view, err error) {
-	status, msg := h.explain(v, err)
-	if status == http.StatusInternalServerError {
-		h.fail(w, r, err)
-		return
-	}
-	if status == http.StatusUnauthorized {
-		http.Redirect(w, r, "/login?next="+url.QueryEscape(safeNext(r.URL.RequestURI())), http.StatusSeeOther)
-		return
-	}
-	v.Title = v.T("problem.title")
-	v.Data = msg
-	h.render(w, r, status, "problem.html", v)
-}
-
-// explain turns a domain error into an HTTP status and a sentence in the user's language.
-// Field errors keep the domain's English sentence, introduced in the user's language.
-func (h *Handler) explain(v *view, err error) (int, string) {
-	var te *inventory.TransitionError
-	var we *inventory.WipeRequiredError
-	switch {
-	case errors.Is(err, auth.ErrUnauthenticated):
-		return http.StatusUnauthorized, v.T("problem.signin")
-	case errors.Is(err, auth.ErrForbidden):
-		return http.StatusForbidden, v.T("problem.forbidden")
-	case errors.Is(err, inventory.ErrNotFound):
-		return http.StatusNotFound, v.T("problem.notfound")
-	case errors.Is(err, inventory.ErrConflict):
-		return http.StatusConflict, v.T("device.stale")
-	case errors.As(err, &we):
-		serials := strings.Join(nonEmpty(we.Serials), ", ")
-		return http.StatusUnprocessableEntity, v.T("problem.wipe_required", "Count", len(we.MediumIDs), "Serials", serials)
-	case errors.As(err, &te):
-		if te.From == "" {
-			return http.StatusUnprocessableEntity, v.T("problem.move_refused", "Reason", te.Reason)
-		}
-		return http.StatusUnprocessableEntity, v.T("problem.move", "From", v.T("status."+string(te.From)), "To", v.T("status."+string(te.To)), "Reason", te.Reason)
-	}
-	if fe, ok := validation.As(err); ok {
-		return http.StatusUnprocessableEntity, v.T("problem.field", "Field", fe.Field, "Message", fe.Message)
-	}
-	return http.StatusInternalServerError, ""
-}
-
-func nonEmpty(ss []string) []string {
-	var out []string
-	for _, s := range ss {
-		if s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
