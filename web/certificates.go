@@ -194,7 +194,7 @@ type donationsData struct {
 	T         map[string]string
 	Donations []myDonation
 	Next      string
-	Staff     bool
+	Issue     bool // the user may issue certificates from this page
 }
 
 // Outcome names what became of a device.
@@ -222,9 +222,14 @@ func (h *Handler) myDonations(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	d := &donationsData{T: ct(v), Staff: v.Can("admin", "staff")}
-	v.Title = d.T["mine.title"]
-	if d.Staff {
+	scope, err := inventory.DonorScope(ctx)
+	if err != nil {
+		h.problem(w, r, v, err)
+		return
+	}
+	d := &donationsData{T: ct(v), Issue: certificates.MayIssue(v.actor, certificates.KindDonation)}
+	v.Title = d.T["mine.title"] // a donor's own
+	if scope.All() {
 		v.Title = d.T["mine.staff_title"]
 	}
 	v.Nav = "donations"

@@ -45,7 +45,7 @@ func runUsers(ctx context.Context, e env, args []string) error {
 	if sub == "create" {
 		fs.StringVar(&email, "email", "", "the user's e-mail address (unique, any case)")
 		fs.StringVar(&name, "name", "", "the user's name")
-		fs.StringVar(&role, "role", "", "ADMIN, STAFF, TRAINEE, DONOR or SOCIAL_WORKER")
+		fs.StringVar(&role, "role", "", roleNames())
 		fs.Int64Var(&donorID, "donor-id", 0, "for a DONOR user: the id of the donor they act for")
 		fs.BoolVar(&passwordStdin, "password-stdin", false, "read the password from the first line of standard input (otherwise one is generated and printed)")
 	} else if sub != "list" {
@@ -79,7 +79,7 @@ func runUsers(ctx context.Context, e env, args []string) error {
 
 	r := auth.Role(strings.ToLower(role))
 	if !r.Valid() {
-		return fmt.Errorf("users create: --role %q: use ADMIN, STAFF, TRAINEE, DONOR or SOCIAL_WORKER", role)
+		return fmt.Errorf("users create: --role %q: use %s", role, roleNames())
 	}
 	password, generated := "", false
 	if passwordStdin {
@@ -231,4 +231,14 @@ func parseLifetime(s string) (time.Duration, error) {
 		return 0, errors.New("give days (90d) or a duration (36h)")
 	}
 	return d, nil
+}
+
+// roleNames lists the roles as the command line takes them: "ADMIN, STAFF, ... or
+// SOCIAL_WORKER", from auth.Roles.
+func roleNames() string {
+	names := make([]string, len(auth.Roles))
+	for i, r := range auth.Roles {
+		names[i] = strings.ToUpper(string(r))
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }
