@@ -5,21 +5,17 @@ import (
 	"cmp"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"mime/multipart"
 	"net/http"
-	"net/http/cookiejar"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 
-	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/certificates"
 	"github.com/digital-inclusion/refurb/graph"
-	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/inventory/inventorytest"
 	"github.com/digital-inclusion/refurb/server"
+	"github.com/digital-inclusion/refurb/server/servertest"
 )
 
 // headerCase is one route and what its response must carry besides the headers every
@@ -40,29 +36,18 @@ type headerCase struct {
 // GraphQL, probes and metrics.
 func TestSecurityHeadersOnEveryResponse(t *testing.T) {
 	t.Parallel()
-	db, store, actors := inventorytest.New(t)
-	don, devs := inventorytest.Donation(t, store, actors.Staff, inventorytest.Laptop("PF1HDR"))
+	s := servertest.New(t, servertest.Options{TLS: true,
+		Config: server.Config{PublicURL: "https://refurb.example", GraphQL: graph.Config{GraphiQL: true, Introspection: true}}})
+	actors := s.Users()
+	don, devs := inventorytest.Donation(t, s.Store, actors.Staff, inventorytest.Laptop("PF1HDR"))
 	tag := devs[0].Tag
-	certs := certificates.NewStore(db.App, "https://refurb.example")
-	issued, err := certs.Issue(actors.Staff, don.ID, certificates.KindDonation, "en")
+	issued, err := s.Certificates.Issue(actors.Staff, don.ID, certificates.KindDonation, "en")
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := auth.NewService(db.App, auth.DefaultLimits)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := server.Handler(server.Config{PublicURL: "https://refurb.example", GraphQL: graph.Config{GraphiQL: true, Introspection: true}}, server.Deps{
-		DB: db.App, Auth: svc, Inventory: inventory.NewStore(db.App), Sessions: auth.NewSessions(db.App.DB, true),
-		Logger: slog.New(slog.DiscardHandler),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewTLSServer(h)
-	t.Cleanup(srv.Close)
-	anon := &http.Client{Transport: srv.Client().Transport, CheckRedirect: noRedirect}
-	staff := signIn(t, srv, actors.StaffUser.Email)
+	srv := s.Server
+	anon := s.Client()
+	staff := s.SignIn(actors.StaffUser.Email)
 
 	const noStore = "no-store"
 	cases := []headerCase{
@@ -143,17 +128,7 @@ func TestSecurityHeadersOnEveryResponse(t *testing.T) {
 // Without https in the public URL there is no HSTS: a browser would refuse the plain site.
 func TestNoHSTSOverPlainHTTP(t *testing.T) {
 	t.Parallel()
-	db, _, _ := inventorytest.New(t)
-	svc, _ := auth.NewService(db.App, auth.DefaultLimits)
-	h, err := server.Handler(server.Config{PublicURL: "http://localhost:8080"}, server.Deps{
-		DB: db.App, Auth: svc, Inventory: inventory.NewStore(db.App), Sessions: auth.NewSessions(db.App.DB, false),
-		Logger: slog.New(slog.DiscardHandler),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
+	srv := servertest.New(t, servertest.Options{Config: server.Config{PublicURL: "http://localhost:8080"}})
 	resp := do(t, &http.Client{CheckRedirect: noRedirect}, srv.URL, headerCase{method: "GET", path: "/login"})
 	wantSecurityHeaders(t, resp, server.PageCSP, false)
 }
@@ -220,25 +195,6 @@ func get(t *testing.T, c *http.Client, u string) string {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return string(b)
-}
-
-// signIn returns a client of srv signed in as email through the login form.
-func signIn(t *testing.T, srv *httptest.Server, email string) *http.Client {
-	t.Helper()
-	jar, err := cookiejar.New(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := &http.Client{Transport: srv.Client().Transport, Jar: jar, CheckRedirect: noRedirect}
-	resp, err := c.PostForm(srv.URL+"/login", url.Values{"email": {email}, "password": {inventorytest.Password}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusSeeOther {
-		t.Fatalf("sign in as %s: got %d, want 303", email, resp.StatusCode)
-	}
-	return c
 }
 
 func noRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -18,8 +17,8 @@ import (
 	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/graph"
 	"github.com/digital-inclusion/refurb/internal/pgtest"
-	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/server"
+	"github.com/digital-inclusion/refurb/server/servertest"
 )
 
 // syncBuffer collects log output written from several goroutines.
@@ -41,6 +40,7 @@ func (b *syncBuffer) String() string {
 }
 
 type env struct {
+	*servertest.Server
 	t   *testing.T
 	db  *pgtest.DB
 	srv *httptest.Server
@@ -50,21 +50,9 @@ type env struct {
 // start serves the whole application on db, as `refurb serve` would.
 func start(t *testing.T, db *pgtest.DB) *env {
 	t.Helper()
-	svc, err := auth.NewService(db.App, auth.DefaultLimits)
-	if err != nil {
-		t.Fatal(err)
-	}
 	logs := &syncBuffer{}
-	logger := slog.New(slog.NewTextHandler(logs, nil))
-	h, err := server.Handler(server.Config{GraphQL: graph.Config{Introspection: true}}, server.Deps{
-		DB: db.App, Auth: svc, Inventory: inventory.NewStore(db.App), Sessions: auth.NewSessions(db.App.DB, false), Logger: logger,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return &env{t: t, db: db, srv: srv, log: logs}
+	s := servertest.Start(t, db, servertest.Options{Config: server.Config{GraphQL: graph.Config{Introspection: true}}, Log: logs})
+	return &env{Server: s, t: t, db: db, srv: s.Server, log: logs}
 }
 
 func newEnv(t *testing.T) *env {
@@ -72,14 +60,11 @@ func newEnv(t *testing.T) *env {
 	return start(t, pgtest.New(t))
 }
 
+// createUser creates a user of role with the password "correct horse battery" (only this
+// user: the tests below count users and audit entries).
 func (e *env) createUser(email string, role auth.Role) *auth.User {
 	e.t.Helper()
-	svc, _ := auth.NewService(e.db.App, auth.DefaultLimits)
-	u, err := svc.CreateUser(auth.System(context.Background()), auth.NewUser{Email: email, Name: "N " + string(role), Role: role, Password: "correct horse battery"})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return u
+	return e.User(email, role, nil)
 }
 
 func newClient(t *testing.T) *http.Client {
@@ -257,12 +242,7 @@ func TestSessionSurvivesRestart(t *testing.T) {
 func TestBearerToken(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	e.createUser("script@example.org", auth.RoleStaff)
-	svc, _ := auth.NewService(e.db.App, auth.DefaultLimits)
-	plain, _, err := svc.CreateToken(auth.System(context.Background()), "script@example.org", "ci")
-	if err != nil {
-		t.Fatal(err)
-	}
+	plain := e.Token(e.createUser("script@example.org", auth.RoleStaff))
 	r := e.graphql(http.DefaultClient, `{ me { email } }`, http.Header{"Authorization": {"Bearer " + plain}})
 	if meEmail(r) != "script@example.org" {
 		t.Errorf("me with a bearer token: got %+v", r)
