@@ -450,3 +450,39 @@ func TestOrganisationSetByAdminsOnly(t *testing.T) {
 		t.Errorf("organisation: got %+v", r)
 	}
 }
+
+// With introspection open to signed-in callers alone (-introspection auto on a shared
+// database), the same query text is valid for a signed-in caller and refused to an anonymous
+// one, in either order: the handler keeps a cache of validated documents for each.
+func TestIntrospectionForSignedInCallers(t *testing.T) {
+	t.Parallel()
+	s := servertest.New(t, servertest.Options{Config: server.Config{GraphQL: graph.Config{IntrospectionSignedIn: true}}})
+	users := s.Users()
+	session := s.SignIn(users.TraineeUser.Email)
+	token := http.Header{"Authorization": {"Bearer " + s.Token(users.DonorUser)}}
+	e := &env{Server: s, t: t, db: s.DB, srv: s.Server}
+	const schema = `{ __schema { queryType { name } } }`
+	const typ = `{ __type(name: "Device") { name } }`
+	for _, q := range []string{schema, typ} {
+		if r := e.graphql(newClient(t), q, nil); r.status != 400 || len(r.Errors) != 1 || !strings.Contains(r.Errors[0].Message, "introspection is disabled") {
+			t.Errorf("anonymous %s: got %d %+v, want 400 introspection is disabled", q, r.status, r.Errors)
+		}
+		for who, c := range map[string]*http.Client{"session": session, "token": http.DefaultClient} {
+			h := http.Header{}
+			if who == "token" {
+				h = token
+			}
+			if r := e.graphql(c, q, h); r.status != 200 || len(r.Errors) > 0 {
+				t.Errorf("signed in with a %s, %s: got %d %+v, want 200", who, q, r.status, r.Errors)
+			}
+		}
+		// The document a signed-in caller had validated is not valid for an anonymous one.
+		if r := e.graphql(newClient(t), q, nil); r.status != 400 {
+			t.Errorf("anonymous %s after a signed-in caller: got %d, want 400", q, r.status)
+		}
+	}
+	// __typename is no introspection: anyone may ask.
+	if r := e.graphql(newClient(t), `{ __typename }`, nil); r.status != 200 || len(r.Errors) > 0 {
+		t.Errorf("anonymous __typename: got %d %+v", r.status, r.Errors)
+	}
+}
