@@ -17,6 +17,7 @@ import (
 	"github.com/digital-inclusion/refurb/inventory/inventorytest"
 	"github.com/digital-inclusion/refurb/server"
 	"github.com/digital-inclusion/refurb/server/servertest"
+	"github.com/digital-inclusion/refurb/web"
 )
 
 // headerCase is one route and what its response must carry besides the headers every
@@ -76,7 +77,7 @@ func TestSecurityHeadersOnEveryResponse(t *testing.T) {
 		{name: "intake", method: "GET", path: "/intake", signedIn: true, status: 200, cache: noStore},
 		{name: "donation page", method: "GET", path: "/intake/" + don.Number, signedIn: true, status: 200, cache: noStore},
 		{name: "label sheet", method: "GET", path: "/labels?donation=" + don.Number + "&stock=L7160", signedIn: true, status: 200, cache: noStore},
-		{name: "label PNG", method: "GET", path: "/labels/" + tag + ".png", signedIn: true, status: 200, cache: noStore},
+		{name: "label PNG", method: "GET", path: "/labels/" + tag + ".png", signedIn: true, status: 200, cache: noStore, csp: web.ImageCSP},
 		{name: "certificate PDF", method: "GET", path: "/certificates/" + issued.Number + ".pdf", signedIn: true, status: 200, cache: noStore},
 		{name: "my donations", method: "GET", path: "/donations", signedIn: true, status: 200, cache: noStore},
 		{name: "signed-in 404", method: "GET", path: "/no/such/page", signedIn: true, status: 404, cache: noStore},
@@ -161,6 +162,9 @@ func TestSecurityHeadersOnEveryResponse(t *testing.T) {
 	}
 	if csp := graph.GraphiQLCSP; !strings.Contains(csp, "frame-ancestors 'none'") || strings.Contains(csp, "http") || strings.Contains(csp, "unsafe") {
 		t.Errorf("GraphiQL's policy %q must load nothing from elsewhere, allow nothing unsafe and forbid framing", csp)
+	}
+	if csp := web.ImageCSP; !strings.Contains(csp, "default-src 'none'") || !strings.Contains(csp, "frame-ancestors 'none'") || strings.Contains(csp, "script") {
+		t.Errorf("a label PNG's policy %q must load and run nothing and forbid framing", csp)
 	}
 }
 
