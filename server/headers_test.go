@@ -31,8 +31,8 @@ type headerCase struct {
 	// files, when set, make the post multipart/form-data: form's fields and these files.
 	files  map[string][]byte
 	status int
-	cache    string // the Cache-Control wanted
-	csp      string // the Content-Security-Policy wanted (default: the pages' one)
+	cache  string // the Cache-Control wanted
+	csp    string // the Content-Security-Policy wanted (default: the pages' one)
 }
 
 // TestSecurityHeadersOnEveryResponse asks every kind of route, signed in and not, and checks
