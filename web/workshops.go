@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -81,7 +80,7 @@ func (v *view) WorkshopNav() []navItem {
 	if v.User == nil {
 		return nil
 	}
-	a := v.User.Actor()
+	a := v.actor
 	switch {
 	case workshops.IsTrainee(a):
 		return []navItem{{"/hours", "hours", v.T("ws.nav.hours")}, {"/progress", "progress", v.T("ws.nav.progress")}}
@@ -92,21 +91,11 @@ func (v *view) WorkshopNav() []navItem {
 	return nil
 }
 
-// ruleMessage says a workshops rule in the page's language; other errors go to h.explain.
+// ruleMessage says an error in the page's language (web/errors.go's table, where the
+// workshops' rules have their rows).
 func (h *Handler) ruleMessage(v *view, err error) (int, string) {
-	var re *workshops.RuleError
-	var te *workshops.TransitionError
-	switch {
-	case errors.As(err, &re):
-		return http.StatusUnprocessableEntity, v.T("ws.rule." + string(re.Rule))
-	case errors.As(err, &te):
-		return http.StatusConflict, v.T("ws.review.already")
-	case errors.Is(err, workshops.ErrNotFound):
-		return http.StatusNotFound, v.T("problem.notfound")
-	case errors.Is(err, workshops.ErrConflict):
-		return http.StatusConflict, v.T("device.stale")
-	}
-	return h.explain(v, err)
+	e := explain(v.L, err)
+	return e.status, e.message
 }
 
 // wsFail reports a workshops error on the next page (flash) or, for an unexpected one, fails.

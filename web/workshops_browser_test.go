@@ -124,7 +124,7 @@ func TestBrowserWorkshopsJourney(t *testing.T) {
 		signIn("sam@example.org")
 		b.open("/review")
 		b.check("review queue")
-		page, err := s.st.HourEntries(e.as(s.staff), workshops.HourFilter{TraineeID: &s.alice.ID}, workshops.Page{})
+		page, err := s.st.HourEntries(e.As(s.staff), workshops.HourFilter{TraineeID: &s.alice.ID}, workshops.Page{})
 		if err != nil || page.TotalCount != 3 {
 			t.Fatalf("Alice's entries: %v, %v", page, err)
 		}

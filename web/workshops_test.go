@@ -25,9 +25,9 @@ type school struct {
 
 func newSchool(e *env) *school {
 	e.t.Helper()
-	s := &school{st: workshops.NewStore(e.db.App)}
+	s := &school{st: workshops.NewStore(e.DB.App)}
 	s.staff = e.user("sam@example.org", auth.RoleStaff, nil)
-	staff := e.as(s.staff)
+	staff := e.As(s.staff)
 	today := time.Now()
 	var err error
 	if s.programme, err = s.st.CreateProgramme(staff, workshops.NewProgramme{Name: "OTI ADEM", Funder: "ADEM", TargetMinutes: 100 * 60,
@@ -47,7 +47,7 @@ func newSchool(e *env) *school {
 			e.t.Fatal(err)
 		}
 		id := (*tr.p).ID
-		u, err := e.auth.CreateUser(e.sys, auth.NewUser{Email: tr.email, Name: tr.name, Role: auth.RoleTrainee, Password: password, TraineeID: &id})
+		u, err := e.Auth.CreateUser(e.System, auth.NewUser{Email: tr.email, Name: tr.name, Role: auth.RoleTrainee, Password: password, TraineeID: &id})
 		if err != nil {
 			e.t.Fatal(err)
 		}
@@ -55,7 +55,7 @@ func newSchool(e *env) *school {
 			s.aliceUser = u
 		}
 	}
-	if err := e.auth.SetTraineePIN(staff, s.alice.ID, "2580"); err != nil {
+	if err := e.Auth.SetTraineePIN(staff, s.alice.ID, "2580"); err != nil {
 		e.t.Fatal(err)
 	}
 	return s
@@ -109,7 +109,7 @@ func TestTraineeLogsHoursOnTheBenchPage(t *testing.T) {
 	if r := c.get("/trainees/" + strconv.FormatInt(s.bruno.ID, 10)); !strings.Contains(c.get("/hours").body, "not allowed") && r.status == 200 {
 		t.Errorf("Alice sees Bruno's file")
 	}
-	page, err := s.st.HourEntries(e.as(s.staff), workshops.HourFilter{TraineeID: &s.bruno.ID}, workshops.Page{})
+	page, err := s.st.HourEntries(e.As(s.staff), workshops.HourFilter{TraineeID: &s.bruno.ID}, workshops.Page{})
 	if err != nil || page.TotalCount != 0 {
 		t.Errorf("Bruno's entries after Alice tried: %d, %v", page.TotalCount, err)
 	}
@@ -187,7 +187,7 @@ func TestBenchPINAndBadge(t *testing.T) {
 	// Staff close the bench from their own device.
 	staff := e.client("en")
 	staff.login("sam@example.org")
-	benches, err := s.st.OpenBenches(e.as(s.staff))
+	benches, err := s.st.OpenBenches(e.As(s.staff))
 	if err != nil || len(benches) != 1 {
 		t.Fatalf("open benches: %v, %v", benches, err)
 	}
@@ -201,7 +201,7 @@ func TestStaffPages(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	s := newSchool(e)
-	alice := e.as(s.aliceUser)
+	alice := e.As(s.aliceUser)
 	yesterday := time.Now().AddDate(0, 0, -1)
 	h, err := s.st.LogHours(alice, workshops.NewHours{TraineeID: s.alice.ID, Date: yesterday, Minutes: 180, Activity: workshops.ActivityRepair})
 	if err != nil {
