@@ -82,7 +82,7 @@ func (s *Store) CreateProgramme(ctx context.Context, n NewProgramme) (*Programme
 			return err
 		}
 		if _, err := tx.NewInsert().Model(p).Returning("*").Exec(ctx); err != nil {
-			if err = dbError("insert programme", err); err == ErrConflict || isConflict(err) {
+			if err = dbError("insert programme", err); isConflict(err) {
 				return validation.Field("name", "a programme of this name exists")
 			}
 			return err
