@@ -51,6 +51,12 @@ func (h *Handler) pinGuard(w http.ResponseWriter, r *http.Request) bool {
 	if until == 0 {
 		return false
 	}
+	if a, ok := auth.ActorFrom(ctx); !ok || !workshops.IsTrainee(a) {
+		// Someone else signed in on this session since (a staff member at the login form):
+		// theirs is not a PIN session.
+		h.sessions.Remove(ctx, pinUntilKey)
+		return false
+	}
 	now := time.Now()
 	if now.Unix() > until {
 		if err := auth.EndSession(ctx, h.sessions); err != nil {

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/alexedwards/scs/v2"
+
+	"github.com/digital-inclusion/refurb/auth"
 )
 
 // TestPINSessionEndsWhenIdle: a session started with a PIN ends after pinIdle without a
@@ -29,6 +31,7 @@ func TestPINSessionEndsWhenIdle(t *testing.T) {
 			handled = h.pinGuard(w, r)
 		}))
 		r := httptest.NewRequest("GET", "/hours", nil)
+		r = r.WithContext(auth.WithActor(r.Context(), auth.Actor{UserID: 7, Role: auth.RoleTrainee, TraineeID: 3}))
 		if token != "" {
 			r.AddCookie(&http.Cookie{Name: sm.Cookie.Name, Value: token})
 		}
@@ -60,4 +63,15 @@ func TestPINSessionEndsWhenIdle(t *testing.T) {
 			t.Error("the ended session is still a PIN session")
 		}
 	})
+	// A staff member who signs in on the session afterwards is not held to the PIN's idle time.
+	serve(time.Now().Add(-time.Second).Unix(), nil)
+	staff := sm.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r = r.WithContext(auth.WithActor(r.Context(), auth.Actor{UserID: 8, Role: auth.RoleStaff}))
+		if h.pinGuard(w, r) {
+			t.Error("a staff member's session was ended as a PIN session")
+		}
+	}))
+	r := httptest.NewRequest("GET", "/review", nil)
+	r.AddCookie(&http.Cookie{Name: sm.Cookie.Name, Value: token})
+	staff.ServeHTTP(httptest.NewRecorder(), r)
 }
