@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/digital-inclusion/refurb/inventory"
+	"github.com/digital-inclusion/refurb/workshops"
 )
 
 // Document is everything a certificate shows. Render turns it into a PDF without touching the
@@ -22,6 +23,9 @@ type Document struct {
 	Devices  []DeviceRow
 	Drives   []DriveRow
 	Impact   Impact
+
+	// Attendance is what an attendance certificate shows about its trainee.
+	Attendance *workshops.CertificateData
 
 	// donorIsPerson keeps a private donor's name off the public verification page.
 	donorIsPerson bool

@@ -13,6 +13,7 @@ var phrases = map[string][3]string{
 	"title.donation":    {"Certificat de don de matériel informatique", "Bescheinigung über eine Sachspende von IT-Geräten", "Certificate of donation of IT equipment"},
 	"title.erasure":     {"Certificat d'effacement des données", "Bescheinigung über die Datenlöschung", "Certificate of data erasure"},
 	"number":            {"N°", "Nr.", "No."},
+	"colon":             {"\u00a0: ", ": ", ": "},
 	"issued":            {"Émis le", "Ausgestellt am", "Issued on"},
 	"page":              {"Page %d / %d", "Seite %d / %d", "Page %d / %d"},
 	"regno":             {"N° d'immatriculation", "Registernummer", "Registration number"},

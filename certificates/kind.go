@@ -77,7 +77,7 @@ var kinds = map[Kind]spec{
 	KindDonation:   {prefix: "DC", subject: SubjectDonation, issuers: auth.Office, gather: gatherDonation},
 	KindErasure:    {prefix: "EC", subject: SubjectDonation, issuers: auth.Office, gather: gatherErasure},
 	KindHandover:   {prefix: "HC", subject: SubjectDeviceRequest, issuers: auth.Office},
-	KindAttendance: {prefix: "AC", subject: SubjectTrainee, issuers: auth.Office},
+	KindAttendance: {prefix: "AC", subject: SubjectTrainee, issuers: auth.Office, gather: gatherAttendance},
 }
 
 // SubjectOf returns what a certificate of kind is about, or a field error on "kind" when no
@@ -128,4 +128,5 @@ type subjectSpec struct {
 // subjects holds every subject an issuable kind has (a test holds the two tables together).
 var subjects = map[Subject]subjectSpec{
 	SubjectDonation: {column: "donation_id", lock: lockDonation, link: func(c *Certificate, id int64) { c.DonationID = &id }},
+	SubjectTrainee:  {column: "trainee_id", lock: lockTrainee, link: func(c *Certificate, id int64) { c.TraineeID = &id }},
 }

@@ -46,7 +46,7 @@ func Render(w io.Writer, doc *Document) error {
 	if !ok {
 		return fmt.Errorf("certificates: unknown language %q", doc.Language)
 	}
-	if doc.Kind != KindDonation && doc.Kind != KindErasure {
+	if doc.Kind != KindDonation && doc.Kind != KindErasure && (doc.Kind != KindAttendance || doc.Attendance == nil) {
 		return fmt.Errorf("certificates: cannot render a %s certificate", doc.Kind)
 	}
 	tz := doc.TimeZone
@@ -105,6 +105,7 @@ type renderer struct {
 
 	// Tables, wrapped once and drawn by both passes.
 	kindTable, deviceTable, driveTable *table
+	weekTable, skillTable              *table
 
 	draw  bool // false on the counting pass
 	page  int
@@ -124,6 +125,7 @@ func (r *renderer) needsFallback() bool {
 	doc := r.doc
 	texts := []string{doc.Org.Name, doc.Org.Address, doc.Org.RegistrationNumber, doc.Donor.Name, doc.Donor.Address,
 		doc.Donor.RegistrationNumber, doc.Donation.Place, doc.Donation.DonorReference}
+	texts = append(texts, r.attendanceTexts()...)
 	for _, s := range texts {
 		if !goCovers(s) {
 			return true
@@ -311,6 +313,10 @@ func (r *renderer) flow() {
 	r.page = 0
 	r.newPage()
 	r.top()
+	if r.doc.Kind == KindAttendance {
+		r.attendanceBody()
+		return
+	}
 	r.parties()
 	if r.doc.Kind == KindDonation {
 		r.donationBody()

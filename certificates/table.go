@@ -141,6 +141,10 @@ func (r *renderer) table(t *table) {
 func (r *renderer) prepare() {
 	doc := r.doc
 	l := r.l
+	if doc.Kind == KindAttendance {
+		r.prepareAttendance()
+		return
+	}
 	if doc.Kind == KindDonation {
 		// Totals by kind.
 		r.kindTable = r.newTable([]column{

@@ -22,19 +22,11 @@ var notYetServed = []string{
 	"DeviceRequestConnection",
 	"SubmitDeviceRequestInput",
 	"RequestDecision",
-	"HoursStatus",
-	"Trainee",
-	"TraineeConnection",
-	"HourEntry",
-	"LogHoursInput",
 	"Query.deviceRequests",
-	"Query.trainees",
 	"Mutation.submitDeviceRequest",
 	"Mutation.decideDeviceRequest",
 	"Mutation.allocateDevice",
 	"Mutation.handOutDevice",
-	"Mutation.logHours",
-	"Mutation.reviewHours",
 }
 
 func astTypeString(t ast.Type) string {

@@ -20,6 +20,7 @@ import (
 	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/migrations"
 	"github.com/digital-inclusion/refurb/web"
+	"github.com/digital-inclusion/refurb/workshops"
 )
 
 // Config is what the server needs to know beyond its dependencies.
@@ -66,12 +67,14 @@ func New(cfg Config, deps Deps) (*http.Server, error) {
 // Handler returns the server's root handler; tests serve it with httptest.
 func Handler(cfg Config, deps Deps) (http.Handler, error) {
 	certs := certificates.NewStore(deps.DB, cfg.PublicURL)
-	schema, err := graph.NewSchema(graph.Deps{Auth: deps.Auth, Inventory: deps.Inventory, Certificates: certs, PublicURL: cfg.PublicURL})
+	school := workshops.NewStore(deps.DB)
+	schema, err := graph.NewSchema(graph.Deps{Auth: deps.Auth, Inventory: deps.Inventory, Certificates: certs, Workshops: school, PublicURL: cfg.PublicURL})
 	if err != nil {
 		return nil, err
 	}
 	pages, err := web.NewHandler(web.Deps{Auth: deps.Auth, Inventory: deps.Inventory, Sessions: deps.Sessions, Logger: deps.Logger, Certificates: certs,
-		Config: web.Config{PublicURL: cfg.PublicURL, OrgName: cfg.OrgName, OrgContact: cfg.OrgContact}})
+		Workshops: school,
+		Config:    web.Config{PublicURL: cfg.PublicURL, OrgName: cfg.OrgName, OrgContact: cfg.OrgContact}})
 	if err != nil {
 		return nil, err
 	}
@@ -189,7 +192,8 @@ func routeOf(path string) string {
 	case path == "/healthz", path == "/readyz", path == "/metrics", path == "/login", path == "/logout", path == "/imports":
 		return path
 	}
-	for _, prefix := range []string{"/D/", "/d/", "/devices/", "/labels", "/certificates/", "/verify/", "/intake", "/bench", "/static/"} {
+	for _, prefix := range []string{"/D/", "/d/", "/devices/", "/labels", "/certificates/", "/verify/", "/intake", "/bench", "/static/",
+		"/hours", "/progress", "/pin", "/benches", "/T/", "/t/", "/review", "/trainees", "/programmes", "/sessions", "/reports/"} {
 		if strings.HasPrefix(path, prefix) {
 			return strings.TrimSuffix(prefix, "/")
 		}
