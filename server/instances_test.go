@@ -300,7 +300,9 @@ func TestTwoInstancesBehindABalancer(t *testing.T) {
 	var wiped struct{ RecordWipe struct{ Result string } }
 	c.gql(`mutation($input: RecordWipeInput!) { recordWipe(input: $input) { result } }`, map[string]any{"input": map[string]any{
 		"mediumID": don.RecordDonation.Devices.Nodes[0].Storage[0].ID, "method": "PURGE", "technique": "NVMe Format (crypto erase)", "result": "PASSED"}}, &wiped)
-	var cert struct{ IssueCertificate struct{ Number, VerifyURL string } }
+	var cert struct {
+		IssueCertificate struct{ Number, VerifyURL string }
+	}
 	c.gql(`mutation($id: ID!) { issueCertificate(subjectID: $id, kind: ERASURE, language: "en") { number verifyURL } }`,
 		map[string]any{"id": don.RecordDonation.ID}, &cert)
 	verify, err := url.Parse(cert.IssueCertificate.VerifyURL)
