@@ -16,11 +16,14 @@ import (
 // one of pgcode's is raised somewhere.
 func TestOwnCodesMatchTheMigrations(t *testing.T) {
 	names := map[string]string{
-		pgcode.TransitionRefused: "TransitionRefused",
-		pgcode.WipeRequired:      "WipeRequired",
-		pgcode.ReadyRefused:      "ReadyRefused",
-		pgcode.TagNeverIssued:    "TagNeverIssued",
-		pgcode.SupersedeRefused:  "SupersedeRefused",
+		pgcode.TransitionRefused:        "TransitionRefused",
+		pgcode.WipeRequired:             "WipeRequired",
+		pgcode.ReadyRefused:             "ReadyRefused",
+		pgcode.TagNeverIssued:           "TagNeverIssued",
+		pgcode.SupersedeRefused:         "SupersedeRefused",
+		pgcode.RequestTransitionRefused: "RequestTransitionRefused",
+		pgcode.DeviceNeedsRequest:       "DeviceNeedsRequest",
+		pgcode.AllocationRefused:        "AllocationRefused",
 	}
 	raise := regexp.MustCompile(`ERRCODE = '(RF\d{3})';(.*)`)
 	raised := map[string]bool{}
