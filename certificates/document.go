@@ -11,7 +11,7 @@ import (
 type Document struct {
 	Kind      Kind
 	Number    string
-	Language  string // fr, de or en
+	Language  string // fr, de or en; pt and ar too for a hand-over receipt
 	IssuedAt  time.Time
 	TimeZone  *time.Location // where dates are read; nil: Europe/Luxembourg
 	Org       Organisation
@@ -22,6 +22,8 @@ type Document struct {
 	Devices  []DeviceRow
 	Drives   []DriveRow
 	Impact   Impact
+	// Handover is what a hand-over receipt shows beyond the device (Devices[0]).
+	Handover *HandoverInfo
 
 	// donorIsPerson keeps a private donor's name off the public verification page.
 	donorIsPerson bool

@@ -46,7 +46,7 @@ func TestSubjectOf(t *testing.T) {
 	}{
 		{KindDonation, SubjectDonation, ""},
 		{KindErasure, SubjectDonation, ""},
-		{KindHandover, "", "HANDOVER certificates are not available yet"},
+		{KindHandover, SubjectDeviceRequest, ""},
 		{KindAttendance, "", "ATTENDANCE certificates are not available yet"},
 		{"receipt", "", `unknown kind "receipt"`},
 	}

@@ -46,7 +46,7 @@ func Render(w io.Writer, doc *Document) error {
 	if !ok {
 		return fmt.Errorf("certificates: unknown language %q", doc.Language)
 	}
-	if doc.Kind != KindDonation && doc.Kind != KindErasure {
+	if (doc.Kind != KindDonation && doc.Kind != KindErasure && doc.Kind != KindHandover) || (doc.Kind == KindHandover) != (doc.Handover != nil) {
 		return fmt.Errorf("certificates: cannot render a %s certificate", doc.Kind)
 	}
 	tz := doc.TimeZone
@@ -78,6 +78,14 @@ func Render(w io.Writer, doc *Document) error {
 		}
 		r.logoW, r.logoH = info.Extent()
 	}
+	if h := doc.Handover; h != nil && len(h.Signature) > 0 {
+		info := r.d.RegisterImageReader("signature", "PNG", bytes.NewReader(h.Signature))
+		if r.d.Err() {
+			return fmt.Errorf("certificates: signature: %w", r.d.Error())
+		}
+		r.sigW, r.sigH = info.Extent()
+	}
+	r.rtl = l == langAR
 	var err error
 	if r.qr, err = encodeQR(doc.VerifyURL); err != nil {
 		return err
@@ -101,7 +109,11 @@ type renderer struct {
 	fallback bool
 	logoW    float64
 	logoH    float64
+	sigW     float64 // the signature image's size, zero without one
+	sigH     float64
 	qr       *qrCode
+	// rtl sets paragraphs flush right: the document is in Arabic.
+	rtl bool
 
 	// Tables, wrapped once and drawn by both passes.
 	kindTable, deviceTable, driveTable *table
@@ -122,6 +134,12 @@ func (r *renderer) title() string { return r.l.T("title." + string(r.doc.Kind)) 
 // needsFallback reports whether any text of the document has a character the Go fonts lack.
 func (r *renderer) needsFallback() bool {
 	doc := r.doc
+	if doc.Language == "ar" {
+		return true
+	}
+	if h := doc.Handover; h != nil && (!goCovers(h.Support) || !goCovers(h.OS) || !goCovers(h.CPU)) {
+		return true
+	}
 	texts := []string{doc.Org.Name, doc.Org.Address, doc.Org.RegistrationNumber, doc.Donor.Name, doc.Donor.Address,
 		doc.Donor.RegistrationNumber, doc.Donation.Place, doc.Donation.DonorReference}
 	for _, s := range texts {
@@ -293,7 +311,11 @@ func (r *renderer) paragraph(s string, bold bool, size float64, x, w float64) {
 	lh := lineHeight(size)
 	for _, line := range r.wrap(s, bold, size, w) {
 		r.need(lh)
-		r.text(x, r.y+ascent(size), line, bold, size)
+		if r.rtl {
+			r.textRight(x+w, r.y+ascent(size), line, bold, size)
+		} else {
+			r.text(x, r.y+ascent(size), line, bold, size)
+		}
 		r.y += lh
 	}
 }
@@ -302,7 +324,11 @@ func (r *renderer) paragraph(s string, bold bool, size float64, x, w float64) {
 func (r *renderer) heading(s string, keep float64) {
 	r.y += 3
 	r.need(lineHeight(sizeHead) + keep)
-	r.text(marginL, r.y+ascent(sizeHead), s, true, sizeHead)
+	if r.rtl {
+		r.textRight(marginL+contentW, r.y+ascent(sizeHead), s, true, sizeHead)
+	} else {
+		r.text(marginL, r.y+ascent(sizeHead), s, true, sizeHead)
+	}
 	r.y += lineHeight(sizeHead) + 0.5
 }
 
@@ -311,10 +337,14 @@ func (r *renderer) flow() {
 	r.page = 0
 	r.newPage()
 	r.top()
-	r.parties()
-	if r.doc.Kind == KindDonation {
+	switch r.doc.Kind {
+	case KindHandover:
+		r.handoverBody()
+	case KindDonation:
+		r.parties()
 		r.donationBody()
-	} else {
+	default:
+		r.parties()
 		r.erasureBody()
 	}
 }

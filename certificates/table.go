@@ -141,6 +141,9 @@ func (r *renderer) table(t *table) {
 func (r *renderer) prepare() {
 	doc := r.doc
 	l := r.l
+	if doc.Kind == KindHandover {
+		return // a receipt has no tables
+	}
 	if doc.Kind == KindDonation {
 		// Totals by kind.
 		r.kindTable = r.newTable([]column{
