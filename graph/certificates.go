@@ -18,89 +18,21 @@ type certificateNode struct {
 	token string
 }
 
-func (certificateNode) typeName() string { return "Certificate" }
-
 // certificateLoaderKey keys the request's loader of donations' certificates.
 type certificateLoaderKey struct{}
 
 // addCertificates adds donation and erasure certificates and their public verification.
 func (b *builder) addCertificates() {
-	nonNull := graphql.NewNonNull
 	st := func() *certificates.Store { return b.deps.Certificates }
 	kind := newEnum("CertificateKind", "What a certificate attests.", certificates.Kinds)
-	status := newEnum("CertificateStatus", "What a verification found: VALID (genuine and current), SUPERSEDED (genuine, replaced by a later certificate), UNKNOWN (no certificate has this number and token).",
-		[]certificates.Status{certificates.StatusValid, certificates.StatusSuperseded, certificates.StatusUnknown})
-
-	certificate := graphql.NewObject(graphql.ObjectConfig{
-		Name:        "Certificate",
-		Description: "An issued document: its PDF was rendered once and is kept byte for byte.",
-		Interfaces:  []*graphql.Interface{b.node},
-		Fields: graphql.Fields{
-			"id": {Type: nonNull(graphql.ID), Resolve: func(p graphql.ResolveParams) (any, error) {
-				return globalID("Certificate", p.Source.(certificateNode).ID), nil
-			}},
-			"number": {Type: nonNull(graphql.String), Description: "E.g. DC-2026-00042 (donation) or EC-2026-00042 (erasure).",
-				Resolve: certField(func(c certificateNode) any { return c.Number })},
-			"kind": {Type: nonNull(kind), Resolve: func(p graphql.ResolveParams) (any, error) {
-				return p.Source.(certificateNode).Kind, nil
-			}},
-			"language": {Type: nonNull(graphql.String), Resolve: certField(func(c certificateNode) any { return c.Language })},
-			"issuedAt": {Type: nonNull(b.timeT), Resolve: certField(func(c certificateNode) any { return c.IssuedAt })},
-			"pdfURL": {Type: nonNull(graphql.String), Description: "The PDF, for the donor's users, staff and administrators.",
-				Resolve: func(p graphql.ResolveParams) (any, error) {
-					return st().PDFURL(p.Source.(certificateNode).Number), nil
-				}},
-			"sha256": {Type: nonNull(graphql.String), Description: "Of the PDF bytes as issued.",
-				Resolve: func(p graphql.ResolveParams) (any, error) { return p.Source.(certificateNode).SHA256, nil }},
-			"verifyURL": {Type: nonNull(graphql.String),
-				Description: "The public page the certificate's QR code opens. It carries the verification token only in the issueCertificate response (only the token's hash is stored); elsewhere the page verifies an uploaded PDF.",
-				Resolve: func(p graphql.ResolveParams) (any, error) {
-					c := p.Source.(certificateNode)
-					if c.token == "" {
-						return strings.TrimSuffix(st().VerifyURL(c.Number, ""), "?t="), nil
-					}
-					return st().VerifyURL(c.Number, c.token), nil
-				}},
-			"current": {Type: nonNull(graphql.Boolean), Description: "False once a re-issue superseded it.",
-				Resolve: func(p graphql.ResolveParams) (any, error) { return p.Source.(certificateNode).Current(), nil }},
-			"deviceCount": {Type: nonNull(graphql.Int), Resolve: certField(func(c certificateNode) any { return c.DeviceCount })},
-			"driveCount":  {Type: nonNull(graphql.Int), Resolve: certField(func(c certificateNode) any { return c.DriveCount })},
-		},
-	})
-	b.nodeTypes["Certificate"] = certificate
-
-	verification := graphql.NewObject(graphql.ObjectConfig{
-		Name:        "CertificateVerification",
-		Description: "What anyone holding a certificate's number and token may learn about it: never serial numbers or personal data.",
-		Fields: graphql.Fields{
-			"valid": {Type: nonNull(graphql.Boolean), Description: "Genuine and current (not superseded).",
-				Resolve: func(p graphql.ResolveParams) (any, error) { return p.Source.(*certificates.Verification).Valid(), nil }},
-			"status": {Type: nonNull(status)},
-			"number": {Type: nonNull(graphql.String)},
-			"kind": {Type: kind, Resolve: func(p graphql.ResolveParams) (any, error) {
-				if k := p.Source.(*certificates.Verification).Kind; k != "" {
-					return k, nil
-				}
-				return nil, nil
-			}},
-			"issuedAt": {Type: b.timeT, Resolve: func(p graphql.ResolveParams) (any, error) {
-				v := p.Source.(*certificates.Verification)
-				if v.IssuedAt.IsZero() {
-					return nil, nil
-				}
-				return v.IssuedAt, nil
-			}},
-			"sha256":       {Type: graphql.String, Resolve: optionalString(func(v *certificates.Verification) string { return v.SHA256 })},
-			"issuerName":   {Type: graphql.String, Resolve: optionalString(func(v *certificates.Verification) string { return v.IssuerName })},
-			"donorName":    {Type: graphql.String, Description: "Null for a private person or an anonymous drop-off.", Resolve: optionalString(func(v *certificates.Verification) string { return v.DonorName })},
-			"supersededBy": {Type: graphql.String, Description: "The number of the certificate that replaces this one.", Resolve: optionalString(func(v *certificates.Verification) string { return v.SupersededBy })},
-			"deviceCount":  {Type: graphql.Int, Resolve: optionalCount(func(v *certificates.Verification) int { return v.DeviceCount })},
-			"driveCount":   {Type: graphql.Int, Resolve: optionalCount(func(v *certificates.Verification) int { return v.DriveCount })},
-		},
-	})
+	certificate := b.certificateType(kind)
+	// node(id:) does not look certificates up: it returns null for their ids.
+	addNode[certificateNode](b, certificate, nil)
+	verification := b.verificationType(kind)
+	b.register(kind, verification)
 
 	list := nonNull(graphql.NewList(nonNull(certificate)))
-	donationCertificates := &graphql.Field{
+	b.extend("Donation", graphql.Fields{"certificates": {
 		Type:        list,
 		Description: "The donation's certificates, newest first, superseded ones included. Staff, administrators and the donor's users.",
 		Resolve: func(p graphql.ResolveParams) (any, error) {
@@ -121,60 +53,8 @@ func (b *builder) addCertificates() {
 				return out, nil
 			}, nil
 		},
-	}
-	if donation := b.nodeTypes["Donation"]; donation != nil {
-		donation.AddFieldConfig("certificates", donationCertificates)
-		// AddFieldConfig changes only an object declared with a Fields map; Donation's fields
-		// are a thunk (its types refer to each other), so the field goes into the defined map,
-		// which graphql-go keeps and returns from then on.
-		if fields := donation.Fields(); fields["certificates"] == nil {
-			fields["certificates"] = &graphql.FieldDefinition{
-				Name: "certificates", Type: list, Description: donationCertificates.Description,
-				Resolve: donationCertificates.Resolve, Args: []*graphql.Argument{},
-			}
-		}
-	}
+	}})
 
-	organisation := graphql.NewObject(graphql.ObjectConfig{
-		Name:        "Organisation",
-		Description: "The organisation that runs Refurb: the issuer printed on certificates.",
-		Fields: graphql.Fields{
-			"name":               {Type: graphql.NewNonNull(graphql.String)},
-			"address":            {Type: graphql.NewNonNull(graphql.String)},
-			"registrationNumber": {Type: graphql.NewNonNull(graphql.String)},
-			"hasLogo": {Type: graphql.NewNonNull(graphql.Boolean), Resolve: func(p graphql.ResolveParams) (any, error) {
-				return p.Source.(*certificates.Organisation).Logo != nil, nil
-			}},
-		},
-	})
-	b.query["organisation"] = &graphql.Field{
-		Type:        graphql.NewNonNull(organisation),
-		Description: "The issuer printed on certificates. Public: it is printed on every certificate anyway.",
-		Resolve: func(p graphql.ResolveParams) (any, error) {
-			return b.deps.Certificates.Organisation(p.Context)
-		},
-	}
-	b.mutation["setOrganisation"] = &graphql.Field{
-		Type:        graphql.NewNonNull(organisation),
-		Description: "Changes the issuer printed on certificates issued from now on (issued ones never change). Administrators only; the logo is set with `refurb org set --logo`.",
-		Args: graphql.FieldConfigArgument{
-			"name":               {Type: graphql.NewNonNull(graphql.String)},
-			"address":            {Type: graphql.String, DefaultValue: ""},
-			"registrationNumber": {Type: graphql.String, DefaultValue: ""},
-		},
-		Resolve: func(p graphql.ResolveParams) (any, error) {
-			cur, err := b.deps.Certificates.Organisation(p.Context)
-			if err != nil {
-				return nil, err
-			}
-			org := certificates.Organisation{Name: p.Args["name"].(string), Address: p.Args["address"].(string),
-				RegistrationNumber: p.Args["registrationNumber"].(string), Logo: cur.Logo}
-			if err := b.deps.Certificates.SetOrganisation(p.Context, org); err != nil {
-				return nil, err
-			}
-			return b.deps.Certificates.Organisation(p.Context)
-		},
-	}
 	b.query["verifyCertificate"] = &graphql.Field{
 		Type:        nonNull(verification),
 		Description: "Public: whether a certificate is genuine and current, from the number and token its QR code carries. Rate-limited per client address.",
@@ -215,6 +95,128 @@ func (b *builder) addCertificates() {
 			return certificateNode{Certificate: issued.Certificate, token: issued.Token}, nil
 		},
 	}
+}
+
+// certificateType declares Certificate.
+func (b *builder) certificateType(kind *graphql.Enum) *graphql.Object {
+	st := func() *certificates.Store { return b.deps.Certificates }
+	return graphql.NewObject(graphql.ObjectConfig{
+		Name:        "Certificate",
+		Description: "An issued document: its PDF was rendered once and is kept byte for byte.",
+		Interfaces:  []*graphql.Interface{b.node},
+		Fields: graphql.Fields{
+			"id": {Type: nonNull(graphql.ID), Resolve: func(p graphql.ResolveParams) (any, error) {
+				return globalID("Certificate", p.Source.(certificateNode).ID), nil
+			}},
+			"number": {Type: nonNull(graphql.String), Description: "E.g. DC-2026-00042 (donation) or EC-2026-00042 (erasure).",
+				Resolve: certField(func(c certificateNode) any { return c.Number })},
+			"kind": {Type: nonNull(kind), Resolve: func(p graphql.ResolveParams) (any, error) {
+				return p.Source.(certificateNode).Kind, nil
+			}},
+			"language": {Type: nonNull(graphql.String), Resolve: certField(func(c certificateNode) any { return c.Language })},
+			"issuedAt": {Type: nonNull(b.timeT), Resolve: certField(func(c certificateNode) any { return c.IssuedAt })},
+			"pdfURL": {Type: nonNull(graphql.String), Description: "The PDF, for the donor's users, staff and administrators.",
+				Resolve: func(p graphql.ResolveParams) (any, error) {
+					return st().PDFURL(p.Source.(certificateNode).Number), nil
+				}},
+			"sha256": {Type: nonNull(graphql.String), Description: "Of the PDF bytes as issued.",
+				Resolve: func(p graphql.ResolveParams) (any, error) { return p.Source.(certificateNode).SHA256, nil }},
+			"verifyURL": {Type: nonNull(graphql.String),
+				Description: "The public page the certificate's QR code opens. It carries the verification token only in the issueCertificate response (only the token's hash is stored); elsewhere the page verifies an uploaded PDF.",
+				Resolve: func(p graphql.ResolveParams) (any, error) {
+					c := p.Source.(certificateNode)
+					if c.token == "" {
+						return strings.TrimSuffix(st().VerifyURL(c.Number, ""), "?t="), nil
+					}
+					return st().VerifyURL(c.Number, c.token), nil
+				}},
+			"current": {Type: nonNull(graphql.Boolean), Description: "False once a re-issue superseded it.",
+				Resolve: func(p graphql.ResolveParams) (any, error) { return p.Source.(certificateNode).Current(), nil }},
+			"deviceCount": {Type: nonNull(graphql.Int), Resolve: certField(func(c certificateNode) any { return c.DeviceCount })},
+			"driveCount":  {Type: nonNull(graphql.Int), Resolve: certField(func(c certificateNode) any { return c.DriveCount })},
+		},
+	})
+}
+
+// verificationType declares CertificateVerification.
+func (b *builder) verificationType(kind *graphql.Enum) *graphql.Object {
+	status := newEnum("CertificateStatus", "What a verification found: VALID (genuine and current), SUPERSEDED (genuine, replaced by a later certificate), UNKNOWN (no certificate has this number and token).",
+		[]certificates.Status{certificates.StatusValid, certificates.StatusSuperseded, certificates.StatusUnknown})
+	b.register(status)
+	return graphql.NewObject(graphql.ObjectConfig{
+		Name:        "CertificateVerification",
+		Description: "What anyone holding a certificate's number and token may learn about it: never serial numbers or personal data.",
+		Fields: graphql.Fields{
+			"valid": {Type: nonNull(graphql.Boolean), Description: "Genuine and current (not superseded).",
+				Resolve: func(p graphql.ResolveParams) (any, error) { return p.Source.(*certificates.Verification).Valid(), nil }},
+			"status": {Type: nonNull(status)},
+			"number": {Type: nonNull(graphql.String)},
+			"kind": {Type: kind, Resolve: func(p graphql.ResolveParams) (any, error) {
+				if k := p.Source.(*certificates.Verification).Kind; k != "" {
+					return k, nil
+				}
+				return nil, nil
+			}},
+			"issuedAt": {Type: b.timeT, Resolve: func(p graphql.ResolveParams) (any, error) {
+				v := p.Source.(*certificates.Verification)
+				if v.IssuedAt.IsZero() {
+					return nil, nil
+				}
+				return v.IssuedAt, nil
+			}},
+			"sha256":       {Type: graphql.String, Resolve: optionalString(func(v *certificates.Verification) string { return v.SHA256 })},
+			"issuerName":   {Type: graphql.String, Resolve: optionalString(func(v *certificates.Verification) string { return v.IssuerName })},
+			"donorName":    {Type: graphql.String, Description: "Null for a private person or an anonymous drop-off.", Resolve: optionalString(func(v *certificates.Verification) string { return v.DonorName })},
+			"supersededBy": {Type: graphql.String, Description: "The number of the certificate that replaces this one.", Resolve: optionalString(func(v *certificates.Verification) string { return v.SupersededBy })},
+			"deviceCount":  {Type: graphql.Int, Resolve: optionalCount(func(v *certificates.Verification) int { return v.DeviceCount })},
+			"driveCount":   {Type: graphql.Int, Resolve: optionalCount(func(v *certificates.Verification) int { return v.DriveCount })},
+		},
+	})
+}
+
+// addOrganisation adds the organisation that runs Refurb, the issuer printed on certificates.
+func (b *builder) addOrganisation() {
+	organisation := graphql.NewObject(graphql.ObjectConfig{
+		Name:        "Organisation",
+		Description: "The organisation that runs Refurb: the issuer printed on certificates.",
+		Fields: graphql.Fields{
+			"name":               {Type: nonNull(graphql.String)},
+			"address":            {Type: nonNull(graphql.String)},
+			"registrationNumber": {Type: nonNull(graphql.String)},
+			"hasLogo": {Type: nonNull(graphql.Boolean), Resolve: func(p graphql.ResolveParams) (any, error) {
+				return p.Source.(*certificates.Organisation).Logo != nil, nil
+			}},
+		},
+	})
+	b.query["organisation"] = &graphql.Field{
+		Type:        nonNull(organisation),
+		Description: "The issuer printed on certificates. Public: it is printed on every certificate anyway.",
+		Resolve: func(p graphql.ResolveParams) (any, error) {
+			return b.deps.Certificates.Organisation(p.Context)
+		},
+	}
+	b.mutation["setOrganisation"] = &graphql.Field{
+		Type:        nonNull(organisation),
+		Description: "Changes the issuer printed on certificates issued from now on (issued ones never change). Administrators only; the logo is set with `refurb org set --logo`.",
+		Args: graphql.FieldConfigArgument{
+			"name":               {Type: nonNull(graphql.String)},
+			"address":            {Type: graphql.String, DefaultValue: ""},
+			"registrationNumber": {Type: graphql.String, DefaultValue: ""},
+		},
+		Resolve: func(p graphql.ResolveParams) (any, error) {
+			cur, err := b.deps.Certificates.Organisation(p.Context)
+			if err != nil {
+				return nil, err
+			}
+			org := certificates.Organisation{Name: p.Args["name"].(string), Address: p.Args["address"].(string),
+				RegistrationNumber: p.Args["registrationNumber"].(string), Logo: cur.Logo}
+			if err := b.deps.Certificates.SetOrganisation(p.Context, org); err != nil {
+				return nil, err
+			}
+			return b.deps.Certificates.Organisation(p.Context)
+		},
+	}
+	b.register(organisation)
 }
 
 // certField resolves a Certificate field from the certificate.

@@ -21,7 +21,7 @@ func (b *builder) addImports() {
 		Name:        "ImportRowError",
 		Description: "A problem with one row of an asset list.",
 		Fields: graphql.Fields{
-			"line": {Type: graphql.NewNonNull(graphql.Int), Description: "The line (CSV) or row (XLSX) number in the file, from 1."},
+			"line": {Type: nonNull(graphql.Int), Description: "The line (CSV) or row (XLSX) number in the file, from 1."},
 			"column": {Type: graphql.String, Description: "The column's header as written in the file; null when the problem is the whole row.",
 				Resolve: func(p graphql.ResolveParams) (any, error) {
 					if c := p.Source.(inventory.RowError).Column; c != "" {
@@ -29,38 +29,39 @@ func (b *builder) addImports() {
 					}
 					return nil, nil
 				}},
-			"message": {Type: graphql.NewNonNull(graphql.String)},
+			"message": {Type: nonNull(graphql.String)},
 		},
 	})
 	result := graphql.NewObject(graphql.ObjectConfig{
 		Name:        "ImportResult",
 		Description: "An asset list imported into a donation. The same file is imported once per donation; rows whose serial number was already in the donation were skipped.",
 		Fields: graphql.Fields{
-			"id": {Type: graphql.NewNonNull(graphql.ID), Resolve: func(p graphql.ResolveParams) (any, error) {
+			"id": {Type: nonNull(graphql.ID), Resolve: func(p graphql.ResolveParams) (any, error) {
 				return globalID("Import", p.Source.(inventory.Import).ID), nil
 			}},
-			"filename": {Type: graphql.NewNonNull(graphql.String)},
-			"format":   {Type: graphql.NewNonNull(format)},
-			"rows":     {Type: graphql.NewNonNull(graphql.Int), Description: "Device rows in the file, blank rows aside."},
-			"created":  {Type: graphql.NewNonNull(graphql.Int), Description: "Devices the import created."},
-			"skipped": {Type: graphql.NewNonNull(graphql.Int), Description: "Rows whose serial number was already in the donation.",
+			"filename": {Type: nonNull(graphql.String)},
+			"format":   {Type: nonNull(format)},
+			"rows":     {Type: nonNull(graphql.Int), Description: "Device rows in the file, blank rows aside."},
+			"created":  {Type: nonNull(graphql.Int), Description: "Devices the import created."},
+			"skipped": {Type: nonNull(graphql.Int), Description: "Rows whose serial number was already in the donation.",
 				Resolve: func(p graphql.ResolveParams) (any, error) {
 					return p.Source.(inventory.Import).Report.Skipped, nil
 				}},
-			"importedAt": {Type: graphql.NewNonNull(b.timeT), Resolve: func(p graphql.ResolveParams) (any, error) {
+			"importedAt": {Type: nonNull(b.timeT), Resolve: func(p graphql.ResolveParams) (any, error) {
 				return p.Source.(inventory.Import).CreatedAt, nil
 			}},
-			"errors": {Type: graphql.NewNonNull(graphql.NewList(graphql.NewNonNull(rowError))),
+			"errors": {Type: listOf(rowError),
 				Description: "The rows that were wrong. A list with a wrong row imports nothing and leaves no record, so a recorded import has none.",
 				Resolve: func(p graphql.ResolveParams) (any, error) {
 					return p.Source.(inventory.Import).Report.Errors, nil
 				}},
 		},
 	})
+	b.register(format, rowError, result)
 	b.query["imports"] = &graphql.Field{
-		Type:        graphql.NewNonNull(graphql.NewList(graphql.NewNonNull(result))),
+		Type:        listOf(result),
 		Description: "The asset lists imported into a donation, oldest first. Staff and administrators only.",
-		Args:        graphql.FieldConfigArgument{"donationID": {Type: graphql.NewNonNull(graphql.ID)}},
+		Args:        graphql.FieldConfigArgument{"donationID": {Type: nonNull(graphql.ID)}},
 		Resolve: func(p graphql.ResolveParams) (any, error) {
 			id, err := idOf("donationID", "Donation", p.Args["donationID"].(string))
 			if err != nil {

@@ -186,8 +186,6 @@ type medium struct {
 	sanitization *inventory.WipeRecord
 }
 
-func (medium) typeName() string { return "StorageMedium" }
-
 // eventsKey asks for the last events of a device.
 type eventsKey struct {
 	deviceID int64

@@ -3,81 +3,63 @@ package graph
 import (
 	"time"
 
-	"strings"
-
 	"github.com/graphql-go/graphql"
 
 	"github.com/digital-inclusion/refurb/auth"
 )
 
-// userNode is a user as node(id:) returns it.
-type userNode struct{ *auth.User }
-
-func (userNode) typeName() string { return "User" }
-
+// userOf is the user a User field resolves from.
 func userOf(src any) *auth.User {
 	switch u := src.(type) {
 	case *auth.User:
 		return u
-	case userNode:
-		return u.User
 	case auth.User:
 		return &u
 	}
 	return nil
 }
 
+// userField resolves a field of type t to the user whose id id reads from the source (none:
+// null), through the request's users loader.
+func (b *builder) userField(t graphql.Output, id func(p graphql.ResolveParams) *int64) *graphql.Field {
+	return &graphql.Field{Type: t, Resolve: func(p graphql.ResolveParams) (any, error) {
+		uid := id(p)
+		if uid == nil {
+			return nil, nil
+		}
+		return thunk(b.inventoryLoaders(p).users.Load(p.Context, *uid)), nil
+	}}
+}
+
+// addUsers adds the users, their roles and their administration.
 func (b *builder) addUsers() {
-	roleValues := graphql.EnumValueConfigMap{}
-	for _, r := range auth.Roles {
-		roleValues[strings.ToUpper(string(r))] = &graphql.EnumValueConfig{Value: r}
-	}
-	role := graphql.NewEnum(graphql.EnumConfig{Name: "Role", Values: roleValues})
+	role := newEnum("Role", "", auth.Roles)
 
 	user := graphql.NewObject(graphql.ObjectConfig{
 		Name:       "User",
 		Interfaces: []*graphql.Interface{b.node},
 		Fields: graphql.Fields{
-			"id": {Type: graphql.NewNonNull(graphql.ID), Resolve: func(p graphql.ResolveParams) (any, error) {
+			"id": {Type: nonNull(graphql.ID), Resolve: func(p graphql.ResolveParams) (any, error) {
 				return globalID("User", userOf(p.Source).ID), nil
 			}},
-			"email": {Type: graphql.NewNonNull(graphql.String), Resolve: func(p graphql.ResolveParams) (any, error) {
+			"email": {Type: nonNull(graphql.String), Resolve: func(p graphql.ResolveParams) (any, error) {
 				return userOf(p.Source).Email, nil
 			}},
-			"name": {Type: graphql.NewNonNull(graphql.String), Resolve: func(p graphql.ResolveParams) (any, error) {
+			"name": {Type: nonNull(graphql.String), Resolve: func(p graphql.ResolveParams) (any, error) {
 				return userOf(p.Source).Name, nil
 			}},
-			"role": {Type: graphql.NewNonNull(role), Resolve: func(p graphql.ResolveParams) (any, error) {
+			"role": {Type: nonNull(role), Resolve: func(p graphql.ResolveParams) (any, error) {
 				return userOf(p.Source).Role, nil
 			}},
-			"disabled": {Type: graphql.NewNonNull(graphql.Boolean), Resolve: func(p graphql.ResolveParams) (any, error) {
+			"disabled": {Type: nonNull(graphql.Boolean), Resolve: func(p graphql.ResolveParams) (any, error) {
 				return userOf(p.Source).DisabledAt != nil, nil
 			}},
 		},
 	})
-	b.nodeTypes["User"] = user
-
-	token := graphql.NewObject(graphql.ObjectConfig{
-		Name:        "APIToken",
-		Description: "An API token; the token itself is shown only once, when created.",
-		Fields: graphql.Fields{
-			"id": {Type: graphql.NewNonNull(graphql.ID), Resolve: func(p graphql.ResolveParams) (any, error) {
-				return globalID("APIToken", p.Source.(*auth.Token).ID), nil
-			}},
-			"name":       {Type: graphql.NewNonNull(graphql.String)},
-			"createdAt":  {Type: graphql.NewNonNull(b.timeT)},
-			"lastUsedAt": {Type: b.timeT},
-			"revokedAt":  {Type: b.timeT},
-			"expiresAt":  {Type: b.timeT, Description: "When the token stops working; null: never."},
-		},
+	addNode(b, user, func(p graphql.ResolveParams, id int64) (*auth.User, error) {
+		return b.deps.Auth.User(p.Context, id)
 	})
-	created := graphql.NewObject(graphql.ObjectConfig{
-		Name: "CreatedAPIToken",
-		Fields: graphql.Fields{
-			"token":    {Type: graphql.NewNonNull(graphql.String), Description: "Send it as `Authorization: Bearer <token>`. It cannot be shown again."},
-			"apiToken": {Type: graphql.NewNonNull(token)},
-		},
-	})
+	b.register(role)
 
 	b.query["me"] = &graphql.Field{
 		Type:        user,
@@ -91,7 +73,7 @@ func (b *builder) addUsers() {
 		},
 	}
 	b.query["users"] = &graphql.Field{
-		Type:        graphql.NewNonNull(graphql.NewList(graphql.NewNonNull(user))),
+		Type:        listOf(user),
 		Description: "Every user, by e-mail address. Administrators only.",
 		Resolve: func(p graphql.ResolveParams) (any, error) {
 			us, err := b.deps.Auth.Users(p.Context)
@@ -102,38 +84,29 @@ func (b *builder) addUsers() {
 		},
 	}
 	b.mutation["createUser"] = &graphql.Field{
-		Type:        graphql.NewNonNull(user),
+		Type:        nonNull(user),
 		Description: "Creates a user. Administrators only.",
 		Args: graphql.FieldConfigArgument{
-			"email":    {Type: graphql.NewNonNull(graphql.String)},
-			"name":     {Type: graphql.NewNonNull(graphql.String)},
-			"role":     {Type: graphql.NewNonNull(role)},
-			"password": {Type: graphql.NewNonNull(graphql.String)},
+			"email":    {Type: nonNull(graphql.String)},
+			"name":     {Type: nonNull(graphql.String)},
+			"role":     {Type: nonNull(role)},
+			"password": {Type: nonNull(graphql.String)},
 			"donorID":  {Type: graphql.ID, Description: "For a DONOR user: the donor they act for."},
 		},
 		Resolve: func(p graphql.ResolveParams) (any, error) {
-			nu := auth.NewUser{
-				Email:    p.Args["email"].(string),
-				Name:     p.Args["name"].(string),
-				Role:     p.Args["role"].(auth.Role),
-				Password: p.Args["password"].(string),
-			}
-			if gid, ok := p.Args["donorID"].(string); ok {
-				id, err := idOf("donorID", "Donor", gid)
-				if err != nil {
-					return nil, err
-				}
-				nu.DonorID = &id
+			nu, err := newUserInput(p.Args)
+			if err != nil {
+				return nil, err
 			}
 			return b.deps.Auth.CreateUser(p.Context, nu)
 		},
 	}
 	b.mutation["setUserDisabled"] = &graphql.Field{
-		Type:        graphql.NewNonNull(user),
+		Type:        nonNull(user),
 		Description: "Disables or re-enables a user; a disabled user's sessions and tokens stop working. Administrators only.",
 		Args: graphql.FieldConfigArgument{
-			"id":       {Type: graphql.NewNonNull(graphql.ID)},
-			"disabled": {Type: graphql.NewNonNull(graphql.Boolean)},
+			"id":       {Type: nonNull(graphql.ID)},
+			"disabled": {Type: nonNull(graphql.Boolean)},
 		},
 		Resolve: func(p graphql.ResolveParams) (any, error) {
 			id, err := idOf("id", "User", p.Args["id"].(string))
@@ -146,8 +119,53 @@ func (b *builder) addUsers() {
 			return b.deps.Auth.User(p.Context, id)
 		},
 	}
+}
+
+// newUserInput reads createUser's arguments.
+func newUserInput(m map[string]any) (auth.NewUser, error) {
+	nu := auth.NewUser{
+		Email:    inputString(m, "email"),
+		Name:     inputString(m, "name"),
+		Password: inputString(m, "password"),
+	}
+	nu.Role, _ = m["role"].(auth.Role)
+	if gid, ok := m["donorID"].(string); ok {
+		id, err := idOf("donorID", "Donor", gid)
+		if err != nil {
+			return auth.NewUser{}, err
+		}
+		nu.DonorID = &id
+	}
+	return nu, nil
+}
+
+// addAPITokens adds the API tokens users create for scripts and other programs.
+func (b *builder) addAPITokens() {
+	token := graphql.NewObject(graphql.ObjectConfig{
+		Name:        "APIToken",
+		Description: "An API token; the token itself is shown only once, when created.",
+		Fields: graphql.Fields{
+			"id": {Type: nonNull(graphql.ID), Resolve: func(p graphql.ResolveParams) (any, error) {
+				return globalID("APIToken", p.Source.(*auth.Token).ID), nil
+			}},
+			"name":       {Type: nonNull(graphql.String)},
+			"createdAt":  {Type: nonNull(b.timeT)},
+			"lastUsedAt": {Type: b.timeT},
+			"revokedAt":  {Type: b.timeT},
+			"expiresAt":  {Type: b.timeT, Description: "When the token stops working; null: never."},
+		},
+	})
+	created := graphql.NewObject(graphql.ObjectConfig{
+		Name: "CreatedAPIToken",
+		Fields: graphql.Fields{
+			"token":    {Type: nonNull(graphql.String), Description: "Send it as `Authorization: Bearer <token>`. It cannot be shown again."},
+			"apiToken": {Type: nonNull(token)},
+		},
+	})
+	b.register(token, created)
+
 	b.mutation["createAPIToken"] = &graphql.Field{
-		Type:        graphql.NewNonNull(created),
+		Type:        nonNull(created),
 		Description: "Creates an API token for the signed-in user.",
 		Args: graphql.FieldConfigArgument{
 			"name":      {Type: graphql.String, DefaultValue: ""},
@@ -175,9 +193,9 @@ func (b *builder) addUsers() {
 		},
 	}
 	b.mutation["revokeAPIToken"] = &graphql.Field{
-		Type:        graphql.NewNonNull(graphql.Boolean),
+		Type:        nonNull(graphql.Boolean),
 		Description: "Revokes an API token: yours, or anyone's for an administrator.",
-		Args:        graphql.FieldConfigArgument{"id": {Type: graphql.NewNonNull(graphql.ID)}},
+		Args:        graphql.FieldConfigArgument{"id": {Type: nonNull(graphql.ID)}},
 		Resolve: func(p graphql.ResolveParams) (any, error) {
 			id, err := idOf("id", "APIToken", p.Args["id"].(string))
 			if err != nil {
