@@ -10,6 +10,7 @@ import (
 	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/certificates"
 	"github.com/digital-inclusion/refurb/inventory"
+	"github.com/digital-inclusion/refurb/requests"
 )
 
 // Deps are the domain services the schema's resolvers call.
@@ -18,6 +19,8 @@ type Deps struct {
 	Inventory *inventory.Store
 	// Certificates issues and verifies donation and erasure certificates.
 	Certificates *certificates.Store
+	// Requests serves partner organisations, device requests and the hand-out.
+	Requests *requests.Store
 	// PublicURL is where users reach the server (no trailing slash); scan and label URLs start with it.
 	PublicURL string
 }
@@ -107,6 +110,7 @@ func NewSchema(deps Deps) (*graphql.Schema, error) {
 	b.addImports()
 	b.addCertificates()
 	b.addOrganisation()
+	b.addRequests()
 
 	b.query["node"] = &graphql.Field{
 		Type:        b.node,

@@ -527,3 +527,40 @@ func (s *Store) Queue(ctx context.Context, statuses []Status, limit int) ([]Requ
 	})
 	return rs, err
 }
+
+// RequesterNames returns the name of the person who filed each request (a social worker, or a
+// staff member for a walk-in), by request id, for the requests the actor may see: staff see
+// the name and organisation of a social worker, never their contact details.
+func (s *Store) RequesterNames(ctx context.Context, requestIDs []int64) (map[int64]string, error) {
+	a, err := s.reader(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]string, len(requestIDs))
+	err = s.tx(ctx, a, func(ctx context.Context, tx bun.Tx) error {
+		var rows []struct {
+			ID          int64 `bun:"id"`
+			RequesterID int64 `bun:"requester_id"`
+		}
+		q, err := scope(a, tx.NewSelect().TableExpr("device_requests AS r").Column("r.id", "r.requester_id").Where("r.id IN (?)", bun.List(requestIDs)))
+		if err != nil {
+			return err
+		}
+		if err := q.Scan(ctx, &rows); err != nil {
+			return dbError("select requesters", err)
+		}
+		ids := make([]int64, len(rows))
+		for i, r := range rows {
+			ids[i] = r.RequesterID
+		}
+		names, err := auth.Names(ctx, tx, ids...)
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			out[r.ID] = names[r.RequesterID]
+		}
+		return nil
+	})
+	return out, err
+}

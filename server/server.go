@@ -19,6 +19,7 @@ import (
 	"github.com/digital-inclusion/refurb/internal/reqinfo"
 	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/migrations"
+	"github.com/digital-inclusion/refurb/requests"
 	"github.com/digital-inclusion/refurb/web"
 )
 
@@ -66,7 +67,9 @@ func New(cfg Config, deps Deps) (*http.Server, error) {
 // Handler returns the server's root handler; tests serve it with httptest.
 func Handler(cfg Config, deps Deps) (http.Handler, error) {
 	certs := certificates.NewStore(deps.DB, cfg.PublicURL)
-	schema, err := graph.NewSchema(graph.Deps{Auth: deps.Auth, Inventory: deps.Inventory, Certificates: certs, PublicURL: cfg.PublicURL})
+	// Requests issue the hand-over receipt through certificates, on the hand-out's transaction.
+	reqs := requests.NewStore(deps.DB).WithIssuer(certs)
+	schema, err := graph.NewSchema(graph.Deps{Auth: deps.Auth, Inventory: deps.Inventory, Certificates: certs, Requests: reqs, PublicURL: cfg.PublicURL})
 	if err != nil {
 		return nil, err
 	}
