@@ -81,7 +81,7 @@ func TestMessagesComplete(t *testing.T) {
 // partialPages are the templates a partial language (Portuguese, Arabic) must translate whole:
 // the pages every user passes through. Domains add the pages their trainees and beneficiaries
 // use.
-var partialPages = []string{"templates/layout.html", "templates/login.html", "templates/problem.html"}
+var partialPages = []string{"templates/layout.html", "templates/login.html", "templates/problem.html", "templates/handout.html"}
 
 // TestPartialLanguagesCoverTheirPages checks that Portuguese and Arabic have every message of the
 // pages they are offered for, so that a trainee never sees those pages half in English.

@@ -24,6 +24,7 @@ import (
 	"github.com/digital-inclusion/refurb/certificates"
 	"github.com/digital-inclusion/refurb/internal/reqinfo"
 	"github.com/digital-inclusion/refurb/inventory"
+	"github.com/digital-inclusion/refurb/requests"
 	"github.com/digital-inclusion/refurb/validation"
 )
 
@@ -48,6 +49,8 @@ type Deps struct {
 	Config    Config
 	// Certificates serves certificates' PDFs, their public verification and their issue.
 	Certificates *certificates.Store
+	// Requests serves device requests, triage, the hand-out counter and their administration.
+	Requests *requests.Store
 }
 
 // Handler serves the pages.
@@ -55,6 +58,7 @@ type Handler struct {
 	auth         *auth.Service
 	inventory    *inventory.Store
 	certificates *certificates.Store
+	requests     *requests.Store
 	sessions     *scs.SessionManager
 	log          *slog.Logger
 	cfg          Config
@@ -85,7 +89,7 @@ func NewHandler(deps Deps) (*Handler, error) {
 		return nil, err
 	}
 	h := &Handler{auth: deps.Auth, inventory: deps.Inventory, sessions: deps.Sessions, log: deps.Logger, cfg: cfg,
-		tr: tr, static: static, mux: http.NewServeMux(), certificates: deps.Certificates}
+		tr: tr, static: static, mux: http.NewServeMux(), certificates: deps.Certificates, requests: deps.Requests}
 	if h.asset, err = assetVersion(static); err != nil {
 		return nil, err
 	}
@@ -133,6 +137,7 @@ func (h *Handler) routes() {
 	m.HandleFunc("POST /verify/{number}", h.verifyPage)
 	m.HandleFunc("GET /donations", h.myDonations)
 	m.HandleFunc("POST /donations/{number}/certificates", h.issueCertificate)
+	h.requestRoutes(m)
 	m.HandleFunc("/", h.notFound)
 }
 
@@ -226,7 +231,11 @@ func (h *Handler) newView(r *http.Request, titleID string) (*view, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := &view{L: h.tr.locale(pickLanguage(r), h.cfg.TimeZone), User: me, Path: r.URL.RequestURI(), Asset: h.asset, Org: h.cfg, Langs: languages}
+	lang := pickLanguage(r)
+	if _, err := r.Cookie(langCookie); err != nil && me != nil && me.Language != nil && knownLanguage(*me.Language) {
+		lang = *me.Language // the language the user picked before, on another device
+	}
+	v := &view{L: h.tr.locale(lang, h.cfg.TimeZone), User: me, Path: r.URL.RequestURI(), Asset: h.asset, Org: h.cfg, Langs: languages}
 	v.Title = v.T(titleID)
 	if me != nil {
 		v.Flash = h.sessions.PopString(r.Context(), "flash")
@@ -383,6 +392,11 @@ func (h *Handler) setLanguage(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "unknown language", http.StatusBadRequest)
 		return
 	}
+	// A signed-in user's choice follows them to other devices and into their e-mails.
+	if err := h.auth.SetLanguage(r.Context(), lang); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: strings.HasPrefix(h.cfg.PublicURL, "https://")})
 	next := safeNext(r.PostForm.Get("next"))
@@ -417,12 +431,13 @@ var funcs = template.FuncMap{
 		}
 		return rv.Elem().Interface()
 	},
-	"upper":       strings.ToUpper,
-	"list":        func(xs ...string) []string { return xs },
-	"methods":     methodsFor,
-	"statusClass": func(s inventory.Status) string { return "s-" + string(s) },
-	"str":         func(v any) string { return fmt.Sprint(v) },
-	"eq2":         func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
+	"upper":              strings.ToUpper,
+	"list":               func(xs ...string) []string { return xs },
+	"methods":            methodsFor,
+	"statusClass":        func(s inventory.Status) string { return "s-" + string(s) },
+	"requestStatusClass": requestStatusClass,
+	"str":                func(v any) string { return fmt.Sprint(v) },
+	"eq2":                func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
 	"query": func(pairs ...string) template.URL {
 		q := url.Values{}
 		for i := 0; i+1 < len(pairs); i += 2 {
