@@ -220,6 +220,8 @@ CREATE TABLE notification_outbox (
   kind            text NOT NULL CHECK (kind IN ('request_decided', 'request_allocated', 'request_handed_out')),
   request_id      bigint NOT NULL REFERENCES device_requests (id),
   recipient_id    bigint NOT NULL REFERENCES users (id),
+  -- The request's status the change left it in: what the e-mail tells.
+  status          text NOT NULL,
   created_at      timestamptz NOT NULL DEFAULT now(),
   attempts        int NOT NULL DEFAULT 0 CHECK (attempts >= 0),
   next_attempt_at timestamptz NOT NULL DEFAULT now(),

@@ -17,7 +17,7 @@ type Notification struct {
 	ID        int64
 	Kind      string // request_decided, request_allocated, request_handed_out
 	RequestID int64
-	Status    Status // the request's status when the notification is sent
+	Status    Status // the status the change left the request in
 	Attempts  int    // failed attempts so far
 	Recipient auth.Contact
 }
@@ -29,7 +29,7 @@ func enqueue(ctx context.Context, tx bun.IDB, kind string, r *Request) error {
 	if err != nil || len(ids) == 0 {
 		return err
 	}
-	if _, err := tx.NewRaw("INSERT INTO notification_outbox (kind, request_id, recipient_id) VALUES (?, ?, ?)", kind, r.ID, r.RequesterID).Exec(ctx); err != nil {
+	if _, err := tx.NewRaw("INSERT INTO notification_outbox (kind, request_id, recipient_id, status) VALUES (?, ?, ?, ?)", kind, r.ID, r.RequesterID, r.Status).Exec(ctx); err != nil {
 		return dbError("queue notification", err)
 	}
 	return nil
@@ -71,10 +71,10 @@ func (s *Store) SendDue(ctx context.Context, limit int, send func(ctx context.Co
 			Attempts    int    `bun:"attempts"`
 			Status      Status `bun:"status"`
 		}
-		if err := tx.NewRaw(`SELECT o.id, o.kind, o.request_id, o.recipient_id, o.attempts, r.status
-			FROM notification_outbox o JOIN device_requests r ON r.id = o.request_id
+		if err := tx.NewRaw(`SELECT o.id, o.kind, o.request_id, o.recipient_id, o.attempts, o.status
+			FROM notification_outbox o
 			WHERE o.sent_at IS NULL AND o.failed_at IS NULL AND o.next_attempt_at <= now()
-			ORDER BY o.next_attempt_at, o.id LIMIT ? FOR UPDATE OF o SKIP LOCKED`, limit).Scan(ctx, &rows); err != nil {
+			ORDER BY o.next_attempt_at, o.id LIMIT ? FOR UPDATE SKIP LOCKED`, limit).Scan(ctx, &rows); err != nil {
 			return dbError("claim notifications", err)
 		}
 		if len(rows) == 0 {

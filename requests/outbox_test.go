@@ -51,7 +51,7 @@ func TestOutbox(t *testing.T) {
 		t.Fatalf("sent %+v, want the decision and the hand-out once each", got)
 	}
 	for _, n := range got {
-		if n.RequestID != r.ID || n.Recipient.Email != "worker.a@example.org" || n.Status != requests.StatusHandedOut {
+		if n.RequestID != r.ID || n.Recipient.Email != "worker.a@example.org" || (n.Kind == "request_decided") != (n.Status == requests.StatusApproved) {
 			t.Errorf("notification %+v", n)
 		}
 	}
