@@ -182,7 +182,7 @@ func TestGenerate(t *testing.T) {
 		"every reservation a request": `SELECT count(*) FROM devices d WHERE (SELECT count(*) FROM device_events e WHERE e.device_id = d.id AND e.to_status = 'reserved')
 			<> (SELECT count(*) FROM device_requests r WHERE r.device_id = d.id)`,
 		"allocated to a device that moved on": `SELECT count(*) FROM device_requests r JOIN devices d ON d.id = r.device_id WHERE r.status = 'allocated' AND d.status <> 'reserved'`,
-		"request of another kind": `SELECT count(*) FROM device_requests r JOIN devices d ON d.id = r.device_id WHERE r.kind <> d.kind`,
+		"request of another kind":             `SELECT count(*) FROM device_requests r JOIN devices d ON d.id = r.device_id WHERE r.kind <> d.kind`,
 		"request moves": `SELECT count(*) FROM device_request_events e WHERE e.from_status IS NOT NULL
 			AND NOT EXISTS (SELECT 1 FROM request_transitions t WHERE t.from_status = e.from_status AND t.to_status = e.to_status)`,
 		"request status is its last move": `SELECT count(*) FROM device_requests r WHERE r.status <> (SELECT to_status FROM device_request_events e
@@ -191,8 +191,8 @@ func TestGenerate(t *testing.T) {
 		"request before its device":       `SELECT count(*) FROM device_requests r JOIN devices d ON d.id = r.device_id WHERE r.allocated_at < d.received_at OR r.submitted_at > r.allocated_at`,
 		"social workers of a partner":     `SELECT count(*) FROM device_requests r JOIN users u ON u.id = r.requester_id WHERE u.role = 'social_worker' AND u.partner_id <> r.partner_id`,
 		"fk device_requests":              `SELECT count(*) FROM device_requests r LEFT JOIN users u ON u.id = r.requester_id LEFT JOIN partner_organisations p ON p.id = r.partner_id WHERE u.id IS NULL OR p.id IS NULL`,
-		"indexes rebuilt or kept":     `SELECT 9 - count(*) FROM pg_indexes WHERE indexname IN ('devices_search_trgm_idx', 'device_events_device_idx', 'storage_media_serial_key', 'devices_donation_serial_key', 'wipe_records_medium_idx', 'devices_status_idx', 'qa_checks_device_idx', 'device_flags_open_key', 'donations_received_idx')`,
-		"triggers back on":            `SELECT count(*) FROM pg_trigger WHERE tgrelid = 'devices'::regclass AND NOT tgisinternal AND tgenabled <> 'O'`,
+		"indexes rebuilt or kept":         `SELECT 9 - count(*) FROM pg_indexes WHERE indexname IN ('devices_search_trgm_idx', 'device_events_device_idx', 'storage_media_serial_key', 'devices_donation_serial_key', 'wipe_records_medium_idx', 'devices_status_idx', 'qa_checks_device_idx', 'device_flags_open_key', 'donations_received_idx')`,
+		"triggers back on":                `SELECT count(*) FROM pg_trigger WHERE tgrelid = 'devices'::regclass AND NOT tgisinternal AND tgenabled <> 'O'`,
 	})
 	if n := count(t, db.Owner, "SELECT count(DISTINCT status) FROM devices"); n < 5 {
 		t.Errorf("statuses: got %d different ones among 200 devices, want the range of a real workshop", n)
