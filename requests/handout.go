@@ -86,16 +86,30 @@ func normaliseSignature(raw []byte) ([]byte, error) {
 	b := img.Bounds()
 	gray := image.NewGray(image.Rect(0, 0, b.Dx(), b.Dy()))
 	ink := 0
-	for y := b.Min.Y; y < b.Max.Y; y++ {
-		for x := b.Min.X; x < b.Max.X; x++ {
-			c := color.NRGBAModel.Convert(img.At(x, y)).(color.NRGBA)
-			// The pixel over white paper: transparent is white, opaque keeps its luminance.
-			lum := (299*uint32(c.R) + 587*uint32(c.G) + 114*uint32(c.B)) / 1000
-			v := 255 - uint32(c.A)*(255-lum)/255
-			if v < 128 {
-				ink++
+	// over puts a pixel over white paper: transparent is white, opaque keeps its luminance.
+	over := func(x, y int, r, g, bl, a uint8) {
+		lum := (299*uint32(r) + 587*uint32(g) + 114*uint32(bl)) / 1000
+		v := 255 - uint32(a)*(255-lum)/255
+		if v < 128 {
+			ink++
+		}
+		gray.Pix[(y-b.Min.Y)*gray.Stride+(x-b.Min.X)] = uint8(v)
+	}
+	if nrgba, ok := img.(*image.NRGBA); ok {
+		// What a canvas sends: read the pixels directly, without a conversion each.
+		for y := b.Min.Y; y < b.Max.Y; y++ {
+			row := nrgba.Pix[(y-b.Min.Y)*nrgba.Stride:]
+			for x := 0; x < b.Dx(); x++ {
+				p := row[4*x : 4*x+4]
+				over(x+b.Min.X, y, p[0], p[1], p[2], p[3])
 			}
-			gray.Pix[(y-b.Min.Y)*gray.Stride+(x-b.Min.X)] = uint8(v)
+		}
+	} else {
+		for y := b.Min.Y; y < b.Max.Y; y++ {
+			for x := b.Min.X; x < b.Max.X; x++ {
+				c := color.NRGBAModel.Convert(img.At(x, y)).(color.NRGBA)
+				over(x, y, c.R, c.G, c.B, c.A)
+			}
 		}
 	}
 	if ink < minInk {
