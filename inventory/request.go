@@ -61,14 +61,16 @@ type Ranked struct {
 	Score int `bun:"score"`
 }
 
-// RankReady returns up to limit ready devices of kind, best first by score, then the device
-// that has waited longest on the shelf. score is an SQL expression over the devices table as d
-// with its arguments, written in the caller's code, never from input: package requests ranks
-// devices for a request this way (matching). The expression should read only the columns of
-// devices_ready_match_idx (keyboard_layout, os_installed, ram_gb, battery_health_pct,
-// condition_grade, manufacture_year), so that the ranking reads the index alone. Staff and
+// RankReady returns up to limit ready devices of kind, best first, then the device that has
+// waited longest on the shelf. A device's score is its group's points plus its quality: package
+// requests ranks devices for a request this way (matching). Devices are grouped by keyboard
+// layout and installed system; groupScore is an SQL expression over the group's g.layout and
+// g.os ('' when unknown) with its arguments, written in the caller's code, never from input.
+// The quality is the migration's refurb_device_quality (memory, battery, condition, age). The
+// ranking visits the index devices_ready_match_idx group by group and reads each group's first
+// limit devices only, so its cost grows with the number of groups, not of devices. Staff and
 // administrators only.
-func (s *Store) RankReady(ctx context.Context, kind Kind, score string, args []any, limit int) ([]Ranked, error) {
+func (s *Store) RankReady(ctx context.Context, kind Kind, groupScore string, args []any, limit int) ([]Ranked, error) {
 	if _, err := auth.Require(ctx, auth.Office); err != nil {
 		return nil, err
 	}
@@ -78,14 +80,29 @@ func (s *Store) RankReady(ctx context.Context, kind Kind, score string, args []a
 	if limit < 1 || limit > MaxPageSize {
 		return nil, validation.Field("first", "must be between 1 and %d", MaxPageSize)
 	}
-	inner := s.db.NewSelect().TableExpr("devices AS d").Column("d.id", "d.received_at").
-		ColumnExpr("("+score+") AS score", args...).
-		Where("d.status = ? AND d.kind = ?", StatusReady, kind).
-		OrderExpr("score DESC, d.received_at, d.id").Limit(int64(limit))
+	const quality = "refurb_device_quality(d.ram_gb, d.battery_health_pct, d.condition_grade, d.manufacture_year)"
 	var out []Ranked
-	err := s.db.NewSelect().With("t", inner).TableExpr("t").Join("JOIN devices AS d ON d.id = t.id").
-		ColumnExpr("d.*, t.score").OrderExpr("t.score DESC, t.received_at, t.id").Scan(ctx, &out)
-	if err != nil {
+	q := `WITH RECURSIVE g AS (
+		-- The groups, by skipping through the index: one probe a group.
+		(SELECT coalesce(d.keyboard_layout, '') AS layout, coalesce(d.os_installed, '') AS os FROM devices d
+		 WHERE d.status = 'ready' AND d.kind = ? ORDER BY 1, 2 LIMIT 1)
+		UNION ALL
+		SELECT n.layout, n.os FROM g, LATERAL (
+			SELECT coalesce(d.keyboard_layout, '') AS layout, coalesce(d.os_installed, '') AS os FROM devices d
+			WHERE d.status = 'ready' AND d.kind = ? AND (coalesce(d.keyboard_layout, ''), coalesce(d.os_installed, '')) > (g.layout, g.os)
+			ORDER BY 1, 2 LIMIT 1) n
+	), c AS (
+		SELECT x.id, x.received_at, x.quality + (` + groupScore + `) AS score FROM g, LATERAL (
+			SELECT d.id, d.received_at, ` + quality + ` AS quality FROM devices d
+			WHERE d.status = 'ready' AND d.kind = ? AND coalesce(d.keyboard_layout, '') = g.layout AND coalesce(d.os_installed, '') = g.os
+			ORDER BY ` + quality + ` DESC, d.received_at, d.id LIMIT ?) x
+		ORDER BY score DESC, x.received_at, x.id LIMIT ?
+	)
+	SELECT d.*, c.score FROM c JOIN devices d ON d.id = c.id ORDER BY c.score DESC, c.received_at, c.id`
+	// The placeholders in the order they appear: the kind twice, the group's points, the kind
+	// and the limit twice.
+	all := append(append([]any{kind, kind}, args...), kind, limit, limit)
+	if err := s.db.NewRaw(q, all...).Scan(ctx, &out); err != nil {
 		return nil, dbError("rank ready devices", err)
 	}
 	return out, nil

@@ -24,6 +24,7 @@ ALTER TABLE certificates DROP COLUMN device_request_id;
 DROP TRIGGER devices_require_request ON devices;
 DROP FUNCTION devices_check_request();
 DROP INDEX devices_ready_match_idx;
+DROP FUNCTION refurb_device_quality(numeric, int, text, int);
 DROP TABLE notification_outbox, device_request_signatures, device_request_events, request_transitions, device_requests;
 DROP FUNCTION device_requests_check();
 DELETE FROM settings WHERE key IN ('requests.max_open_per_worker', 'requests.open_kinds', 'requests.retention_days', 'org.support_contact');

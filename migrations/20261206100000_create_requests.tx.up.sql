@@ -183,9 +183,18 @@ BEGIN
 END
 $$;
 CREATE TRIGGER devices_require_request BEFORE UPDATE OF status ON devices FOR EACH ROW EXECUTE FUNCTION devices_check_request();
--- Matching: ready devices of a kind, with what the score reads, from the index alone.
-CREATE INDEX devices_ready_match_idx ON devices (kind)
-  INCLUDE (id, keyboard_layout, os_installed, ram_gb, battery_health_pct, condition_grade, manufacture_year, received_at)
+-- Matching (docs/requests.md): a device's quality for any request (memory, battery, condition,
+-- age), the same in Go (requests.quality); and ready devices of a kind grouped by keyboard layout
+-- and installed system, best quality first within a group, so that ranking visits each group's
+-- first few devices rather than every ready device.
+CREATE FUNCTION refurb_device_quality(ram numeric, battery int, grade text, made int) RETURNS int
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT coalesce(floor(least(ram, 16))::int, 0) + coalesce(battery / 10, 0)
+    + CASE grade WHEN 'A' THEN 6 WHEN 'B' THEN 4 WHEN 'C' THEN 2 ELSE 0 END
+    + coalesce(greatest(0, least(10, made - 2015)), 0)
+$$;
+CREATE INDEX devices_ready_match_idx ON devices (kind, (coalesce(keyboard_layout, '')), (coalesce(os_installed, '')),
+  refurb_device_quality(ram_gb, battery_health_pct, condition_grade, manufacture_year) DESC, received_at, id)
   WHERE status = 'ready';
 
 -- Every move of a request: who, when, from, to. Append-only; free text (a decision's reason)

@@ -24,12 +24,14 @@ import (
 //	memory           1 a GB, at most 16
 //	battery health   1 a 10 %
 //	condition grade  A 6, B 4, C 2
-//	age              1 a year younger than ten years, at most 10
+//	age              1 a year after 2015, at most 10
 //
 // The inventory stores no separate OS language: it is read from the installed system's name
-// ("Windows 11 Pro FR", "Linux Mint 22 (français)"). The same score is one SQL expression, so
-// that PostgreSQL ranks every ready device from the matching index alone, and Go code that says
-// why each device ranks where it does; a test keeps the two equal.
+// ("Windows 11 Pro FR", "Linux Mint 22 (français)"). The last four make a device's quality,
+// the same for every request, which the matching index orders devices by within each group of
+// keyboard layout and installed system: ranking visits each group's best few devices only
+// (inventory.RankReady). The same score is SQL (groupSQL and refurb_device_quality) and Go code
+// that says why each device ranks where it does (explain); a test keeps the two equal.
 
 // Reason is one part of a device's score: what matched, its points and the value it read.
 type Reason struct {
@@ -91,7 +93,7 @@ type matchPrefs struct {
 var multilingualRegexp = regexp.MustCompile(`(?i)` + multilingualPattern)
 
 func (s *Store) prefsOf(r *Request) matchPrefs {
-	p := matchPrefs{baseYear: s.today().Year() - 10}
+	p := matchPrefs{}
 	if r.KeyboardLayout != nil {
 		p.layout = *r.KeyboardLayout
 		p.layoutLang = layoutLanguage[p.layout]
@@ -105,22 +107,24 @@ func (s *Store) prefsOf(r *Request) matchPrefs {
 	return p
 }
 
-// scoreSQL is the score as an SQL expression over devices as d, with its arguments.
-func (p matchPrefs) scoreSQL() (string, []any) {
+// groupSQL is the points of a group of devices (a keyboard layout and an installed system, as
+// g.layout and g.os, '' when unknown) as an SQL expression, with its arguments: what the
+// request's wishes make of the group. A device's score adds its quality (refurb_device_quality).
+func (p matchPrefs) groupSQL() (string, []any) {
 	var b strings.Builder
 	var args []any
-	// The language of the device's layout, from layoutLanguage.
+	// The language of the group's layout, from layoutLanguage.
 	keys := make([]string, 0, len(layoutLanguage))
 	for k := range layoutLanguage {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	layoutLang := "(CASE d.keyboard_layout"
+	layoutLang := "(CASE g.layout"
 	for range keys {
 		layoutLang += " WHEN ? THEN ?"
 	}
 	layoutLang += " END)"
-	b.WriteString("(CASE WHEN d.keyboard_layout IS NULL OR ?::text = '' THEN 0 WHEN d.keyboard_layout = ? THEN 40 WHEN ")
+	b.WriteString("(CASE WHEN g.layout = '' OR ?::text = '' THEN 0 WHEN g.layout = ? THEN 40 WHEN ")
 	args = append(args, p.layout, p.layout)
 	b.WriteString(layoutLang)
 	for _, k := range keys {
@@ -128,14 +132,27 @@ func (p matchPrefs) scoreSQL() (string, []any) {
 	}
 	b.WriteString(" = ? THEN 20 ELSE 0 END)")
 	args = append(args, p.layoutLang)
-	b.WriteString(" + (CASE WHEN d.os_installed IS NULL OR ?::text = '' THEN 0 WHEN ?::text <> '' AND d.os_installed ~* ? THEN 15 WHEN d.os_installed ~* ? THEN 10 ELSE 0 END)")
+	b.WriteString(" + (CASE WHEN g.os = '' OR ?::text = '' THEN 0 WHEN ?::text <> '' AND g.os ~* ? THEN 15 WHEN g.os ~* ? THEN 10 ELSE 0 END)")
 	args = append(args, p.language, p.osPattern, p.osPattern, multilingualPattern)
-	b.WriteString(" + coalesce(floor(least(d.ram_gb, 16))::int, 0)")
-	b.WriteString(" + coalesce(d.battery_health_pct / 10, 0)")
-	b.WriteString(" + (CASE d.condition_grade WHEN 'A' THEN 6 WHEN 'B' THEN 4 WHEN 'C' THEN 2 ELSE 0 END)")
-	b.WriteString(" + coalesce(greatest(0, least(10, d.manufacture_year - ?)), 0)")
-	args = append(args, p.baseYear)
 	return b.String(), args
+}
+
+// quality is a device's points whatever the request, as the migration's refurb_device_quality
+// computes them: memory, battery health, condition grade and age.
+func quality(d *inventory.Device) (ram, battery, grade, year int) {
+	if d.RAMGB != nil {
+		ram = int(min(*d.RAMGB, 16))
+	}
+	if d.BatteryHealthPct != nil {
+		battery = *d.BatteryHealthPct / 10
+	}
+	if d.ConditionGrade != nil {
+		grade = map[string]int{"A": 6, "B": 4, "C": 2}[*d.ConditionGrade]
+	}
+	if d.ManufactureYear != nil {
+		year = max(0, min(10, *d.ManufactureYear-2015))
+	}
+	return
 }
 
 // explain scores a device in Go, part by part, as scoreSQL does in SQL.
@@ -163,17 +180,18 @@ func (p matchPrefs) explain(d *inventory.Device) (int, []Reason) {
 			add("os_multilingual", 10, os)
 		}
 	}
+	ram, battery, grade, year := quality(d)
 	if d.RAMGB != nil {
-		add("ram", int(min(*d.RAMGB, 16)), fmt.Sprintf("%g GB", *d.RAMGB))
+		add("ram", ram, fmt.Sprintf("%g GB", *d.RAMGB))
 	}
 	if d.BatteryHealthPct != nil {
-		add("battery", *d.BatteryHealthPct/10, fmt.Sprintf("%d %%", *d.BatteryHealthPct))
+		add("battery", battery, fmt.Sprintf("%d %%", *d.BatteryHealthPct))
 	}
 	if d.ConditionGrade != nil {
-		add("grade", map[string]int{"A": 6, "B": 4, "C": 2}[*d.ConditionGrade], *d.ConditionGrade)
+		add("grade", grade, *d.ConditionGrade)
 	}
 	if d.ManufactureYear != nil {
-		add("year", max(0, min(10, *d.ManufactureYear-p.baseYear)), fmt.Sprint(*d.ManufactureYear))
+		add("year", year, fmt.Sprint(*d.ManufactureYear))
 	}
 	total := 0
 	for _, r := range rs {
@@ -206,7 +224,7 @@ func (s *Store) Matches(ctx context.Context, requestID int64, limit int) ([]Matc
 			return dbError("select request", err)
 		}
 		p := s.prefsOf(r)
-		expr, args := p.scoreSQL()
+		expr, args := p.groupSQL()
 		ranked, err := inventory.NewStore(tx).RankReady(ctx, r.Kind, expr, args, limit)
 		if err != nil {
 			return err

@@ -13,16 +13,15 @@ import (
 func TestMatches(t *testing.T) {
 	t.Parallel()
 	e := rt.New(t)
-	year := it.Today().Year()
 	laptop := func(serial, layout, os string, ram float64, battery int, grade string, made int) *inventory.Device {
 		n := it.Laptop(serial, it.SSD("SSD-"+serial))
 		n.KeyboardLayout, n.OSInstalled, n.RAMGB, n.BatteryHealthPct, n.ConditionGrade, n.ManufactureYear = layout, os, &ram, &battery, grade, &made
 		return it.Ready(t, e.Inventory, e.Staff, it.Device(t, e.Inventory, e.Staff, n))
 	}
-	exact := laptop("M-EXACT", "FR", "Windows 11 Pro FR", 8, 90, "B", year-4)
-	close := laptop("M-CLOSE", "CH-FR", "Linux Mint 22", 16, 95, "A", year-2)
-	other := laptop("M-OTHER", "DE", "Windows 10 Pro", 32, 100, "A", year-1)
-	plain := laptop("M-PLAIN", "US", "", 4, 70, "C", year-12)
+	exact := laptop("M-EXACT", "FR", "Windows 11 Pro FR", 8, 90, "B", 2022)
+	close := laptop("M-CLOSE", "CH-FR", "Linux Mint 22", 16, 95, "A", 2024)
+	other := laptop("M-OTHER", "DE", "Windows 10 Pro", 32, 100, "A", 2025)
+	plain := laptop("M-PLAIN", "US", "", 4, 70, "C", 2014)
 	it.Device(t, e.Inventory, e.Staff, it.Laptop("M-NOTREADY", it.SSD("SSD-M-NOTREADY")))
 	it.Ready(t, e.Inventory, e.Staff, it.Device(t, e.Inventory, e.Staff, inventory.NewDevice{Kind: inventory.KindTablet}))
 
@@ -45,12 +44,12 @@ func TestMatches(t *testing.T) {
 			t.Errorf("match %s is a %s %s device", m.Device.Tag, m.Device.Status, m.Device.Kind)
 		}
 	}
-	// exact: 40 layout + 15 OS in French + 8 + 9 + 4 + 6 = 82; close: 20 + 10 + 16 + 9 + 6 + 8 = 69;
-	// other: 0 + 0 + 16 + 10 + 6 + 9 = 41; plain: 0 + 0 + 4 + 7 + 2 + 0 = 13.
+	// exact: 40 layout + 15 OS in French + 8 + 9 + 4 + 7 = 83; close: 20 + 10 + 16 + 9 + 6 + 9 = 70;
+	// other: 0 + 0 + 16 + 10 + 6 + 10 = 42; plain: 0 + 0 + 4 + 7 + 2 + 0 = 13.
 	if want := []int64{exact.ID, close.ID, other.ID, plain.ID}; !equal(got, want) {
 		t.Errorf("order %v, want %v", got, want)
 	}
-	want := map[int64]int{exact.ID: 82, close.ID: 69, other.ID: 41, plain.ID: 13}
+	want := map[int64]int{exact.ID: 83, close.ID: 70, other.ID: 42, plain.ID: 13}
 	for _, m := range ms {
 		if m.Score != want[m.Device.ID] {
 			t.Errorf("%s scores %d (%+v), want %d", m.Device.Tag, m.Score, m.Reasons, want[m.Device.ID])
