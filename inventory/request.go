@@ -65,7 +65,7 @@ type Ranked struct {
 // waited longest on the shelf. A device's score is its group's points plus its quality: package
 // requests ranks devices for a request this way (matching). Devices are grouped by keyboard
 // layout and installed system; groupScore is an SQL expression over the group's g.layout and
-// g.os ('' when unknown) with its arguments, written in the caller's code, never from input.
+// g.os (” when unknown) with its arguments, written in the caller's code, never from input.
 // The quality is the migration's refurb_device_quality (memory, battery, condition, age). The
 // ranking visits the index devices_ready_match_idx group by group and reads each group's first
 // limit devices only, so its cost grows with the number of groups, not of devices. Staff and

@@ -108,7 +108,7 @@ func (s *Store) prefsOf(r *Request) matchPrefs {
 }
 
 // groupSQL is the points of a group of devices (a keyboard layout and an installed system, as
-// g.layout and g.os, '' when unknown) as an SQL expression, with its arguments: what the
+// g.layout and g.os, ” when unknown) as an SQL expression, with its arguments: what the
 // request's wishes make of the group. A device's score adds its quality (refurb_device_quality).
 func (p matchPrefs) groupSQL() (string, []any) {
 	var b strings.Builder
