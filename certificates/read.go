@@ -9,10 +9,6 @@ import (
 	"github.com/digital-inclusion/refurb/auth"
 )
 
-// readers may read issued certificates: staff and administrators every one, a donor's users
-// their donor's (scopeToDonor). Trainees, who see the whole inventory, see no certificates.
-const readers = auth.Office | auth.Donors
-
 // PDF returns a certificate with its PDF bytes, to the donor's users, staff and administrators.
 // A donor's user asking for a certificate that is not theirs gets auth.ErrForbidden whether or
 // not the number exists, so that numbers reveal nothing.

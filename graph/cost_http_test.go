@@ -44,9 +44,9 @@ func (e *invEnv) intakeMany(staff string, n int) {
 func TestNestedListsRefusedBeforeRunning(t *testing.T) {
 	t.Parallel()
 	e := newInvEnv(t)
-	staff := e.user("staff@example.org", auth.RoleStaff, nil)
+	staff := e.as(auth.RoleStaff)
 	donorID := e.createDonor(staff, "Banque Exemple SA")
-	donor := e.user("donor@example.org", auth.RoleDonor, databaseID(t, donorID))
+	donor := e.user("company-it@example.org", auth.RoleDonor, databaseID(t, donorID))
 	e.intakeMany(staff, 100)
 
 	for _, tt := range []struct {
@@ -88,7 +88,7 @@ func TestNestedListsRefusedBeforeRunning(t *testing.T) {
 func TestCostLimitIsASetting(t *testing.T) {
 	t.Parallel()
 	e := newInvEnvWith(t, graph.Config{MaxCost: 20})
-	staff := e.user("staff@example.org", auth.RoleStaff, nil)
+	staff := e.as(auth.RoleStaff)
 	e.intakeMany(staff, 3)
 	e.ok(staff, `{devices(first:20){nodes{tag}}}`, nil, nil)
 	err := e.fails(staff, `query($n: Int) {devices(first:$n){nodes{tag}}}`, map[string]any{"n": 21}, graph.CodeBadUserInput)
@@ -100,7 +100,7 @@ func TestCostLimitIsASetting(t *testing.T) {
 func TestResponseCutAtItsLimit(t *testing.T) {
 	t.Parallel()
 	e := newInvEnvWith(t, graph.Config{MaxResponseBytes: 8 << 10})
-	staff := e.user("staff@example.org", auth.RoleStaff, nil)
+	staff := e.as(auth.RoleStaff)
 	e.intakeMany(staff, 60)
 
 	var small struct{ Devices struct{ Nodes []device } }
@@ -121,7 +121,7 @@ func TestResponseCutAtItsLimit(t *testing.T) {
 // the nested query from taking the memory: it is cut, and the heap returns after.
 func TestResponseBudgetBoundsMemory(t *testing.T) {
 	e := newInvEnvWith(t, graph.Config{MaxCost: 1 << 30}) // default 4 MiB response limit
-	staff := e.user("staff@example.org", auth.RoleStaff, nil)
+	staff := e.as(auth.RoleStaff)
 	e.intakeMany(staff, 100)
 
 	before := heapBytes()

@@ -14,7 +14,7 @@ import (
 func TestIntakeAndScan(t *testing.T) {
 	t.Parallel()
 	e := newInvEnv(t)
-	staff := e.user("staff@example.org", auth.RoleStaff, nil)
+	staff := e.as(auth.RoleStaff)
 	donorID := e.createDonor(staff, "Banque Exemple SA")
 	don := e.intake(staff, donorID, laptop("PF1ABC", "S1", "S2"), map[string]any{"kind": "MONITOR", "make": "Dell"})
 
@@ -81,7 +81,7 @@ func TestIntakeAndScan(t *testing.T) {
 func TestDevicePagination(t *testing.T) {
 	t.Parallel()
 	e := newInvEnv(t)
-	staff := e.user("staff@example.org", auth.RoleStaff, nil)
+	staff := e.as(auth.RoleStaff)
 	var devices []map[string]any
 	for i := range 5 {
 		devices = append(devices, laptop(fmt.Sprintf("SN%d", i)))
@@ -156,7 +156,7 @@ func TestDevicePageStatements(t *testing.T) {
 	counts := map[int]int{}
 	for _, n := range []int{10, 100} {
 		e := newInvEnv(t)
-		staff := e.user("staff@example.org", auth.RoleStaff, nil)
+		staff := e.as(auth.RoleStaff)
 		var devices []map[string]any
 		for i := range n {
 			devices = append(devices, laptop(fmt.Sprintf("SN%d", i), fmt.Sprintf("D%d", i)))

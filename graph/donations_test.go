@@ -14,7 +14,7 @@ import (
 func TestBadInventoryInput(t *testing.T) {
 	t.Parallel()
 	e := newInvEnv(t)
-	staff := e.user("staff@example.org", auth.RoleStaff, nil)
+	staff := e.as(auth.RoleStaff)
 	today := time.Now().Format(time.DateOnly)
 	input := func(receivedOn string, devices ...map[string]any) map[string]any {
 		return map[string]any{"input": map[string]any{"receivedOn": receivedOn, "devices": devices}}
@@ -81,7 +81,7 @@ func TestBadInventoryInput(t *testing.T) {
 func TestDonationDevicesFirstPages(t *testing.T) {
 	t.Parallel()
 	e := newInvEnv(t)
-	staff := e.user("staff@example.org", auth.RoleStaff, nil)
+	staff := e.as(auth.RoleStaff)
 	donorID := e.createDonor(staff, "Lycée Exemple")
 	for i := range 3 {
 		e.intake(staff, donorID, laptop(fmt.Sprintf("FP-%d-A", i)), laptop(fmt.Sprintf("FP-%d-B", i)))

@@ -23,6 +23,7 @@ import (
 	"github.com/digital-inclusion/refurb/internal/database"
 	"github.com/digital-inclusion/refurb/internal/pgtest"
 	"github.com/digital-inclusion/refurb/inventory"
+	"github.com/digital-inclusion/refurb/inventory/inventorytest"
 )
 
 const publicURL = "https://refurb.example"
@@ -73,6 +74,7 @@ type invEnv struct {
 	srv        *httptest.Server
 	auth       *auth.Service
 	statements *statementCounter
+	actors     *inventorytest.Actors
 }
 
 func newInvEnv(t testing.TB) *invEnv {
@@ -108,7 +110,19 @@ func newInvEnvWith(t testing.TB, cfg graph.Config) *invEnv {
 	return &invEnv{t: t, db: db, srv: srv, auth: svc, statements: counter}
 }
 
-// user creates a user with role (DONOR users act for donorID) and returns an API token of theirs.
+// as returns an API token of the test world's user of role (inventorytest.Users, made on first
+// use: admin, staff, trainees, a donor and a social worker).
+func (e *invEnv) as(role auth.Role) string {
+	e.t.Helper()
+	if e.actors == nil {
+		e.actors = inventorytest.Users(e.t, e.db)
+	}
+	u, _ := e.actors.Of(e.t, role)
+	return e.actors.Token(e.t, u)
+}
+
+// user creates a user with role (DONOR users act for donorID, a donor the test made) and returns
+// an API token of theirs.
 func (e *invEnv) user(email string, role auth.Role, donorID *int64) string {
 	e.t.Helper()
 	ctx := auth.System(context.Background())

@@ -16,6 +16,7 @@ import (
 	"github.com/graphql-go/graphql/language/parser"
 	lru "github.com/hashicorp/golang-lru/v2"
 
+	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/internal/reqinfo"
 )
 
@@ -26,9 +27,12 @@ type Config struct {
 	MaxFields     int   // field selections per document, fragments expanded (default 1000)
 	MaxQueryBytes int   // query text (default 64 KiB)
 	MaxBodyBytes  int64 // POST body (default 1 MiB)
-	Introspection bool  // allow __schema and __type (__typename is always allowed)
+	Introspection bool  // allow __schema and __type to everyone (__typename is always allowed)
 	GraphiQL      bool  // serve GraphiQL to browsers on a GET without a query
 	CacheSize     int   // parsed and validated documents kept (default 512)
+	// IntrospectionSignedIn allows __schema and __type to signed-in callers (a session or an
+	// API token) when Introspection keeps them from everyone else.
+	IntrospectionSignedIn bool
 	// MaxCost bounds the objects a query may ask for, estimated before it runs (cost.go):
 	// first/last multiplied down every path of nested lists (default 10,000).
 	MaxCost int
@@ -99,6 +103,12 @@ type Handler struct {
 	documents *lru.Cache[string, *ast.Document] // valid documents by query text
 	presenter *presenter
 	graphiql  *graphiql // nil unless Config.GraphiQL
+	// signedInRules and signedInDocuments validate and cache the documents of signed-in callers
+	// when Config.IntrospectionSignedIn opens introspection to them alone; nil otherwise. A
+	// document valid for them (one asking for __schema) is not valid for an anonymous caller,
+	// so the two rule sets keep separate caches.
+	signedInRules     []graphql.ValidationRuleFn
+	signedInDocuments *lru.Cache[string, *ast.Document]
 
 	validations atomic.Int64 // documents parsed and validated, i.e. cache misses
 }
@@ -116,20 +126,26 @@ func NewHandler(schema *graphql.Schema, cfg Config, logger *slog.Logger) *Handle
 		aliasRule(cfg.MaxAliases),
 		fieldCountRule(cfg.MaxFields),
 	)
-	if !cfg.Introspection {
-		rules = append(rules, noIntrospectionRule)
-	}
-	documents, err := lru.New[string, *ast.Document](cfg.CacheSize)
-	if err != nil {
-		panic(err) // only for a size <= 0, which withDefaults rules out
+	newCache := func() *lru.Cache[string, *ast.Document] {
+		c, err := lru.New[string, *ast.Document](cfg.CacheSize)
+		if err != nil {
+			panic(err) // only for a size <= 0, which withDefaults rules out
+		}
+		return c
 	}
 	h := &Handler{
 		schema:    schema,
 		cfg:       cfg,
 		logger:    logger,
 		rules:     rules,
-		documents: documents,
+		documents: newCache(),
 		presenter: &presenter{mappings: errorMappings(), logger: logger},
+	}
+	if !cfg.Introspection {
+		h.rules = append(rules[:len(rules):len(rules)], noIntrospectionRule)
+		if cfg.IntrospectionSignedIn {
+			h.signedInRules, h.signedInDocuments = rules, newCache()
+		}
 	}
 	if cfg.GraphiQL {
 		h.graphiql = newGraphiQL()
@@ -310,8 +326,16 @@ func started(result *graphql.Result) bool {
 
 // document returns the parsed and validated document for query, from the cache when it can.
 // Only valid documents are cached: an invalid one costs its sender a validation every time.
+// A signed-in caller's documents are validated with their own rules and cached apart when
+// introspection is open to signed-in callers alone.
 func (h *Handler) document(r *http.Request, query string) (doc *ast.Document, herr *httpError) {
-	if doc, ok := h.documents.Get(query); ok {
+	rules, documents := h.rules, h.documents
+	if h.signedInDocuments != nil {
+		if _, ok := auth.ActorFrom(r.Context()); ok {
+			rules, documents = h.signedInRules, h.signedInDocuments
+		}
+	}
+	if doc, ok := documents.Get(query); ok {
 		return doc, nil
 	}
 	h.validations.Add(1)
@@ -329,10 +353,10 @@ func (h *Handler) document(r *http.Request, query string) (doc *ast.Document, he
 	if err != nil {
 		return nil, &httpError{status: http.StatusBadRequest, errors: requestErrors(gqlerrors.FormatErrors(err))}
 	}
-	if res := graphql.ValidateDocument(h.schema, doc, h.rules); !res.IsValid {
+	if res := graphql.ValidateDocument(h.schema, doc, rules); !res.IsValid {
 		return nil, &httpError{status: http.StatusBadRequest, errors: requestErrors(res.Errors)}
 	}
-	h.documents.Add(query, doc)
+	documents.Add(query, doc)
 	return doc, nil
 }
 

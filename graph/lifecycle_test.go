@@ -16,8 +16,8 @@ const transition = `mutation($id: ID!, $version: Int!, $to: DeviceStatus!) {
 func TestLifecycleOverGraphQL(t *testing.T) {
 	t.Parallel()
 	e := newInvEnv(t)
-	staff := e.user("staff@example.org", auth.RoleStaff, nil)
-	trainee := e.user("trainee@example.org", auth.RoleTrainee, nil)
+	staff := e.as(auth.RoleStaff)
+	trainee := e.as(auth.RoleTrainee)
 	don := e.intake(staff, nil, laptop("PF1", "DRIVE-A", "DRIVE-B"), map[string]any{"kind": "MONITOR"})
 	d, monitor := don.Devices.Nodes[0], don.Devices.Nodes[1]
 

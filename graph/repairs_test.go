@@ -11,8 +11,8 @@ import (
 func TestWorkOnDevices(t *testing.T) {
 	t.Parallel()
 	e := newInvEnv(t)
-	staff := e.user("staff@example.org", auth.RoleStaff, nil)
-	trainee := e.user("trainee@example.org", auth.RoleTrainee, nil)
+	staff := e.as(auth.RoleStaff)
+	trainee := e.as(auth.RoleTrainee)
 	var me struct{ Me struct{ ID string } }
 	e.ok(trainee, `{ me { id } }`, nil, &me)
 	m := e.intake(staff, nil, map[string]any{"kind": "MONITOR", "make": "Eizo"}).Devices.Nodes[0]

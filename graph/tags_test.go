@@ -13,7 +13,7 @@ import (
 func TestScanStatements(t *testing.T) {
 	t.Parallel()
 	e := newInvEnv(t)
-	staff := e.user("staff@example.org", auth.RoleStaff, nil)
+	staff := e.as(auth.RoleStaff)
 	d := e.intake(staff, nil, laptop("S", "D1", "D2")).Devices.Nodes[0]
 	got, statements := e.statements.count(func() {
 		e.ok(staff, `query($tag: String!) { device(tag: $tag) { tag status version wipeComplete
@@ -30,7 +30,7 @@ func TestScanStatements(t *testing.T) {
 // on a small database: the overhead of our stack, not the 1M-device figure of `make bench`.
 func BenchmarkScanLookup(b *testing.B) {
 	e := newInvEnv(b)
-	staff := e.user("staff@example.org", auth.RoleStaff, nil)
+	staff := e.as(auth.RoleStaff)
 	d := e.intake(staff, nil, laptop("S", "D1", "D2")).Devices.Nodes[0]
 	e.ok(staff, wipe, map[string]any{"input": wipeInput(d.Storage[0].ID)}, nil)
 	const query = `query Scan($tag: String!) { device(tag: $tag) { id tag kind status version wipeComplete

@@ -10,7 +10,7 @@ import (
 func TestUserNode(t *testing.T) {
 	t.Parallel()
 	e := newInvEnv(t)
-	trainee := e.user("trainee@example.org", auth.RoleTrainee, nil)
+	trainee := e.as(auth.RoleTrainee)
 	var me struct{ Me struct{ ID string } }
 	e.ok(trainee, `{ me { id } }`, nil, &me)
 	var out struct {

@@ -12,7 +12,7 @@ import (
 func TestNodeForMediaAndWipes(t *testing.T) {
 	t.Parallel()
 	e := newInvEnv(t)
-	staff := e.user("staff@example.org", auth.RoleStaff, nil)
+	staff := e.as(auth.RoleStaff)
 	d := e.intake(staff, nil, laptop("NODE-1", "NODE-D1")).Devices.Nodes[0]
 	var w struct{ RecordWipe struct{ ID string } }
 	e.ok(staff, wipe, map[string]any{"input": wipeInput(d.Storage[0].ID)}, &w)
@@ -38,7 +38,7 @@ func TestNodeForMediaAndWipes(t *testing.T) {
 	if _, err := fmt.Sscanf(decodeID(t, donorID), "Donor:%d", &raw); err != nil {
 		t.Fatal(err)
 	}
-	donor := e.user("donor@example.org", auth.RoleDonor, &raw)
+	donor := e.user("company-it@example.org", auth.RoleDonor, &raw)
 	out.M, out.W = nil, nil
 	e.ok(donor, q, vars, &out)
 	if out.M != nil || out.W != nil {

@@ -19,9 +19,11 @@ const PageCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-sr
 	"form-action 'self'; frame-ancestors 'none'"
 
 // PermissionsPolicy allows the camera to the site itself (scanning a QR code with a phone) and
-// nothing else Refurb does not use.
+// nothing else Refurb does not use. Only features browsers know: an unknown one (Web Bluetooth
+// is not a policy-controlled feature) makes Chromium warn on every page, which the browser test
+// TestBrowserSecurityPolicy counts as a failure.
 const PermissionsPolicy = "camera=(self), microphone=(), geolocation=(), payment=(), usb=(), " +
-	"serial=(), bluetooth=(), hid=(), midi=(), display-capture=(), interest-cohort=()"
+	"serial=(), hid=(), midi=(), display-capture=(), interest-cohort=()"
 
 // hstsMaxAge is two years, what browsers' preload lists ask for.
 const hstsMaxAge = "max-age=63072000; includeSubDomains"

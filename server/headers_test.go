@@ -3,23 +3,21 @@ package server_test
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"mime/multipart"
 	"net/http"
-	"net/http/cookiejar"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 
-	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/certificates"
 	"github.com/digital-inclusion/refurb/graph"
-	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/inventory/inventorytest"
 	"github.com/digital-inclusion/refurb/server"
+	"github.com/digital-inclusion/refurb/server/servertest"
+	"github.com/digital-inclusion/refurb/web"
 )
 
 // headerCase is one route and what its response must carry besides the headers every
@@ -30,39 +28,33 @@ type headerCase struct {
 	path     string
 	signedIn bool
 	form     url.Values // a form post (with the session, same origin)
-	status   int
-	cache    string // the Cache-Control wanted
-	csp      string // the Content-Security-Policy wanted (default: the pages' one)
+	// files, when set, make the post multipart/form-data: form's fields and these files.
+	files  map[string][]byte
+	status int
+	cache  string // the Cache-Control wanted
+	csp    string // the Content-Security-Policy wanted (default: the pages' one)
 }
 
 // TestSecurityHeadersOnEveryResponse asks every kind of route, signed in and not, and checks
-// the headers browsers enforce on each: pages, files, errors, redirects, 404s, static assets,
-// GraphQL, probes and metrics.
+// the headers browsers enforce on each: every page, every file route (labels, certificates,
+// imports), refusals (401, 422) and a 500, redirects, 404s, static assets, GraphQL over GET and
+// POST, GraphiQL and its files, probes and metrics. Everything but static assets is no-store:
+// signed-in pages and personal files (certificates, label sheets, import reports) above all.
 func TestSecurityHeadersOnEveryResponse(t *testing.T) {
 	t.Parallel()
-	db, store, actors := inventorytest.New(t)
-	don, devs := inventorytest.Donation(t, store, actors.Staff, inventorytest.Laptop("PF1HDR"))
+	s := servertest.New(t, servertest.Options{TLS: true,
+		Config: server.Config{PublicURL: "https://refurb.example", GraphQL: graph.Config{GraphiQL: true, Introspection: true}}})
+	actors := s.Users()
+	don, devs := inventorytest.Donation(t, s.Store, actors.Staff, inventorytest.Laptop("PF1HDR"))
 	tag := devs[0].Tag
-	certs := certificates.NewStore(db.App, "https://refurb.example")
-	issued, err := certs.Issue(actors.Staff, don.ID, certificates.KindDonation, "en")
+	issued, err := s.Certificates.Issue(actors.Staff, don.ID, certificates.KindDonation, "en")
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := auth.NewService(db.App, auth.DefaultLimits)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := server.Handler(server.Config{PublicURL: "https://refurb.example", GraphQL: graph.Config{GraphiQL: true, Introspection: true}}, server.Deps{
-		DB: db.App, Auth: svc, Inventory: inventory.NewStore(db.App), Sessions: auth.NewSessions(db.App.DB, true),
-		Logger: slog.New(slog.DiscardHandler),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewTLSServer(h)
-	t.Cleanup(srv.Close)
-	anon := &http.Client{Transport: srv.Client().Transport, CheckRedirect: noRedirect}
-	staff := signIn(t, srv, actors.StaffUser.Email)
+	srv := s.Server
+	list := []byte("Type,Make,Model,Serial\nlaptop,HP,EliteBook 840 G5,HDR-IMPORT-1\n")
+	anon := s.Client()
+	staff := s.SignIn(actors.StaffUser.Email)
 
 	const noStore = "no-store"
 	cases := []headerCase{
@@ -85,13 +77,32 @@ func TestSecurityHeadersOnEveryResponse(t *testing.T) {
 		{name: "intake", method: "GET", path: "/intake", signedIn: true, status: 200, cache: noStore},
 		{name: "donation page", method: "GET", path: "/intake/" + don.Number, signedIn: true, status: 200, cache: noStore},
 		{name: "label sheet", method: "GET", path: "/labels?donation=" + don.Number + "&stock=L7160", signedIn: true, status: 200, cache: noStore},
-		{name: "label PNG", method: "GET", path: "/labels/" + tag + ".png", signedIn: true, status: 200, cache: noStore},
+		{name: "label PNG", method: "GET", path: "/labels/" + tag + ".png", signedIn: true, status: 200, cache: noStore, csp: web.ImageCSP},
 		{name: "certificate PDF", method: "GET", path: "/certificates/" + issued.Number + ".pdf", signedIn: true, status: 200, cache: noStore},
 		{name: "my donations", method: "GET", path: "/donations", signedIn: true, status: 200, cache: noStore},
 		{name: "signed-in 404", method: "GET", path: "/no/such/page", signedIn: true, status: 404, cache: noStore},
 		{name: "form post redirect", method: "POST", path: "/devices/" + tag + "/note", signedIn: true, status: 303, cache: noStore,
 			form: url.Values{"note": {"checked the hinges"}, "version": {"1"}}},
-		{name: "import refused", method: "POST", path: "/imports", signedIn: true, status: 400, cache: noStore},
+		{name: "import refused", method: "POST", path: "/imports", signedIn: true, status: 422, cache: noStore,
+			form: url.Values{"donation": {"DON-1999-00001"}}, files: map[string][]byte{}},
+		{name: "import report", method: "POST", path: "/imports", signedIn: true, status: 200, cache: noStore,
+			form: url.Values{"donation": {don.Number}, "dryRun": {"true"}}, files: map[string][]byte{"file": list}},
+		{name: "import check page", method: "POST", path: "/intake/" + don.Number + "/import", signedIn: true, status: 200, cache: noStore,
+			files: map[string][]byte{"file": list}},
+		{name: "reserved labels", method: "POST", path: "/labels/reserve", signedIn: true, status: 200, cache: noStore,
+			form: url.Values{"count": {"2"}, "stock": {"L7160"}}},
+		{name: "label sheet refused", method: "GET", path: "/labels?stock=XYZ", signedIn: true, status: 422, cache: noStore},
+		{name: "label PNG anonymously", method: "GET", path: "/labels/" + tag + ".png", status: 401, cache: noStore},
+		{name: "certificate PDF anonymously", method: "GET", path: "/certificates/" + issued.Number + ".pdf", status: 303, cache: noStore},
+		{name: "scanned label, signed in", method: "GET", path: "/D/" + tag, signedIn: true, status: 200, cache: noStore},
+		{name: "mode cards", method: "GET", path: "/bench/cards", signedIn: true, status: 200, cache: noStore},
+		{name: "verification upload", method: "POST", path: "/verify/" + issued.Number, status: 200, cache: noStore,
+			files: map[string][]byte{"file": []byte("%PDF-1.4 not the certificate")}},
+		{name: "sign in", method: "POST", path: "/login", status: 303, cache: noStore,
+			form: url.Values{"email": {actors.AdminUser.Email}, "password": {inventorytest.Password}}},
+		{name: "language switch", method: "POST", path: "/lang", status: 303, cache: noStore, form: url.Values{"lang": {"de"}, "next": {"/login"}}},
+		{name: "graphql refused", method: "GET", path: "/graphql?query=%7Bnope%7D", status: 400, cache: noStore},
+		{name: "GraphiQL script", method: "GET", path: "/graphql/assets/init.js", status: 200, cache: "no-cache"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -135,25 +146,32 @@ func TestSecurityHeadersOnEveryResponse(t *testing.T) {
 		t.Fatalf("GraphiQL: got %d", resp.StatusCode)
 	}
 	wantSecurityHeaders(t, resp, graph.GraphiQLCSP, true)
+
+	// A 500 carries them too, and stores nothing: take a privilege from the application role so
+	// that the intake page fails in the database.
+	if _, err := s.DB.Owner.ExecContext(context.Background(), "REVOKE SELECT ON donors FROM refurb_app"); err != nil {
+		t.Fatal(err)
+	}
+	resp = do(t, staff, srv.URL, headerCase{method: "GET", path: "/intake"})
+	if resp.StatusCode != http.StatusInternalServerError {
+		t.Errorf("intake page without access to donors: got %d, want 500", resp.StatusCode)
+	}
+	wantSecurityHeaders(t, resp, server.PageCSP, true)
+	if got := resp.Header.Get("Cache-Control"); got != "no-store" {
+		t.Errorf("500: Cache-Control %q, want no-store", got)
+	}
 	if csp := graph.GraphiQLCSP; !strings.Contains(csp, "frame-ancestors 'none'") || strings.Contains(csp, "http") || strings.Contains(csp, "unsafe") {
 		t.Errorf("GraphiQL's policy %q must load nothing from elsewhere, allow nothing unsafe and forbid framing", csp)
+	}
+	if csp := web.ImageCSP; !strings.Contains(csp, "default-src 'none'") || !strings.Contains(csp, "frame-ancestors 'none'") || strings.Contains(csp, "script") {
+		t.Errorf("a label PNG's policy %q must load and run nothing and forbid framing", csp)
 	}
 }
 
 // Without https in the public URL there is no HSTS: a browser would refuse the plain site.
 func TestNoHSTSOverPlainHTTP(t *testing.T) {
 	t.Parallel()
-	db, _, _ := inventorytest.New(t)
-	svc, _ := auth.NewService(db.App, auth.DefaultLimits)
-	h, err := server.Handler(server.Config{PublicURL: "http://localhost:8080"}, server.Deps{
-		DB: db.App, Auth: svc, Inventory: inventory.NewStore(db.App), Sessions: auth.NewSessions(db.App.DB, false),
-		Logger: slog.New(slog.DiscardHandler),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
+	srv := servertest.New(t, servertest.Options{Config: server.Config{PublicURL: "http://localhost:8080"}})
 	resp := do(t, &http.Client{CheckRedirect: noRedirect}, srv.URL, headerCase{method: "GET", path: "/login"})
 	wantSecurityHeaders(t, resp, server.PageCSP, false)
 }
@@ -186,6 +204,19 @@ func do(t *testing.T, c *http.Client, base string, tc headerCase) *http.Response
 	var body io.Reader
 	req, _ := http.NewRequest(tc.method, base+tc.path, nil)
 	switch {
+	case tc.files != nil:
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		for k := range tc.form {
+			mw.WriteField(k, tc.form.Get(k))
+		}
+		for name, b := range tc.files {
+			fw, _ := mw.CreateFormFile(name, name+".csv")
+			fw.Write(b)
+		}
+		mw.Close()
+		req, _ = http.NewRequest(tc.method, base+tc.path, &buf)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
 	case tc.form != nil:
 		body = strings.NewReader(tc.form.Encode())
 		req, _ = http.NewRequest(tc.method, base+tc.path, body)
@@ -194,13 +225,6 @@ func do(t *testing.T, c *http.Client, base string, tc headerCase) *http.Response
 		b, _ := json.Marshal(map[string]string{"query": "{ me { id } }"})
 		req, _ = http.NewRequest(tc.method, base+tc.path, bytes.NewReader(b))
 		req.Header.Set("Content-Type", "application/json")
-	case tc.path == "/imports":
-		var buf bytes.Buffer
-		mw := multipart.NewWriter(&buf)
-		mw.WriteField("donation", "DON-1999-00001")
-		mw.Close()
-		req, _ = http.NewRequest(tc.method, base+tc.path, &buf)
-		req.Header.Set("Content-Type", mw.FormDataContentType())
 	}
 	resp, err := c.Do(req)
 	if err != nil {
@@ -220,25 +244,6 @@ func get(t *testing.T, c *http.Client, u string) string {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return string(b)
-}
-
-// signIn returns a client of srv signed in as email through the login form.
-func signIn(t *testing.T, srv *httptest.Server, email string) *http.Client {
-	t.Helper()
-	jar, err := cookiejar.New(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := &http.Client{Transport: srv.Client().Transport, Jar: jar, CheckRedirect: noRedirect}
-	resp, err := c.PostForm(srv.URL+"/login", url.Values{"email": {email}, "password": {inventorytest.Password}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusSeeOther {
-		t.Fatalf("sign in as %s: got %d, want 303", email, resp.StatusCode)
-	}
-	return c
 }
 
 func noRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -18,8 +17,8 @@ import (
 	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/graph"
 	"github.com/digital-inclusion/refurb/internal/pgtest"
-	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/server"
+	"github.com/digital-inclusion/refurb/server/servertest"
 )
 
 // syncBuffer collects log output written from several goroutines.
@@ -41,6 +40,7 @@ func (b *syncBuffer) String() string {
 }
 
 type env struct {
+	*servertest.Server
 	t   *testing.T
 	db  *pgtest.DB
 	srv *httptest.Server
@@ -50,21 +50,9 @@ type env struct {
 // start serves the whole application on db, as `refurb serve` would.
 func start(t *testing.T, db *pgtest.DB) *env {
 	t.Helper()
-	svc, err := auth.NewService(db.App, auth.DefaultLimits)
-	if err != nil {
-		t.Fatal(err)
-	}
 	logs := &syncBuffer{}
-	logger := slog.New(slog.NewTextHandler(logs, nil))
-	h, err := server.Handler(server.Config{GraphQL: graph.Config{Introspection: true}}, server.Deps{
-		DB: db.App, Auth: svc, Inventory: inventory.NewStore(db.App), Sessions: auth.NewSessions(db.App.DB, false), Logger: logger,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return &env{t: t, db: db, srv: srv, log: logs}
+	s := servertest.Start(t, db, servertest.Options{Config: server.Config{GraphQL: graph.Config{Introspection: true}}, Log: logs})
+	return &env{Server: s, t: t, db: db, srv: s.Server, log: logs}
 }
 
 func newEnv(t *testing.T) *env {
@@ -72,14 +60,11 @@ func newEnv(t *testing.T) *env {
 	return start(t, pgtest.New(t))
 }
 
+// createUser creates a user of role with the password "correct horse battery" (only this
+// user: the tests below count users and audit entries).
 func (e *env) createUser(email string, role auth.Role) *auth.User {
 	e.t.Helper()
-	svc, _ := auth.NewService(e.db.App, auth.DefaultLimits)
-	u, err := svc.CreateUser(auth.System(context.Background()), auth.NewUser{Email: email, Name: "N " + string(role), Role: role, Password: "correct horse battery"})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return u
+	return e.User(email, role, nil)
 }
 
 func newClient(t *testing.T) *http.Client {
@@ -203,7 +188,7 @@ func TestWrongLoginSaysOnlyInvalid(t *testing.T) {
 		}
 		bodies = append(bodies, string(b))
 	}
-	if bodies[0] != bodies[1] || !strings.Contains(bodies[0], "invalid email or password") {
+	if bodies[0] != bodies[1] || !strings.Contains(bodies[0], "Invalid email or password.") {
 		t.Errorf("answers differ or say more than they should: %q vs %q", bodies[0], bodies[1])
 	}
 	// A browser form gets the page again with the same sentence.
@@ -230,7 +215,7 @@ func TestLoginRateLimitOverHTTP(t *testing.T) {
 	resp := e.login(newClient(t), "staff@example.org", "correct horse battery")
 	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != 401 || !strings.Contains(string(b), "invalid email or password") {
+	if resp.StatusCode != 401 || !strings.Contains(string(b), "Invalid email or password.") {
 		t.Errorf("right password after too many failures: got %d %s, want 401 invalid email or password", resp.StatusCode, b)
 	}
 }
@@ -257,12 +242,7 @@ func TestSessionSurvivesRestart(t *testing.T) {
 func TestBearerToken(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	e.createUser("script@example.org", auth.RoleStaff)
-	svc, _ := auth.NewService(e.db.App, auth.DefaultLimits)
-	plain, _, err := svc.CreateToken(auth.System(context.Background()), "script@example.org", "ci")
-	if err != nil {
-		t.Fatal(err)
-	}
+	plain := e.Token(e.createUser("script@example.org", auth.RoleStaff))
 	r := e.graphql(http.DefaultClient, `{ me { email } }`, http.Header{"Authorization": {"Bearer " + plain}})
 	if meEmail(r) != "script@example.org" {
 		t.Errorf("me with a bearer token: got %+v", r)
@@ -468,5 +448,41 @@ func TestOrganisationSetByAdminsOnly(t *testing.T) {
 	org, _ := r.Data["organisation"].(map[string]any)
 	if org["name"] != "Digital Inclusion asbl" || org["registrationNumber"] != "F1234" || org["hasLogo"] != false {
 		t.Errorf("organisation: got %+v", r)
+	}
+}
+
+// With introspection open to signed-in callers alone (-introspection auto on a shared
+// database), the same query text is valid for a signed-in caller and refused to an anonymous
+// one, in either order: the handler keeps a cache of validated documents for each.
+func TestIntrospectionForSignedInCallers(t *testing.T) {
+	t.Parallel()
+	s := servertest.New(t, servertest.Options{Config: server.Config{GraphQL: graph.Config{IntrospectionSignedIn: true}}})
+	users := s.Users()
+	session := s.SignIn(users.TraineeUser.Email)
+	token := http.Header{"Authorization": {"Bearer " + s.Token(users.DonorUser)}}
+	e := &env{Server: s, t: t, db: s.DB, srv: s.Server}
+	const schema = `{ __schema { queryType { name } } }`
+	const typ = `{ __type(name: "Device") { name } }`
+	for _, q := range []string{schema, typ} {
+		if r := e.graphql(newClient(t), q, nil); r.status != 400 || len(r.Errors) != 1 || !strings.Contains(r.Errors[0].Message, "introspection is disabled") {
+			t.Errorf("anonymous %s: got %d %+v, want 400 introspection is disabled", q, r.status, r.Errors)
+		}
+		for who, c := range map[string]*http.Client{"session": session, "token": http.DefaultClient} {
+			h := http.Header{}
+			if who == "token" {
+				h = token
+			}
+			if r := e.graphql(c, q, h); r.status != 200 || len(r.Errors) > 0 {
+				t.Errorf("signed in with a %s, %s: got %d %+v, want 200", who, q, r.status, r.Errors)
+			}
+		}
+		// The document a signed-in caller had validated is not valid for an anonymous one.
+		if r := e.graphql(newClient(t), q, nil); r.status != 400 {
+			t.Errorf("anonymous %s after a signed-in caller: got %d, want 400", q, r.status)
+		}
+	}
+	// __typename is no introspection: anyone may ask.
+	if r := e.graphql(newClient(t), `{ __typename }`, nil); r.status != 200 || len(r.Errors) > 0 {
+		t.Errorf("anonymous __typename: got %d %+v", r.status, r.Errors)
 	}
 }

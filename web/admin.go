@@ -145,24 +145,17 @@ func (h *Handler) adminCreateUser(w http.ResponseWriter, r *http.Request) {
 	}
 	f := r.PostForm
 	l, err := links(f)
-	failed := func(err error) {
-		msg := err.Error()
-		if fe, ok := validation.As(err); ok {
-			msg = v.T("problem.field", "Field", fe.Field, "Message", fe.Message)
-		} else if errors.Is(err, auth.ErrConflict) {
+	var u *auth.User
+	password := auth.GeneratePassword()
+	if err == nil {
+		u, err = h.auth.CreateUser(r.Context(), auth.NewUser{Email: f.Get("email"), Name: f.Get("name"), Role: auth.Role(f.Get("role")),
+			Password: password, DonorID: l.DonorID, PartnerID: l.PartnerID, Coordinator: l.Coordinator, TraineeID: l.TraineeID})
+	}
+	if msg, status, ok := refusal(v, err); ok {
+		if errors.Is(err, auth.ErrConflict) {
 			msg = v.T("admin.users.taken")
 		}
-		h.showUsers(w, r, v, http.StatusUnprocessableEntity, &usersData{Form: f, Error: msg})
-	}
-	if err != nil {
-		failed(err)
-		return
-	}
-	password := auth.GeneratePassword()
-	u, err := h.auth.CreateUser(r.Context(), auth.NewUser{Email: f.Get("email"), Name: f.Get("name"), Role: auth.Role(f.Get("role")),
-		Password: password, DonorID: l.DonorID, PartnerID: l.PartnerID, Coordinator: l.Coordinator, TraineeID: l.TraineeID})
-	if _, isField := validation.As(err); isField || errors.Is(err, auth.ErrConflict) {
-		failed(err)
+		h.showUsers(w, r, v, status, &usersData{Form: f, Error: msg})
 		return
 	}
 	if err != nil {
@@ -171,6 +164,19 @@ func (h *Handler) adminCreateUser(w http.ResponseWriter, r *http.Request) {
 	}
 	// Shown once, on this answer only: never kept in the session or a log.
 	h.showUsers(w, r, v, http.StatusOK, &usersData{Password: password, PasswordFor: u.Email})
+}
+
+// refusal is what the administration pages show beside a form about an error that refuses what
+// was sent (a field error, a taken value), with its status; ok is false for other errors.
+func refusal(v *view, err error) (string, int, bool) {
+	if err == nil {
+		return "", 0, false
+	}
+	e := explain(v.L, err)
+	if !e.inForm() && e.status != http.StatusConflict {
+		return "", 0, false
+	}
+	return e.message, e.status, true
 }
 
 // userID reads the user id of the path.
@@ -205,8 +211,8 @@ func (h *Handler) adminSetDisabled(w http.ResponseWriter, r *http.Request) {
 	}
 	disabled := r.PostForm.Get("disabled") == "true"
 	if err := h.auth.SetDisabled(r.Context(), userID(r), disabled); err != nil {
-		if fe, ok := validation.As(err); ok {
-			h.showUsers(w, r, v, http.StatusUnprocessableEntity, &usersData{Error: v.T("problem.field", "Field", fe.Field, "Message", fe.Message)})
+		if msg, status, ok := refusal(v, err); ok {
+			h.showUsers(w, r, v, status, &usersData{Error: msg})
 			return
 		}
 		h.problem(w, r, v, err)
@@ -229,8 +235,8 @@ func (h *Handler) adminSetLinks(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		_, err = h.auth.SetLinks(r.Context(), userID(r), l)
 	}
-	if fe, ok := validation.As(err); ok {
-		h.showUsers(w, r, v, http.StatusUnprocessableEntity, &usersData{Error: v.T("problem.field", "Field", fe.Field, "Message", fe.Message)})
+	if msg, status, ok := refusal(v, err); ok {
+		h.showUsers(w, r, v, status, &usersData{Error: msg})
 		return
 	}
 	if err != nil {
@@ -284,8 +290,8 @@ func (h *Handler) adminCreatePartner(w http.ResponseWriter, r *http.Request) {
 	f := r.PostForm
 	p, err := h.requests.CreatePartner(r.Context(), requests.NewPartner{Name: f.Get("name"), Kind: requests.PartnerKind(f.Get("kind")),
 		Address: f.Get("address"), Contact: f.Get("contact")})
-	if fe, ok := validation.As(err); ok {
-		h.showPartners(w, r, v, http.StatusUnprocessableEntity, &partnersData{Form: f, Error: v.T("problem.field", "Field", fe.Field, "Message", fe.Message)})
+	if msg, status, ok := refusal(v, err); ok {
+		h.showPartners(w, r, v, status, &partnersData{Form: f, Error: msg})
 		return
 	}
 	if err != nil {
@@ -334,8 +340,8 @@ func (h *Handler) adminSetPolicy(w http.ResponseWriter, r *http.Request) {
 		p.OpenKinds = append(p.OpenKinds, inventory.Kind(k))
 	}
 	_, err := h.requests.SetPolicy(r.Context(), p)
-	if fe, ok := validation.As(err); ok {
-		h.showPolicy(w, r, v, http.StatusUnprocessableEntity, v.T("problem.field", "Field", fe.Field, "Message", fe.Message))
+	if msg, status, ok := refusal(v, err); ok {
+		h.showPolicy(w, r, v, status, msg)
 		return
 	}
 	if err != nil {

@@ -116,11 +116,11 @@ func (h *Handler) benchMove(r *http.Request, v *view, code string, mode inventor
 	}
 	from := d.Status
 	if _, err := h.inventory.Transition(r.Context(), d.ID, d.Version, mode, ""); err != nil {
-		status, msg := h.explain(v, err)
-		if status == http.StatusInternalServerError {
+		e := explain(v.L, err)
+		if e.status == http.StatusInternalServerError {
 			return benchLine{}, err
 		}
-		return benchLine{Text: d.Tag + ": " + msg, Failed: true}, nil
+		return benchLine{Text: d.Tag + ": " + e.message, Failed: true}, nil
 	}
 	return benchLine{Text: v.T("bench.moved", "Tag", d.Tag, "From", v.T("status."+string(from)), "To", v.T("status."+string(mode)))}, nil
 }

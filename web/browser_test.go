@@ -100,7 +100,7 @@ func (b *bt) load(what string, steps ...chromedp.Action[chromedp.Void]) int64 {
 
 func (b *bt) open(path string) int64 {
 	b.t.Helper()
-	return b.load("open "+path, chromedp.Navigate(b.e.srv.URL+path))
+	return b.load("open "+path, chromedp.Navigate(b.e.URL+path))
 }
 
 func (b *bt) text(sel string) string {
@@ -275,7 +275,7 @@ func TestBrowser(t *testing.T) {
 		b.t = t
 		b.open("/scan")
 		// A keyboard-wedge scanner types the label's URL, upper-cased, and Enter.
-		b.load("scan", chromedp.SendKeys(chromedp.ID("tag"), strings.ToUpper(e.srv.URL)+"/D/"+ds[0].Tag+"\r"))
+		b.load("scan", chromedp.SendKeys(chromedp.ID("tag"), strings.ToUpper(e.URL)+"/D/"+ds[0].Tag+"\r"))
 		b.wantText("h1", ds[0].Tag)
 		b.wantText("h1 .badge", "Received")
 		b.check("device page")
@@ -415,14 +415,14 @@ func TestBrowser(t *testing.T) {
 		if n := b.eval(`String(document.querySelectorAll("main table tbody tr").length)`); n != "4" {
 			t.Errorf("devices in the donation after the import: got %s, want 4", n)
 		}
-		don, err := e.store.DonationByNumber(e.sys, number)
+		don, err := e.Store.DonationByNumber(e.System, number)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if don.DonorReference == nil || *don.DonorReference != "PO-77" {
 			t.Errorf("donation reference: got %v", don.DonorReference)
 		}
-		page, err := e.store.Devices(e.sys, inventory.DeviceFilter{DonationID: don.ID}, inventory.SortTagAsc, inventory.Page{First: 10})
+		page, err := e.Store.Devices(e.System, inventory.DeviceFilter{DonationID: don.ID}, inventory.SortTagAsc, inventory.Page{First: 10})
 		if err != nil || page.TotalCount != 4 || *page.Devices[1].Model != "Latitude 5490" {
 			t.Errorf("devices recorded: got %+v, %v", page, err)
 		}

@@ -1,13 +1,11 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
-	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/certificates"
 	"github.com/digital-inclusion/refurb/inventory"
 )
@@ -47,7 +45,6 @@ var certKeys = []string{
 	"verify.issued",
 	"verify.issuer",
 	"verify.kind",
-	"verify.limited",
 	"verify.match",
 	"verify.nomatch",
 	"verify.number",
@@ -72,25 +69,6 @@ func ct(v *view) map[string]string {
 	return m
 }
 
-// certificateProblem shows a certificate error, or hands the others to problem.
-func (h *Handler) certificateProblem(w http.ResponseWriter, r *http.Request, v *view, err error) {
-	var we *certificates.WipeRequiredError
-	switch {
-	case errors.Is(err, certificates.ErrNotFound):
-		err = inventory.ErrNotFound
-	case errors.Is(err, certificates.ErrConflict):
-		err = inventory.ErrConflict
-	case errors.As(err, &we):
-		iw := &inventory.WipeRequiredError{}
-		for _, m := range we.Missing {
-			iw.MediumIDs = append(iw.MediumIDs, m.MediumID)
-			iw.Serials = append(iw.Serials, m.Serial)
-		}
-		err = iw
-	}
-	h.problem(w, r, v, err)
-}
-
 // certificatePDF serves an issued certificate's PDF, byte for byte as stored, to the donor's
 // users, staff and administrators; another donor's user gets 403 whether or not it exists.
 func (h *Handler) certificatePDF(w http.ResponseWriter, r *http.Request) {
@@ -105,7 +83,7 @@ func (h *Handler) certificatePDF(w http.ResponseWriter, r *http.Request) {
 	}
 	c, err := h.certificates.PDF(r.Context(), number)
 	if err != nil {
-		h.certificateProblem(w, r, v, err)
+		h.problem(w, r, v, err)
 		return
 	}
 	w.Header().Set("Content-Type", "application/pdf")
@@ -140,10 +118,13 @@ func (h *Handler) verifyPage(w http.ResponseWriter, r *http.Request) {
 	d := &verifyData{T: ct(v), Number: certificates.NormalizeNumber(r.PathValue("number")), Token: strings.TrimSpace(r.URL.Query().Get("t"))}
 	status := http.StatusOK
 	if r.Method == http.MethodPost {
-		status = h.checkUpload(w, r, d)
+		status, err = h.checkUpload(w, r, v, d)
 	} else {
 		d.V, err = h.certificates.Verify(r.Context(), d.Number, d.Token)
-		status = h.verifyStatus(w, d, err)
+		status = h.verifyStatus(w, v, d, err)
+	}
+	if status == 0 {
+		return // answered already
 	}
 	if status == http.StatusInternalServerError {
 		h.fail(w, r, err)
@@ -157,27 +138,31 @@ func (h *Handler) verifyPage(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, status, "certificates_verify.html", v)
 }
 
-// verifyStatus turns a verification's error into the page's status and message.
-func (h *Handler) verifyStatus(w http.ResponseWriter, d *verifyData, err error) int {
-	var rl *auth.RateLimitError
-	switch {
-	case err == nil:
+// verifyStatus turns a verification's error into the page's status and message (a rate
+// limit, a file over the size limit), from errors.go's table.
+func (h *Handler) verifyStatus(w http.ResponseWriter, v *view, d *verifyData, err error) int {
+	if err == nil {
 		return http.StatusOK
-	case errors.As(err, &rl):
-		w.Header().Set("Retry-After", strings.TrimSuffix(rl.RetryAfter.Round(1e9).String(), "s"))
-		d.Error = d.T["verify.limited"]
-		d.V = &certificates.Verification{Status: certificates.StatusUnknown, Number: d.Number}
-		return http.StatusTooManyRequests
 	}
-	return http.StatusInternalServerError
+	e := explain(v.L, err)
+	if e.status == http.StatusInternalServerError {
+		return e.status
+	}
+	e.setHeaders(w)
+	d.Error = e.message
+	if d.V == nil {
+		d.V = &certificates.Verification{Status: certificates.StatusUnknown, Number: d.Number}
+	}
+	return e.status
 }
 
-// checkUpload compares an uploaded PDF with the stored certificate.
-func (h *Handler) checkUpload(w http.ResponseWriter, r *http.Request, d *verifyData) int {
+// checkUpload compares an uploaded PDF with the stored certificate. It returns 0 when it
+// answered the request itself.
+func (h *Handler) checkUpload(w http.ResponseWriter, r *http.Request, v *view, d *verifyData) (int, error) {
 	r.Body = http.MaxBytesReader(w, r.Body, certificates.MaxPDFSize+1<<20)
 	if err := r.ParseMultipartForm(8 << 20); err != nil {
 		http.Error(w, "the form could not be read", http.StatusBadRequest)
-		return 0
+		return 0, nil
 	}
 	if t := strings.TrimSpace(r.PostForm.Get("t")); t != "" {
 		d.Token = t
@@ -186,14 +171,14 @@ func (h *Handler) checkUpload(w http.ResponseWriter, r *http.Request, d *verifyD
 	if err != nil {
 		d.V = &certificates.Verification{Status: certificates.StatusUnknown, Number: d.Number}
 		d.Error = d.T["verify.file"] + " ?"
-		return http.StatusUnprocessableEntity
+		return http.StatusUnprocessableEntity, nil
 	}
 	defer f.Close()
 	d.V, err = h.certificates.CheckPDF(r.Context(), d.Number, d.Token, f)
 	if d.V != nil {
 		d.Match = d.V.PDFMatches
 	}
-	return h.verifyStatus(w, d, err)
+	return h.verifyStatus(w, v, d, err), err
 }
 
 // myDonation is one donation on the donations page.
@@ -209,7 +194,7 @@ type donationsData struct {
 	T         map[string]string
 	Donations []myDonation
 	Next      string
-	Staff     bool
+	Issue     bool // the user may issue certificates from this page
 }
 
 // Outcome names what became of a device.
@@ -237,9 +222,14 @@ func (h *Handler) myDonations(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	d := &donationsData{T: ct(v), Staff: v.Can("admin", "staff")}
-	v.Title = d.T["mine.title"]
-	if d.Staff {
+	scope, err := inventory.DonorScope(ctx)
+	if err != nil {
+		h.problem(w, r, v, err)
+		return
+	}
+	d := &donationsData{T: ct(v), Issue: certificates.MayIssue(v.actor, certificates.KindDonation)}
+	v.Title = d.T["mine.title"] // a donor's own
+	if scope.All() {
 		v.Title = d.T["mine.staff_title"]
 	}
 	v.Nav = "donations"
@@ -255,7 +245,7 @@ func (h *Handler) myDonations(w http.ResponseWriter, r *http.Request) {
 	certs := map[int64][]certificates.Certificate{}
 	if len(ids) > 0 {
 		if certs, err = h.certificates.ForDonations(ctx, ids); err != nil {
-			h.certificateProblem(w, r, v, err)
+			h.problem(w, r, v, err)
 			return
 		}
 	}
@@ -291,7 +281,7 @@ func (h *Handler) issueCertificate(w http.ResponseWriter, r *http.Request) {
 	}
 	issued, err := h.certificates.Issue(ctx, don.ID, certificates.Kind(r.PostForm.Get("kind")), r.PostForm.Get("language"))
 	if err != nil {
-		h.certificateProblem(w, r, v, err)
+		h.problem(w, r, v, err)
 		return
 	}
 	h.flash(r, strings.Replace(ct(v)["issue.done"], "%s", issued.Number, 1), false)

@@ -216,16 +216,13 @@ func (h *Handler) deviceForm(w http.ResponseWriter, r *http.Request) (*view, *in
 // refuse shows the device page again with why form was refused; a stale version shows the
 // device as it is now.
 func (h *Handler) refuse(w http.ResponseWriter, r *http.Request, v *view, form string, err error) {
-	status, msg := h.explain(v, err)
-	switch status {
-	case http.StatusInternalServerError:
-		h.fail(w, r, err)
-		return
-	case http.StatusNotFound, http.StatusUnauthorized:
+	e := explain(v.L, err)
+	switch e.status {
+	case http.StatusInternalServerError, http.StatusNotFound, http.StatusUnauthorized:
 		h.problem(w, r, v, err)
 		return
 	}
-	h.showDevice(w, r, v, status, &deviceData{Stale: status == http.StatusConflict, Error: msg, Form: form, Values: r.PostForm})
+	h.showDevice(w, r, v, e.status, &deviceData{Stale: e.status == http.StatusConflict, Error: e.message, Form: form, Values: r.PostForm})
 }
 
 // done goes back to the device page with a message, so that reloading it sends nothing again.

@@ -64,13 +64,13 @@ func (h *Handler) deviceList(w http.ResponseWriter, r *http.Request) {
 	}
 	d.Page, err = h.inventory.Devices(ctx, f, inventory.SortIntakeDesc, inventory.Page{First: devicesPageSize, After: d.After})
 	if err != nil {
-		status, msg := h.explain(v, err)
-		if status == http.StatusInternalServerError || status == http.StatusForbidden {
+		e := explain(v.L, err)
+		if e.status == http.StatusInternalServerError || e.status == http.StatusForbidden || e.status == http.StatusUnauthorized {
 			h.problem(w, r, v, err)
 			return
 		}
-		d.Error = msg
-		h.render(w, r, status, "devices.html", v)
+		d.Error = e.message
+		h.render(w, r, e.status, "devices.html", v)
 		return
 	}
 	h.render(w, r, http.StatusOK, "devices.html", v)

@@ -1,67 +1,43 @@
 package web_test
 
 import (
-	"context"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/digital-inclusion/refurb/auth"
-	"github.com/digital-inclusion/refurb/internal/pgtest"
 	"github.com/digital-inclusion/refurb/inventory"
+	"github.com/digital-inclusion/refurb/inventory/inventorytest"
 	"github.com/digital-inclusion/refurb/server"
+	"github.com/digital-inclusion/refurb/server/servertest"
 )
 
-const password = "correct horse battery"
+const password = inventorytest.Password
 
-// env is the whole application served on a test database, as `refurb serve` would.
+// env is the whole application served on a test database, as `refurb serve` would
+// (servertest), with the helpers the page tests share.
 type env struct {
-	t     *testing.T
-	db    *pgtest.DB
-	srv   *httptest.Server
-	auth  *auth.Service
-	store *inventory.Store
-	sys   context.Context
+	*servertest.Server
+	t *testing.T
 }
 
 func newEnv(t *testing.T) *env {
-	t.Helper()
-	db := pgtest.New(t)
-	svc, err := auth.NewService(db.App, auth.DefaultLimits)
-	if err != nil {
-		t.Fatal(err)
-	}
-	store := inventory.NewStore(db.App)
-	h, err := server.Handler(server.Config{PublicURL: "https://refurb.example", OrgName: "Digital Inclusion", OrgContact: "atelier@example.lu"}, server.Deps{
-		DB: db.App, Auth: svc, Inventory: store, Sessions: auth.NewSessions(db.App.DB, false),
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return &env{t: t, db: db, srv: srv, auth: svc, store: store, sys: auth.System(context.Background())}
+	return newEnvWith(t, server.Config{PublicURL: "https://refurb.example", OrgName: "Digital Inclusion", OrgContact: "atelier@example.lu"})
 }
 
+func newEnvWith(t *testing.T, cfg server.Config) *env {
+	t.Helper()
+	return &env{Server: servertest.New(t, servertest.Options{Config: cfg}), t: t}
+}
+
+// user creates a user with the password password; see servertest.Server.User.
 func (e *env) user(email string, role auth.Role, donorID *int64) *auth.User {
 	e.t.Helper()
-	u, err := e.auth.CreateUser(e.sys, auth.NewUser{Email: email, Name: strings.ToUpper(email[:1]) + email[1:strings.Index(email, "@")], Role: role, Password: password, DonorID: donorID})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return u
-}
-
-// as returns a context acting as u, for fixtures that need an operator.
-func (e *env) as(u *auth.User) context.Context {
-	return auth.WithActor(context.Background(), u.Actor())
+	return e.User(email, role, donorID)
 }
 
 func laptop(serial, drive string) inventory.NewDevice {
@@ -74,7 +50,7 @@ func laptop(serial, drive string) inventory.NewDevice {
 func (e *env) donation(donorID *int64, devices ...inventory.NewDevice) (*inventory.Donation, []inventory.Device) {
 	e.t.Helper()
 	now := time.Now()
-	don, ds, err := e.store.RecordDonation(e.sys, inventory.NewDonation{DonorID: donorID,
+	don, ds, err := e.Store.RecordDonation(e.System, inventory.NewDonation{DonorID: donorID,
 		ReceivedOn: time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC), Devices: devices})
 	if err != nil {
 		e.t.Fatal(err)
@@ -85,12 +61,12 @@ func (e *env) donation(donorID *int64, devices ...inventory.NewDevice) (*invento
 // wipe records a passing wipe of every medium of d by operator u.
 func (e *env) wipe(u *auth.User, d *inventory.Device) {
 	e.t.Helper()
-	media, err := e.store.Storage(e.sys, []int64{d.ID})
+	media, err := e.Store.Storage(e.System, []int64{d.ID})
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	for _, m := range media[d.ID] {
-		if _, _, err := e.store.RecordWipe(e.as(u), inventory.NewWipe{MediumID: m.ID, Method: inventory.MethodPurge,
+		if _, _, err := e.Store.RecordWipe(e.As(u), inventory.NewWipe{MediumID: m.ID, Method: inventory.MethodPurge,
 			Technique: "NVMe Format (crypto erase)", Verification: "full", Result: inventory.ResultPassed}); err != nil {
 			e.t.Fatal(err)
 		}
@@ -99,7 +75,7 @@ func (e *env) wipe(u *auth.User, d *inventory.Device) {
 
 func (e *env) device(tag string) *inventory.Device {
 	e.t.Helper()
-	d, err := e.store.DeviceByTag(e.sys, tag)
+	d, err := e.Store.DeviceByTag(e.System, tag)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -130,7 +106,7 @@ func (c *client) do(method, path string, form url.Values) response {
 	if form != nil {
 		body = strings.NewReader(form.Encode())
 	}
-	req, err := http.NewRequest(method, c.e.srv.URL+path, body)
+	req, err := http.NewRequest(method, c.e.URL+path, body)
 	if err != nil {
 		c.e.t.Fatal(err)
 	}

@@ -6,59 +6,32 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
-	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/digital-inclusion/refurb/auth"
-	"github.com/digital-inclusion/refurb/internal/pgtest"
 	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/inventory/assetlist/assetlisttest"
-	"github.com/digital-inclusion/refurb/server"
+	"github.com/digital-inclusion/refurb/inventory/inventorytest"
+	"github.com/digital-inclusion/refurb/server/servertest"
 )
 
 // Helpers here are prefixed with imp: other test files of the package define their own.
 
 type impServer struct {
-	t     *testing.T
-	db    *pgtest.DB
-	url   string
-	auth  *auth.Service
-	store *inventory.Store
+	*servertest.Server
+	t *testing.T
 }
 
 // impStart serves the whole application on a fresh database, as `refurb serve` would.
 func impStart(t *testing.T) *impServer {
 	t.Helper()
-	db := pgtest.New(t)
-	svc, err := auth.NewService(db.App, auth.DefaultLimits)
-	if err != nil {
-		t.Fatal(err)
-	}
-	store := inventory.NewStore(db.App)
-	h, err := server.Handler(server.Config{}, server.Deps{
-		DB: db.App, Auth: svc, Inventory: store, Sessions: auth.NewSessions(db.App.DB, false),
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return &impServer{t: t, db: db, url: srv.URL, auth: svc, store: store}
-}
-
-func (s *impServer) user(email string, role auth.Role) {
-	s.t.Helper()
-	if _, err := s.auth.CreateUser(auth.System(context.Background()), auth.NewUser{Email: email, Name: email, Role: role, Password: "correct horse battery"}); err != nil {
-		s.t.Fatal(err)
-	}
+	return &impServer{Server: servertest.New(t, servertest.Options{}), t: t}
 }
 
 // login returns a client with a session cookie for email.
@@ -66,7 +39,7 @@ func (s *impServer) login(email string) *http.Client {
 	s.t.Helper()
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar}
-	resp, err := c.Post(s.url+"/login", "application/json", strings.NewReader(`{"email":"`+email+`","password":"correct horse battery"}`))
+	resp, err := c.Post(s.URL+"/login", "application/json", strings.NewReader(`{"email":"`+email+`","password":"`+inventorytest.Password+`"}`))
 	if err != nil {
 		s.t.Fatal(err)
 	}
@@ -80,7 +53,7 @@ func (s *impServer) login(email string) *http.Client {
 func (s *impServer) donation() *inventory.Donation {
 	s.t.Helper()
 	now := time.Now()
-	don, _, err := s.store.RecordDonation(auth.System(context.Background()), inventory.NewDonation{ReceivedOn: time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)})
+	don, _, err := s.Store.RecordDonation(s.System, inventory.NewDonation{ReceivedOn: time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)})
 	if err != nil {
 		s.t.Fatal(err)
 	}
@@ -107,7 +80,7 @@ func (s *impServer) post(c *http.Client, header http.Header, filename string, da
 		fw.Write(data)
 	}
 	mw.Close()
-	req, _ := http.NewRequest("POST", s.url+"/imports", &body)
+	req, _ := http.NewRequest("POST", s.URL+"/imports", &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	for k, v := range header {
 		req.Header[k] = v
@@ -139,7 +112,7 @@ func impList(n int) []byte {
 func TestPostImportsWithSession(t *testing.T) {
 	t.Parallel()
 	s := impStart(t)
-	s.user("staff@example.org", auth.RoleStaff)
+	s.Users() // staff@example.org
 	c := s.login("staff@example.org")
 	don := s.donation()
 	list := impList(12)
@@ -148,7 +121,7 @@ func TestPostImportsWithSession(t *testing.T) {
 	if r.status != http.StatusOK || !r.report.DryRun || r.report.Created != 12 || r.report.DonationNumber != don.Number || len(r.report.Lines) != 12 {
 		t.Fatalf("dry run: got %d %s", r.status, r.raw)
 	}
-	if n, _ := s.db.Owner.NewSelect().Table("devices").Count(context.Background()); n != 0 {
+	if n, _ := s.DB.Owner.NewSelect().Table("devices").Count(context.Background()); n != 0 {
 		t.Errorf("devices after a dry run: got %d, want 0", n)
 	}
 	r = s.post(c, nil, "hp.csv", list, "donation", don.Number)
@@ -168,7 +141,7 @@ func TestPostImportsWithSession(t *testing.T) {
 	if r.status != http.StatusUnprocessableEntity || fmt.Sprint(r.report.Errors) != fmt.Sprint(want) || r.report.Created != 0 {
 		t.Errorf("bad rows: got %d %s, want 422 listing line 5's type and RAM", r.status, r.raw)
 	}
-	if n, _ := s.db.Owner.NewSelect().Table("devices").Count(context.Background()); n != 12 {
+	if n, _ := s.DB.Owner.NewSelect().Table("devices").Count(context.Background()); n != 12 {
 		t.Errorf("devices: got %d, want 12", n)
 	}
 }
@@ -176,11 +149,7 @@ func TestPostImportsWithSession(t *testing.T) {
 func TestPostImportsWithToken(t *testing.T) {
 	t.Parallel()
 	s := impStart(t)
-	s.user("script@example.org", auth.RoleAdmin)
-	token, _, err := s.auth.CreateToken(auth.System(context.Background()), "script@example.org", "erp sync")
-	if err != nil {
-		t.Fatal(err)
-	}
+	token := s.Token(s.User("script@example.org", auth.RoleAdmin, nil))
 	don := s.donation()
 	r := s.post(http.DefaultClient, http.Header{"Authorization": {"Bearer " + token}}, "list.csv", impList(2), "donation", don.Number)
 	if r.status != http.StatusOK || r.report.Created != 2 {
@@ -191,8 +160,7 @@ func TestPostImportsWithToken(t *testing.T) {
 func TestPostImportsBadInput(t *testing.T) {
 	t.Parallel()
 	s := impStart(t)
-	s.user("staff@example.org", auth.RoleStaff)
-	s.user("trainee@example.org", auth.RoleTrainee)
+	s.Users() // staff@ and trainee@example.org
 	c := s.login("staff@example.org")
 	don := s.donation()
 	png, err := os.ReadFile("../inventory/assetlist/testdata/photo.csv")
@@ -210,15 +178,15 @@ func TestPostImportsBadInput(t *testing.T) {
 		field    string
 		message  string
 	}{
-		{"no file", c, "", nil, []string{"donation", don.Number}, 400, "file", "no file"},
-		{"no donation", c, "l.csv", impList(1), nil, 400, "donation", "no donation"},
-		{"unknown donation", c, "l.csv", impList(1), []string{"donation", "DON-2020-99999"}, 400, "donation", "there is no donation DON-2020-99999"},
-		{"bad dry run", c, "l.csv", impList(1), []string{"donation", don.Number, "dryRun", "perhaps"}, 400, "dryRun", `"perhaps"`},
-		{"a PNG renamed .csv", c, "photo.csv", png, []string{"donation", don.Number}, 400, "file", "not a CSV or XLSX file (it looks like a PNG image)"},
-		{"empty", c, "empty.csv", []byte{}, []string{"donation", don.Number}, 400, "file", "the file is empty"},
+		{"no file", c, "", nil, []string{"donation", don.Number}, 422, "file", "no file"},
+		{"no donation", c, "l.csv", impList(1), nil, 422, "donation", "no donation"},
+		{"unknown donation", c, "l.csv", impList(1), []string{"donation", "DON-2020-99999"}, 422, "donation", "there is no donation DON-2020-99999"},
+		{"bad dry run", c, "l.csv", impList(1), []string{"donation", don.Number, "dryRun", "perhaps"}, 422, "dryRun", `"perhaps"`},
+		{"a PNG renamed .csv", c, "photo.csv", png, []string{"donation", don.Number}, 422, "file", "not a CSV or XLSX file (it looks like a PNG image)"},
+		{"empty", c, "empty.csv", []byte{}, []string{"donation", don.Number}, 422, "file", "the file is empty"},
 		{"over 10 MB", c, "big.csv", big, []string{"donation", don.Number}, 413, "file", "larger than the 10 MB limit"},
 		{"anonymous", http.DefaultClient, "l.csv", impList(1), []string{"donation", don.Number}, 401, "", "sign in"},
-		{"a trainee", s.login("trainee@example.org"), "l.csv", impList(1), []string{"donation", don.Number}, 403, "", "staff and administrators"},
+		{"a trainee", s.login("trainee@example.org"), "l.csv", impList(1), []string{"donation", don.Number}, 403, "", "may not do this"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := s.post(tc.client, nil, tc.filename, tc.data, tc.fields...)
@@ -227,7 +195,7 @@ func TestPostImportsBadInput(t *testing.T) {
 			}
 		})
 	}
-	if n, _ := s.db.Owner.NewSelect().Table("devices").Count(context.Background()); n != 0 {
+	if n, _ := s.DB.Owner.NewSelect().Table("devices").Count(context.Background()); n != 0 {
 		t.Errorf("devices: got %d, want 0", n)
 	}
 }
@@ -235,7 +203,7 @@ func TestPostImportsBadInput(t *testing.T) {
 func TestPostImportsZipBomb(t *testing.T) {
 	t.Parallel()
 	s := impStart(t)
-	s.user("staff@example.org", auth.RoleStaff)
+	s.Users() // staff@example.org
 	c := s.login("staff@example.org")
 	don := s.donation()
 	for _, tc := range []struct {
@@ -257,7 +225,7 @@ func TestPostImportsZipBomb(t *testing.T) {
 		fw, _ := mw.CreateFormFile("file", "bomb.xlsx")
 		fw.Write(bomb)
 		mw.Close()
-		resp, err := c.Post(s.url+"/intake/"+don.Number+"/import", mw.FormDataContentType(), &body)
+		resp, err := c.Post(s.URL+"/intake/"+don.Number+"/import", mw.FormDataContentType(), &body)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -268,7 +236,7 @@ func TestPostImportsZipBomb(t *testing.T) {
 		}
 	}
 	for _, table := range []string{"devices", "imports"} {
-		if n, _ := s.db.Owner.NewSelect().Table(table).Count(context.Background()); n != 0 {
+		if n, _ := s.DB.Owner.NewSelect().Table(table).Count(context.Background()); n != 0 {
 			t.Errorf("%s: got %d, want 0", table, n)
 		}
 	}

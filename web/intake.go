@@ -75,13 +75,13 @@ func (h *Handler) createDonation(w http.ResponseWriter, r *http.Request) {
 	n.ReceivedOn = received
 	don, _, err := h.inventory.RecordDonation(r.Context(), n)
 	if err != nil {
-		status, msg := h.explain(v, err)
-		if status != http.StatusUnprocessableEntity {
+		e := explain(v.L, err)
+		if !e.inForm() {
 			h.problem(w, r, v, err)
 			return
 		}
-		d.Error = msg
-		h.showIntake(w, r, v, status, d)
+		d.Error = e.message
+		h.showIntake(w, r, v, e.status, d)
 		return
 	}
 	h.flash(r, v.T("intake.created", "Number", don.Number), false)
@@ -189,12 +189,11 @@ func (h *Handler) addDevice(w http.ResponseWriter, r *http.Request) {
 	}
 	devices, err := h.inventory.AddDevices(ctx, don.ID, []inventory.NewDevice{n})
 	if err != nil {
-		status, msg := h.explain(v, err)
-		if status != http.StatusUnprocessableEntity {
-			h.problem(w, r, v, err)
+		if e := explain(v.L, err); e.inForm() {
+			refuse(e.message)
 			return
 		}
-		refuse(msg)
+		h.problem(w, r, v, err)
 		return
 	}
 	if len(devices) != 1 {

@@ -119,15 +119,11 @@ func (h *Handler) checkImport(w http.ResponseWriter, r *http.Request) {
 	}
 	rep, err := h.inventory.ImportAssetList(ctx, don.ID, header.Filename, data, true)
 	if err != nil {
-		status, msg := h.explain(v, err)
-		if status != http.StatusUnprocessableEntity {
-			h.problem(w, r, v, err)
+		if e := explain(v.L, err); e.inForm() {
+			h.refuseImport(w, r, v, e.status, e.message)
 			return
 		}
-		if errors.Is(err, inventory.ErrTooLarge) {
-			status = http.StatusRequestEntityTooLarge
-		}
-		h.refuseImport(w, r, v, status, msg)
+		h.problem(w, r, v, err)
 		return
 	}
 	d := &importData{Donation: don, Report: rep, Lines: rep.Lines}
@@ -176,12 +172,11 @@ func (h *Handler) confirmImport(w http.ResponseWriter, r *http.Request) {
 	}
 	rep, err := h.inventory.ImportAssetList(ctx, don.ID, pi.filename, pi.data, false)
 	if err != nil {
-		status, msg := h.explain(v, err)
-		if status != http.StatusUnprocessableEntity {
-			h.problem(w, r, v, err)
+		if e := explain(v.L, err); e.inForm() {
+			h.refuseImport(w, r, v, e.status, e.message)
 			return
 		}
-		h.refuseImport(w, r, v, status, msg)
+		h.problem(w, r, v, err)
 		return
 	}
 	if len(rep.Errors) > 0 { // the donation changed since the check

@@ -14,7 +14,6 @@ import (
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
 
-	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/internal/pdf/pdftest"
 	"github.com/digital-inclusion/refurb/inventory"
 )
@@ -40,7 +39,7 @@ func (e *env) fetch(method, path, tok string, form url.Values) (int, string, []b
 	if form != nil {
 		body = strings.NewReader(form.Encode())
 	}
-	req, _ := http.NewRequest(method, e.srv.URL+path, body)
+	req, _ := http.NewRequest(method, e.URL+path, body)
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
@@ -56,21 +55,12 @@ func (e *env) fetch(method, path, tok string, form url.Values) (int, string, []b
 	return resp.StatusCode, resp.Header.Get("Content-Type"), b
 }
 
-func (e *env) token(u *auth.User) string {
-	e.t.Helper()
-	tok, _, err := e.auth.CreateToken(e.sys, u.Email, "test")
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return tok
-}
-
 func TestLabelPNGOpensTheDevicePage(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	staff := e.user("staff@example.org", auth.RoleStaff, nil)
+	staff := e.Users().StaffUser
 	_, ds := e.donation(nil, laptop("SN-LBL-1", "DRV-LBL-1"))
-	tok := e.token(staff)
+	tok := e.Token(staff)
 
 	status, ctype, body := e.fetch("GET", "/labels/"+ds[0].Tag+".png", tok, nil)
 	if status != 200 || ctype != "image/png" {
@@ -96,16 +86,16 @@ func TestLabelPNGOpensTheDevicePage(t *testing.T) {
 	}{
 		"anonymous":     {"/labels/" + ds[0].Tag + ".png", "", http.StatusUnauthorized},
 		"unknown tag":   {"/labels/DI-999999-" + lastChar(inventory.FormatTag("DI", 999999)) + ".png", tok, http.StatusNotFound},
-		"mistyped tag":  {"/labels/" + ds[0].Tag[:len(ds[0].Tag)-1] + wrongChar(ds[0].Tag) + ".png", tok, http.StatusBadRequest},
+		"mistyped tag":  {"/labels/" + ds[0].Tag[:len(ds[0].Tag)-1] + wrongChar(ds[0].Tag) + ".png", tok, http.StatusUnprocessableEntity},
 		"not a png":     {"/labels/" + ds[0].Tag, tok, http.StatusNotFound},
-		"unknown stock": {"/labels?donation=DON-2026-00001&stock=XYZ", tok, http.StatusBadRequest},
+		"unknown stock": {"/labels?donation=DON-2026-00001&stock=XYZ", tok, http.StatusUnprocessableEntity},
 	} {
 		if status, _, body := e.fetch("GET", tc.path, tc.tok, nil); status != tc.status {
 			t.Errorf("%s: got %d %s, want %d", name, status, body, tc.status)
 		}
 	}
-	donor := e.donorUser()
-	if status, _, _ := e.fetch("GET", "/labels/"+ds[0].Tag+".png", e.token(donor), nil); status != http.StatusForbidden {
+	donor := e.Users().DonorUser
+	if status, _, _ := e.fetch("GET", "/labels/"+ds[0].Tag+".png", e.Token(donor), nil); status != http.StatusForbidden {
 		t.Errorf("donor printing a label: got %d, want 403", status)
 	}
 }
@@ -119,21 +109,12 @@ func wrongChar(tag string) string {
 	return "A"
 }
 
-func (e *env) donorUser() *auth.User {
-	e.t.Helper()
-	var donorID int64
-	if err := e.db.Owner.NewRaw("INSERT INTO donors (name, kind) VALUES ('Banque Exemple', 'company') RETURNING id").Scan(context.Background(), &donorID); err != nil {
-		e.t.Fatal(err)
-	}
-	return e.user("donor@example.org", auth.RoleDonor, &donorID)
-}
-
 func TestDonationSheetAndReservedTags(t *testing.T) {
 	t.Parallel()
 	pdftest.Need(t)
 	e := newEnv(t)
-	staff := e.user("staff@example.org", auth.RoleStaff, nil)
-	tok := e.token(staff)
+	staff := e.Users().StaffUser
+	tok := e.Token(staff)
 	don, ds := e.donation(nil, laptop("SN-S-1", "DRV-S-1"), laptop("SN-S-2", "DRV-S-2"), laptop("SN-S-3", "DRV-S-3"))
 
 	status, ctype, body := e.fetch("GET", "/labels?donation="+don.Number+"&stock=L7160", tok, nil)
@@ -192,7 +173,7 @@ func TestDonationSheetAndReservedTags(t *testing.T) {
 			t.Errorf("claiming %s: got %d, want 422", tag, r.status)
 		}
 	}
-	n, _ := e.db.Owner.NewSelect().Table("devices").Count(context.Background())
+	n, _ := e.DB.Owner.NewSelect().Table("devices").Count(context.Background())
 	if n != 4 {
 		t.Errorf("devices after the refused claims: got %d, want 4", n)
 	}

@@ -59,7 +59,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 	user, err := h.auth.Login(r.Context(), email, password)
 	if errors.Is(err, auth.ErrInvalidCredentials) {
 		if wantsJSON(r) {
-			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": err.Error()})
+			h.jsonError(w, r, err)
 			return
 		}
 		h.showLogin(w, r, http.StatusUnauthorized, loginData{Email: email, Next: next, Error: "login.invalid"})

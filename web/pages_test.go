@@ -35,7 +35,7 @@ func TestAnonymousLabelScanShowsNoDetail(t *testing.T) {
 func TestDonorSeesOnlyOwnDevices(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	donor, err := e.store.CreateDonor(e.sys, inventory.NewDonor{Name: "ACME SA", Kind: inventory.DonorCompany})
+	donor, err := e.Store.CreateDonor(e.System, inventory.NewDonor{Name: "ACME SA", Kind: inventory.DonorCompany})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +67,7 @@ func TestMistypedTagOnScanPage(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	_, ds := e.donation(nil, laptop("S1", "D1"))
-	e.user("staff@example.org", auth.RoleStaff, nil)
+	e.Users() // staff@, trainee@example.org and the others, who sign in below
 	c := e.client("en")
 	c.login("staff@example.org")
 	tag := ds[0].Tag
@@ -89,14 +89,14 @@ func TestMistypedTagOnScanPage(t *testing.T) {
 func TestStaleVersionIsNeverOverwritten(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	staff := e.user("staff@example.org", auth.RoleStaff, nil)
+	staff := e.Users().StaffUser
 	_, ds := e.donation(nil, laptop("S1", "D1"))
 	e.wipe(staff, &ds[0])
 	d := e.device(ds[0].Tag) // wiped now
 	c := e.client("en")
 	c.login("staff@example.org")
 	// Someone else moves it first.
-	if _, err := e.store.Transition(e.as(staff), d.ID, d.Version, inventory.StatusInRepair, ""); err != nil {
+	if _, err := e.Store.Transition(e.As(staff), d.ID, d.Version, inventory.StatusInRepair, ""); err != nil {
 		t.Fatal(err)
 	}
 	r := c.post("/devices/"+d.Tag+"/transition", url.Values{"version": {strconv.Itoa(d.Version)}, "to": {"lost"}})
@@ -106,7 +106,7 @@ func TestStaleVersionIsNeverOverwritten(t *testing.T) {
 	if got := e.device(d.Tag).Status; got != inventory.StatusInRepair {
 		t.Errorf("status after a stale form: got %s, want in_repair", got)
 	}
-	media, _ := e.store.Storage(e.sys, []int64{d.ID})
+	media, _ := e.Store.Storage(e.System, []int64{d.ID})
 	r = c.post("/devices/"+d.Tag+"/wipe", url.Values{"version": {strconv.Itoa(d.Version)}, "medium": {strconv.FormatInt(media[d.ID][0].ID, 10)},
 		"method": {"purge"}, "technique": {"x"}, "result": {"failed"}})
 	if r.status != http.StatusConflict {
@@ -141,7 +141,7 @@ func TestLanguageNegotiation(t *testing.T) {
 func TestDevicesListFiltersAndCounts(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	staff := e.user("staff@example.org", auth.RoleStaff, nil)
+	staff := e.Users().StaffUser
 	don, ds := e.donation(nil, laptop("A1", "AD1"), laptop("A2", "AD2"), laptop("A3", "AD3"))
 	e.donation(nil, inventory.NewDevice{Kind: inventory.KindMonitor, Make: "Dell", SerialNumber: "MON1"})
 	e.wipe(staff, &ds[0])
@@ -173,7 +173,7 @@ func TestDevicesListFiltersAndCounts(t *testing.T) {
 func TestBenchWithoutJavaScript(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	staff := e.user("staff@example.org", auth.RoleStaff, nil)
+	staff := e.Users().StaffUser
 	_, ds := e.donation(nil, laptop("B1", "BD1"), laptop("B2", "BD2"))
 	e.wipe(staff, &ds[0])
 	c := e.client("en")
@@ -214,7 +214,7 @@ func TestBenchWithoutJavaScript(t *testing.T) {
 func TestNotesAndFlags(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	e.user("staff@example.org", auth.RoleStaff, nil)
+	e.Users() // staff@, trainee@example.org and the others, who sign in below
 	_, ds := e.donation(nil, laptop("N1", "ND1"))
 	c := e.client("en")
 	c.login("staff@example.org")
@@ -251,7 +251,7 @@ func TestNotesAndFlags(t *testing.T) {
 func TestTraineeAndDonorSeeNoForbiddenForms(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	e.user("trainee@example.org", auth.RoleTrainee, nil)
+	e.Users() // staff@, trainee@example.org and the others, who sign in below
 	_, ds := e.donation(nil, laptop("T1", "TD1"))
 	c := e.client("en")
 	c.login("trainee@example.org")

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -38,45 +37,10 @@ func (h *Handler) requestRoutes(m *http.ServeMux) {
 }
 
 // actorOf is the view's user as an actor, for the domains' policy questions.
-func (v *view) actorOf() auth.Actor {
-	if v.User == nil {
-		return auth.Actor{}
-	}
-	return v.User.Actor()
-}
+func (v *view) actorOf() auth.Actor { return v.actor }
 
-// MayReadRequests, MayTriageRequests and MayAdminister answer requests' policy for the
-// header's navigation; pages use them only to hide what the domain would refuse anyway.
-func (v *view) MayReadRequests() bool   { return requests.MayRead(v.actorOf()) }
-func (v *view) MayTriageRequests() bool { return requests.MayTriage(v.actorOf()) }
-func (v *view) MayAdminister() bool     { return requests.MayAdminister(v.actorOf()) }
-
-// requestProblem shows a requests error, or hands the others to problem.
+// requestProblem shows a requests error on a page of its own (web/errors.go has their rows).
 func (h *Handler) requestProblem(w http.ResponseWriter, r *http.Request, v *view, err error) {
-	var se *requests.StateError
-	var le *requests.LimitError
-	var ae *requests.AllocationError
-	switch {
-	case errors.Is(err, requests.ErrNotFound):
-		err = inventory.ErrNotFound
-	case errors.Is(err, requests.ErrConflict):
-		err = inventory.ErrConflict
-	case errors.As(err, &le):
-		v.Title = v.T("problem.title")
-		v.Data = v.T("req.limit", "Limit", le.Limit)
-		h.render(w, r, http.StatusUnprocessableEntity, "problem.html", v)
-		return
-	case errors.As(err, &se):
-		v.Title = v.T("problem.title")
-		v.Data = v.T("req.refused", "From", v.T("req.status."+string(se.From)), "To", v.T("req.status."+string(se.To)), "Reason", se.Reason)
-		h.render(w, r, http.StatusUnprocessableEntity, "problem.html", v)
-		return
-	case errors.As(err, &ae):
-		v.Title = v.T("problem.title")
-		v.Data = v.T("req.allocation_refused", "Reason", ae.Error())
-		h.render(w, r, http.StatusUnprocessableEntity, "problem.html", v)
-		return
-	}
 	h.problem(w, r, v, err)
 }
 
@@ -244,16 +208,12 @@ func (h *Handler) submitRequest(w http.ResponseWriter, r *http.Request) {
 		n.PartnerID, _ = strconv.ParseInt(pid, 10, 64)
 	}
 	req, err := h.requests.Submit(r.Context(), n)
-	var le *requests.LimitError
-	if fe, ok := validation.As(err); ok {
-		h.showRequestForm(w, r, v, http.StatusUnprocessableEntity, f, fe.Message, fe.Field)
-		return
-	}
-	if errors.As(err, &le) {
-		h.showRequestForm(w, r, v, http.StatusUnprocessableEntity, f, v.T("req.limit", "Limit", le.Limit), "")
-		return
-	}
 	if err != nil {
+		// What the user sent is refused beside the form they sent, with what they typed.
+		if e := explain(v.L, err); e.inForm() {
+			h.showRequestForm(w, r, v, e.status, f, e.message, e.field)
+			return
+		}
 		h.requestProblem(w, r, v, err)
 		return
 	}
@@ -432,20 +392,12 @@ func (h *Handler) requestForm(w http.ResponseWriter, r *http.Request) (*view, in
 // afterChange goes back to the request's page with a message, or shows what refused the change
 // on the page itself (field errors) or on its own.
 func (h *Handler) afterChange(w http.ResponseWriter, r *http.Request, v *view, id int64, err error, done string) {
-	if fe, ok := validation.As(err); ok {
-		h.showRequest(w, r, v, http.StatusUnprocessableEntity, v.T("problem.field", "Field", fe.Field, "Message", fe.Message))
-		return
-	}
-	var ae *requests.AllocationError
-	if errors.As(err, &ae) {
-		h.showRequest(w, r, v, http.StatusUnprocessableEntity, v.T("req.allocation_refused", "Reason", ae.Error()))
-		return
-	}
-	if errors.Is(err, inventory.ErrConflict) || errors.Is(err, requests.ErrConflict) {
-		h.showRequest(w, r, v, http.StatusConflict, v.T("req.conflict"))
-		return
-	}
 	if err != nil {
+		// A refusal or a stale page is shown on the request's page, which reads it again.
+		if e := explain(v.L, err); e.inForm() || e.status == http.StatusConflict {
+			h.showRequest(w, r, v, e.status, e.message)
+			return
+		}
 		h.requestProblem(w, r, v, err)
 		return
 	}

@@ -210,7 +210,7 @@ func TestRequestJourneyInTheBrowser(t *testing.T) {
 		if !ok || num != number {
 			t.Fatalf("QR code %q", verify)
 		}
-		v, err := certificates.NewStore(e.db.App, "https://refurb.example").Verify(context.Background(), num, token)
+		v, err := certificates.NewStore(e.DB.App, "https://refurb.example").Verify(context.Background(), num, token)
 		if err != nil || !v.Valid() {
 			t.Errorf("verification: %+v, %v", v, err)
 		}

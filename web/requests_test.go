@@ -18,11 +18,11 @@ import (
 // coordinator.
 func (e *env) partner(name, email string, coordinator bool) (*requests.Partner, *auth.User) {
 	e.t.Helper()
-	p, err := requests.NewStore(e.db.App).CreatePartner(e.sys, requests.NewPartner{Name: name, Kind: requests.PartnerSocialOffice})
+	p, err := requests.NewStore(e.DB.App).CreatePartner(e.System, requests.NewPartner{Name: name, Kind: requests.PartnerSocialOffice})
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	u, err := e.auth.CreateUser(e.sys, auth.NewUser{Email: email, Name: "Worker " + email[:3], Role: auth.RoleSocialWorker, Password: password,
+	u, err := e.Auth.CreateUser(e.System, auth.NewUser{Email: email, Name: "Worker " + email[:3], Role: auth.RoleSocialWorker, Password: password,
 		PartnerID: &p.ID, Coordinator: coordinator})
 	if err != nil {
 		e.t.Fatal(err)
@@ -36,7 +36,7 @@ func (e *env) readyLaptop(staff *auth.User, serial string) *inventory.Device {
 	_, ds := e.donation(nil, laptop(serial, "D-"+serial))
 	e.wipe(staff, &ds[0])
 	d := e.device(ds[0].Tag)
-	tpl, err := e.store.QATemplate(e.sys, d.Kind)
+	tpl, err := e.Store.QATemplate(e.System, d.Kind)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -44,10 +44,10 @@ func (e *env) readyLaptop(staff *auth.User, serial string) *inventory.Device {
 	for i, it := range tpl {
 		items[i] = inventory.QAItem{Key: it.Key, Passed: true}
 	}
-	if _, d, err = e.store.RecordQACheck(e.as(staff), inventory.NewQACheck{DeviceID: d.ID, Items: items}); err != nil {
+	if _, d, err = e.Store.RecordQACheck(e.As(staff), inventory.NewQACheck{DeviceID: d.ID, Items: items}); err != nil {
 		e.t.Fatal(err)
 	}
-	if d, err = e.store.Transition(e.as(staff), d.ID, d.Version, inventory.StatusReady, ""); err != nil {
+	if d, err = e.Store.Transition(e.As(staff), d.ID, d.Version, inventory.StatusReady, ""); err != nil {
 		e.t.Fatal(err)
 	}
 	return d
@@ -119,7 +119,7 @@ func TestRequestPages(t *testing.T) {
 	}
 	// A stale choice: the page says so and nothing changes.
 	stale := strconv.FormatInt(d.ID, 10) + ":" + strconv.Itoa(d.Version-1)
-	if r = st.post("/requests/"+id+"/allocate", url.Values{"device": {stale}}); r.status != http.StatusConflict || !strings.Contains(r.body, "nothing was changed") {
+	if r = st.post("/requests/"+id+"/allocate", url.Values{"device": {stale}}); r.status != http.StatusConflict || !strings.Contains(r.body, "changed since you opened it") {
 		t.Errorf("stale allocation: %d\n%.2000s", r.status, r.body)
 	}
 	if r = st.post("/requests/"+id+"/allocate", url.Values{"device": {choice}}); r.status != http.StatusSeeOther {
@@ -186,7 +186,7 @@ func TestAdminPages(t *testing.T) {
 	if r := c.post("/admin/partners", url.Values{"name": {"Caritas"}, "kind": {"ngo"}, "contact": {"+352 40 21 31"}}); r.status != http.StatusSeeOther {
 		t.Fatalf("create partner: %d %.1000s", r.status, r.body)
 	}
-	ps, err := requests.NewStore(e.db.App).Partners(e.sys)
+	ps, err := requests.NewStore(e.DB.App).Partners(e.System)
 	if err != nil || len(ps) != 2 || ps[1].Name != "Caritas" {
 		t.Fatalf("partners: %+v, %v", ps, err)
 	}
@@ -197,7 +197,7 @@ func TestAdminPages(t *testing.T) {
 	if r.status != 200 || pw == nil {
 		t.Fatalf("create user: %d\n%.3000s", r.status, r.body)
 	}
-	u, err := e.auth.Login(e.sys, "coord@caritas.lu", pw[1])
+	u, err := e.Auth.Login(e.System, "coord@caritas.lu", pw[1])
 	if err != nil || u.PartnerID == nil || *u.PartnerID != ps[1].ID || !u.Coordinator {
 		t.Fatalf("the new coordinator signs in: %+v, %v", u, err)
 	}
@@ -215,13 +215,13 @@ func TestAdminPages(t *testing.T) {
 	if r = c.post("/admin/users/"+strconv.FormatInt(u.ID, 10)+"/disabled", url.Values{"disabled": {"true"}}); r.status != http.StatusSeeOther {
 		t.Errorf("disable: %d", r.status)
 	}
-	if _, err := e.auth.Login(e.sys, "coord@caritas.lu", pw[1]); err == nil {
+	if _, err := e.Auth.Login(e.System, "coord@caritas.lu", pw[1]); err == nil {
 		t.Error("a disabled user signed in")
 	}
 	if r = c.post("/admin/users/"+strconv.FormatInt(u.ID, 10)+"/disabled", url.Values{"disabled": {"false"}}); r.status != http.StatusSeeOther {
 		t.Errorf("enable: %d", r.status)
 	}
-	log, err := e.auth.AuditLog(e.as(admin), 50)
+	log, err := e.Auth.AuditLog(e.As(admin), 50)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -241,7 +241,7 @@ func TestAdminPages(t *testing.T) {
 	if r = c.post("/admin/requests", url.Values{"max_open": {"0"}, "retention_days": {"90"}}); r.status != http.StatusUnprocessableEntity {
 		t.Errorf("policy with 0 open requests: %d", r.status)
 	}
-	p, _ := requests.NewStore(e.db.App).Policy(e.sys)
+	p, _ := requests.NewStore(e.DB.App).Policy(e.System)
 	if p.MaxOpen != 2 || p.RetentionDays != 90 || len(p.OpenKinds) != 2 {
 		t.Errorf("policy: %+v", p)
 	}
@@ -261,7 +261,7 @@ func TestLanguageFollowsTheUser(t *testing.T) {
 	if r := c.post("/lang", url.Values{"lang": {"de"}, "next": {"/scan"}}); r.status != http.StatusSeeOther {
 		t.Fatalf("switch: %d", r.status)
 	}
-	got, _ := e.auth.User(e.as(u), u.ID)
+	got, _ := e.Auth.User(e.As(u), u.ID)
 	if got.Language == nil || *got.Language != "de" {
 		t.Errorf("stored language: %v", got.Language)
 	}

@@ -51,22 +51,22 @@ func (h *Handler) lookUp(r *http.Request, v *view, code string) (*inventory.Devi
 		return nil, http.StatusUnprocessableEntity, v.T("scan.mode_card")
 	}
 	tag, _, err := inventory.ParseTag(code)
-	if err != nil {
-		if te, ok := errors.AsType[*inventory.TagError](err); ok && te.Reason == inventory.TagBadCheck {
-			return nil, http.StatusUnprocessableEntity, v.T("scan.bad_check", "Code", code)
-		}
-		return nil, http.StatusUnprocessableEntity, v.T("scan.not_a_tag", "Code", code)
+	var d *inventory.Device
+	if err == nil {
+		d, err = h.inventory.DeviceByTag(r.Context(), tag)
 	}
-	d, err := h.inventory.DeviceByTag(r.Context(), tag)
+	if err == nil {
+		return d, http.StatusOK, ""
+	}
+	e := explain(v.L, err)
 	switch {
+	case e.status == http.StatusInternalServerError:
+		return nil, e.status, err.Error()
 	case errors.Is(err, inventory.ErrNotFound):
-		return nil, http.StatusNotFound, v.T("scan.unknown", "Tag", tag)
-	case errors.Is(err, auth.ErrForbidden):
-		return nil, http.StatusForbidden, v.T("problem.forbidden")
-	case err != nil:
-		return nil, http.StatusInternalServerError, err.Error()
+		// The scan page names the tag it looked for.
+		return nil, e.status, v.T("scan.unknown", "Tag", tag)
 	}
-	return d, http.StatusOK, ""
+	return nil, e.status, e.message
 }
 
 // label answers what a label's QR code opens (/D/DI-000123-K, upper-cased by the code). A

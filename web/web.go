@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -25,7 +24,6 @@ import (
 	"github.com/digital-inclusion/refurb/internal/reqinfo"
 	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/requests"
-	"github.com/digital-inclusion/refurb/validation"
 )
 
 //go:embed templates static locales
@@ -205,23 +203,36 @@ type view struct {
 	Org    Config
 	Langs  any // the language switch's choices
 	Data   any
+	actor  auth.Actor // the zero Actor, in no group, for an anonymous visitor
 }
 
 // T translates a message for the page's language.
 func (v *view) T(id string, pairs ...any) string { return v.L.T(id, pairs...) }
 
-// Can reports whether the signed-in user has one of the roles (names as in auth.Role). Pages
-// use it only to hide what the domain would refuse anyway.
-func (v *view) Can(roles ...string) bool {
-	if v.User == nil {
-		return false
+// questions are what templates ask with .May, each answered by the policy of the domain that
+// owns the rule (inventory/policy.go, certificates/policy.go), so that no template or handler
+// names a role. Pages use them only to hide what the domain would refuse anyway.
+var questions = map[string]func(auth.Actor) bool{
+	"work":         inventory.MayWork,        // scan, bench mode, the device page's work forms
+	"intake":       inventory.MayManage,      // intake, asset lists, reserved tags
+	"labels":       inventory.MayPrintLabels, // label PNGs and sheets
+	"certificates": certificates.MayRead,     // the donations page and its certificates
+	"issue": func(a auth.Actor) bool { // the donation page's certificate form
+		return certificates.MayIssue(a, certificates.KindDonation) || certificates.MayIssue(a, certificates.KindErasure)
+	},
+	"requests":   requests.MayRead,       // the request lists
+	"triage":     requests.MayTriage,     // the triage queue, decisions, matching, the hand-out
+	"administer": requests.MayAdminister, // users, partner organisations, the request policy
+}
+
+// May answers one of questions for the page's user; a question not in the list fails the page,
+// so a misspelt one is caught by the first test that renders it.
+func (v *view) May(question string) (bool, error) {
+	q, ok := questions[question]
+	if !ok {
+		return false, fmt.Errorf("May %q: no such question", question)
 	}
-	for _, r := range roles {
-		if string(v.User.Role) == r {
-			return true
-		}
-	}
-	return false
+	return q(v.actor), nil
 }
 
 // newView builds a page's common data: the language, the signed-in user and the flash left by
@@ -236,6 +247,9 @@ func (h *Handler) newView(r *http.Request, titleID string) (*view, error) {
 		lang = *me.Language // the language the user picked before, on another device
 	}
 	v := &view{L: h.tr.locale(lang, h.cfg.TimeZone), User: me, Path: r.URL.RequestURI(), Asset: h.asset, Org: h.cfg, Langs: languages}
+	if me != nil {
+		v.actor, _ = auth.ActorFrom(r.Context())
+	}
 	v.Title = v.T(titleID)
 	if me != nil {
 		v.Flash = h.sessions.PopString(r.Context(), "flash")
@@ -307,62 +321,6 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 	w.Write(buf.Bytes())
 }
 
-// problem shows a domain error on a page of its own: not found, not allowed, or bad input. It
-// handles the errors a page expects and leaves the rest to fail.
-func (h *Handler) problem(w http.ResponseWriter, r *http.Request, v *view, err error) {
-	status, msg := h.explain(v, err)
-	if status == http.StatusInternalServerError {
-		h.fail(w, r, err)
-		return
-	}
-	if status == http.StatusUnauthorized {
-		http.Redirect(w, r, "/login?next="+url.QueryEscape(safeNext(r.URL.RequestURI())), http.StatusSeeOther)
-		return
-	}
-	v.Title = v.T("problem.title")
-	v.Data = msg
-	h.render(w, r, status, "problem.html", v)
-}
-
-// explain turns a domain error into an HTTP status and a sentence in the user's language.
-// Field errors keep the domain's English sentence, introduced in the user's language.
-func (h *Handler) explain(v *view, err error) (int, string) {
-	var te *inventory.TransitionError
-	var we *inventory.WipeRequiredError
-	switch {
-	case errors.Is(err, auth.ErrUnauthenticated):
-		return http.StatusUnauthorized, v.T("problem.signin")
-	case errors.Is(err, auth.ErrForbidden):
-		return http.StatusForbidden, v.T("problem.forbidden")
-	case errors.Is(err, inventory.ErrNotFound):
-		return http.StatusNotFound, v.T("problem.notfound")
-	case errors.Is(err, inventory.ErrConflict):
-		return http.StatusConflict, v.T("device.stale")
-	case errors.As(err, &we):
-		serials := strings.Join(nonEmpty(we.Serials), ", ")
-		return http.StatusUnprocessableEntity, v.T("problem.wipe_required", "Count", len(we.MediumIDs), "Serials", serials)
-	case errors.As(err, &te):
-		if te.From == "" {
-			return http.StatusUnprocessableEntity, v.T("problem.move_refused", "Reason", te.Reason)
-		}
-		return http.StatusUnprocessableEntity, v.T("problem.move", "From", v.T("status."+string(te.From)), "To", v.T("status."+string(te.To)), "Reason", te.Reason)
-	}
-	if fe, ok := validation.As(err); ok {
-		return http.StatusUnprocessableEntity, v.T("problem.field", "Field", fe.Field, "Message", fe.Message)
-	}
-	return http.StatusInternalServerError, ""
-}
-
-func nonEmpty(ss []string) []string {
-	var out []string
-	for _, s := range ss {
-		if s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
 func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
 	v, err := h.newView(r, "problem.title")
 	if err != nil {
@@ -406,13 +364,13 @@ func (h *Handler) setLanguage(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
-// home is the scan page for the workshop, the device list for a donor.
+// home is the scan page for the workshop, the donations page for a donor's users.
 func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
 	a, ok := auth.ActorFrom(r.Context())
 	switch {
 	case !ok:
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
-	case a.Role == auth.RoleDonor:
+	case !inventory.MayWork(a) && certificates.MayRead(a):
 		http.Redirect(w, r, "/donations", http.StatusSeeOther)
 	default:
 		h.scan(w, r)

@@ -259,6 +259,10 @@ func TestServeEmbeddedDatabase(t *testing.T) {
 	if resp.StatusCode != 200 {
 		t.Errorf("GET /graphql: got %d", resp.StatusCode)
 	}
+	// The private database is someone's own server: anyone may introspect (-introspection auto).
+	if got := introspect(t, url, ""); got != 200 {
+		t.Errorf("anonymous introspection on the private database: got %d, want 200", got)
+	}
 	out, err := stop()
 	if err != nil {
 		t.Fatalf("serve: %v\n%s", err, out)
@@ -324,5 +328,84 @@ func TestFallbackDataDir(t *testing.T) {
 	b, _ := fallbackDataDir("/root/other/refurb/var/postgres")
 	if a1 != a2 || a1 == b || !strings.HasPrefix(a1, "/var/lib/refurb/refurb-") {
 		t.Errorf("fallback directories: %q, %q, %q; want one stable directory per checkout under /var/lib/refurb", a1, a2, b)
+	}
+}
+
+func TestIntrospectionFor(t *testing.T) {
+	for _, tc := range []struct {
+		value              string
+		embedded           bool
+		everyone, signedIn bool
+	}{
+		{"auto", true, true, true},
+		{"auto", false, false, true},
+		{"", false, false, true},
+		{"on", false, true, true},
+		{"TRUE", false, true, true},
+		{"off", true, false, false},
+		{"false", true, false, false},
+	} {
+		everyone, signedIn, err := introspectionFor(tc.value, tc.embedded)
+		if err != nil || everyone != tc.everyone || signedIn != tc.signedIn {
+			t.Errorf("-introspection %q (private database %v): got everyone %v, signed in %v, %v; want %v, %v",
+				tc.value, tc.embedded, everyone, signedIn, err, tc.everyone, tc.signedIn)
+		}
+	}
+	if _, _, err := introspectionFor("sometimes", false); err == nil {
+		t.Error("-introspection sometimes: accepted")
+	}
+}
+
+// introspect asks url's GraphQL endpoint for the schema's query type with token (none: "")
+// and returns the status.
+func introspect(t *testing.T, url, token string) int {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url+"/graphql?query=%7B__schema%7BqueryType%7Bname%7D%7D%7D", nil)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// With DATABASE_URL, introspection is for signed-in callers unless -introspection says
+// otherwise (the private database's case is in TestServeEmbeddedDatabase).
+func TestServeIntrospection(t *testing.T) {
+	t.Parallel()
+	db := pgtest.New(t)
+	ctx := context.Background()
+	envv := map[string]string{"DATABASE_URL": db.URL}
+	if _, _, err := refurb(t, ctx, envv, "", "users", "create", "--email", "dev@example.org", "--name", "Dev", "--role", "staff"); err != nil {
+		t.Fatal(err)
+	}
+	token, _, err := refurb(t, ctx, envv, "", "tokens", "create", "--email", "dev@example.org", "--name", "schema")
+	if err != nil {
+		t.Fatal(err)
+	}
+	token = strings.TrimSpace(token)
+	for _, tc := range []struct {
+		name            string
+		env             map[string]string
+		args            []string
+		anonymous, user int
+	}{
+		{"auto", envv, nil, 400, 200},
+		{"on", envv, []string{"-introspection", "on"}, 200, 200},
+		{"INTROSPECTION=true", map[string]string{"DATABASE_URL": db.URL, "INTROSPECTION": "true"}, nil, 200, 200},
+		{"off", envv, []string{"-introspection", "off"}, 400, 400},
+	} {
+		url, stop := serve(t, tc.env, tc.args...)
+		anonymous, user := introspect(t, url, ""), introspect(t, url, token)
+		out, err := stop()
+		if err != nil {
+			t.Fatalf("%s: serve: %v\n%s", tc.name, err, out)
+		}
+		if anonymous != tc.anonymous || user != tc.user {
+			t.Errorf("%s: introspection got %d anonymously and %d with a token, want %d and %d", tc.name, anonymous, user, tc.anonymous, tc.user)
+		}
 	}
 }

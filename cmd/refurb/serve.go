@@ -23,7 +23,7 @@ type serveConfig struct {
 	publicURL     string
 	migrate       bool
 	graphiql      string
-	introspection bool
+	introspection string
 	maxCost       int
 	maxResponse   int
 	trustProxy    bool
@@ -43,7 +43,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	fs.String(&c.publicURL, "public-url", "PUBLIC_URL", "http://localhost:8080", "URL at which users reach the server; QR codes and links use it, https makes cookies Secure")
 	fs.Bool(&c.migrate, "migrate", "MIGRATE", false, "apply pending database migrations before serving (otherwise a schema that is behind stops the server)")
 	fs.String(&c.graphiql, "graphiql", "GRAPHIQL", "auto", "serve GraphiQL at /graphql to browsers: true, false, or auto (on with the private database)")
-	fs.Bool(&c.introspection, "introspection", "INTROSPECTION", true, "allow GraphQL introspection (__schema, __type)")
+	fs.String(&c.introspection, "introspection", "INTROSPECTION", "auto", "GraphQL introspection (__schema, __type): on, off, or auto (signed-in callers always, anonymous ones with the private database); true and false mean on and off")
 	fs.Int(&c.maxCost, "graphql-max-cost", "GRAPHQL_MAX_COST", graph.DefaultMaxCost, "largest number of list items a GraphQL query may ask for, estimated before it runs (first/last multiplied down nested lists)")
 	fs.Int(&c.maxResponse, "graphql-max-response-bytes", "GRAPHQL_MAX_RESPONSE_BYTES", graph.DefaultMaxResponseBytes, "size past which a GraphQL response is cut and answered with an error")
 	fs.Bool(&c.trustProxy, "trust-proxy", "TRUST_PROXY", false, "take the client address from X-Forwarded-For (only behind a reverse proxy you run)")
@@ -95,9 +95,14 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("-graphiql: %w", err)
 	}
+	introspection, introspectionSignedIn, err := introspectionFor(c.introspection, h.embedded())
+	if err != nil {
+		return fmt.Errorf("-introspection: %w", err)
+	}
 	logger.Info("starting refurb", "version", version(), "listen_addr", c.listenAddr, "public_url", c.publicURL,
 		"database_url", maskURL(c.db.URL), "embedded_database", h.embedded(), "data_dir", c.db.DataDir,
-		"migrate", c.migrate, "graphiql", graphiql, "introspection", c.introspection, "trust_proxy", c.trustProxy, "smtp_url", maskURL(c.smtpURL))
+		"migrate", c.migrate, "graphiql", graphiql, "introspection", introspectionLog(introspection, introspectionSignedIn),
+		"trust_proxy", c.trustProxy, "smtp_url", maskURL(c.smtpURL))
 	if c.migrate {
 		if err := h.Migrate(ctx); err != nil {
 			return err
@@ -120,7 +125,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		OrgName:    c.orgName,
 		OrgContact: c.orgContact,
 		TrustProxy: c.trustProxy,
-		GraphQL: graph.Config{GraphiQL: graphiql, Introspection: c.introspection,
+		GraphQL: graph.Config{GraphiQL: graphiql, Introspection: introspection, IntrospectionSignedIn: introspectionSignedIn,
 			MaxCost: c.maxCost, MaxResponseBytes: int64(c.maxResponse)},
 	}, server.Deps{
 		DB:        db,
@@ -174,4 +179,32 @@ func autoBool(v string, auto bool) (bool, error) {
 		return false, nil
 	}
 	return false, fmt.Errorf("%q: use true, false or auto", v)
+}
+
+// introspectionFor reads -introspection: whether everyone may ask for __schema and __type, and
+// whether signed-in callers may. auto follows the rule of -graphiql auto: a server on the
+// private database is someone's own (a laptop, a demo) and answers anyone; one on a shared
+// database (DATABASE_URL) answers signed-in callers only, so that an anonymous visitor cannot
+// map the API. true and false, the values of the older boolean flag, mean on and off.
+func introspectionFor(v string, embedded bool) (everyone, signedIn bool, err error) {
+	switch strings.ToLower(v) {
+	case "auto", "":
+		return embedded, true, nil
+	case "on", "true", "1", "yes":
+		return true, true, nil
+	case "off", "false", "0", "no":
+		return false, false, nil
+	}
+	return false, false, fmt.Errorf("%q: use auto, on or off", v)
+}
+
+// introspectionLog says who may introspect, for the start-up log line.
+func introspectionLog(everyone, signedIn bool) string {
+	switch {
+	case everyone:
+		return "everyone"
+	case signedIn:
+		return "signed-in"
+	}
+	return "off"
 }

@@ -46,7 +46,7 @@ func runUsers(ctx context.Context, e env, args []string) error {
 	if sub == "create" {
 		fs.StringVar(&email, "email", "", "the user's e-mail address (unique, any case)")
 		fs.StringVar(&name, "name", "", "the user's name")
-		fs.StringVar(&role, "role", "", "ADMIN, STAFF, TRAINEE, DONOR or SOCIAL_WORKER")
+		fs.StringVar(&role, "role", "", roleNames())
 		fs.StringVar(&donorID, "donor-id", "", "for a DONOR user: the donor they act for (its number or GraphQL id)")
 		fs.StringVar(&partnerID, "partner-id", "", "for a SOCIAL_WORKER user: their partner organisation (its number or GraphQL id)")
 		fs.BoolVar(&coordinator, "coordinator", false, "for a SOCIAL_WORKER user: the organisation's coordinator, who sees all of its requests")
@@ -83,7 +83,7 @@ func runUsers(ctx context.Context, e env, args []string) error {
 
 	r := auth.Role(strings.ToLower(role))
 	if !r.Valid() {
-		return fmt.Errorf("users create: --role %q: use ADMIN, STAFF, TRAINEE, DONOR or SOCIAL_WORKER", role)
+		return fmt.Errorf("users create: --role %q: use %s", role, roleNames())
 	}
 	password, generated := "", false
 	if passwordStdin {
@@ -245,4 +245,14 @@ func parseLifetime(s string) (time.Duration, error) {
 		return 0, errors.New("give days (90d) or a duration (36h)")
 	}
 	return d, nil
+}
+
+// roleNames lists the roles as the command line takes them: "ADMIN, STAFF, ... or
+// SOCIAL_WORKER", from auth.Roles.
+func roleNames() string {
+	names := make([]string, len(auth.Roles))
+	for i, r := range auth.Roles {
+		names[i] = strings.ToUpper(string(r))
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }

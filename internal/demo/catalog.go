@@ -1,6 +1,9 @@
 package demo
 
-import "github.com/digital-inclusion/refurb/inventory"
+import (
+	"github.com/digital-inclusion/refurb/auth"
+	"github.com/digital-inclusion/refurb/inventory"
+)
 
 // The catalogues below are what a Luxembourg workshop sees come in: the business laptops,
 // desktops and monitors that companies and public bodies renew every four or five years, the
@@ -372,19 +375,22 @@ var collectionPoints = []struct{ name, kind, address string }{
 
 // demoUsers are the workshop's people the demo data names as operators. They get a random
 // password that nobody knows: the administrator created at first start is the way in.
-var demoUsers = []struct{ name, role string }{
-	{"Claude Weber", "staff"},
-	{"Sandra Da Costa", "staff"},
-	{"Tom Schmit", "staff"},
-	{"Nathalie Hoffmann", "staff"},
-	{"Ahmad Rahimi", "trainee"},
-	{"Yonas Tesfaye", "trainee"},
-	{"Mariam Haidari", "trainee"},
-	{"Olena Kovalenko", "trainee"},
-	{"Samir Haddad", "trainee"},
-	{"Ana Ferreira", "trainee"},
-	{"Kevin Muller", "trainee"},
-	{"Fatima Ouedraogo", "trainee"},
+var demoUsers = []struct {
+	name string
+	role auth.Role
+}{
+	{"Claude Weber", auth.RoleStaff},
+	{"Sandra Da Costa", auth.RoleStaff},
+	{"Tom Schmit", auth.RoleStaff},
+	{"Nathalie Hoffmann", auth.RoleStaff},
+	{"Ahmad Rahimi", auth.RoleTrainee},
+	{"Yonas Tesfaye", auth.RoleTrainee},
+	{"Mariam Haidari", auth.RoleTrainee},
+	{"Olena Kovalenko", auth.RoleTrainee},
+	{"Samir Haddad", auth.RoleTrainee},
+	{"Ana Ferreira", auth.RoleTrainee},
+	{"Kevin Muller", auth.RoleTrainee},
+	{"Fatima Ouedraogo", auth.RoleTrainee},
 }
 
 // DemoEmailDomain is the domain of the demo users' e-mail addresses.

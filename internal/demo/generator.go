@@ -13,6 +13,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/inventory"
 )
 
@@ -165,12 +166,12 @@ func (g *generator) addUsers(ctx context.Context, tx pgx.Tx) error {
 				return fmt.Errorf("demo: %w", herr)
 			}
 			err = tx.QueryRow(ctx, `INSERT INTO users (email, name, role, password_hash, created_at, updated_at)
-				VALUES ($1, $2, $3, $4, $5, $5) RETURNING id`, email, u.name, u.role, hash, g.now.Add(-span-30*24*time.Hour)).Scan(&uid)
+				VALUES ($1, $2, $3, $4, $5, $5) RETURNING id`, email, u.name, string(u.role), hash, g.now.Add(-span-30*24*time.Hour)).Scan(&uid)
 		}
 		if err != nil {
 			return fmt.Errorf("demo: user %s: %w", email, err)
 		}
-		if u.role == "staff" {
+		if auth.Office.Has(u.role) {
 			g.staff = append(g.staff, uid)
 		} else {
 			g.trainees = append(g.trainees, uid)
