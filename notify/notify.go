@@ -43,7 +43,7 @@ type Config struct {
 func ParseURL(s string) (Config, error) {
 	u, err := url.Parse(s)
 	if err != nil || u.Host == "" {
-		return Config{}, errors.New("SMTP_URL: want smtp://[user:password@]host[:port]?from=address or smtps://...")
+		return Config{}, errors.New("SMTP_URL: want smtp://[user:password@]host[:port]?from=address, or smtps://")
 	}
 	c := Config{Host: u.Hostname(), From: u.Query().Get("from")}
 	switch u.Scheme {

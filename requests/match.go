@@ -82,11 +82,10 @@ func osLanguagePattern(lang string) string {
 
 var multilingualPattern = `(` + strings.Join(multilingual, "|") + `)`
 
-// matchPrefs are what a request asks of a device, and the year ages are counted from.
+// matchPrefs are what a request asks of a device.
 type matchPrefs struct {
 	layout, layoutLang, osPattern string
 	language                      string // the beneficiary's, "" when the request names none
-	baseYear                      int    // a device made in this year or before gets no age points
 	osLanguage                    *regexp.Regexp
 }
 

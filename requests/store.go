@@ -45,13 +45,6 @@ func (s *Store) WithIssuer(i Issuer) *Store {
 	return &c
 }
 
-// on returns a copy of the Store on db (a transaction), keeping its issuer.
-func (s *Store) on(db bun.IDB) *Store {
-	c := *s
-	c.db = db
-	return &c
-}
-
 // SetActor tells PostgreSQL, for the rest of the transaction db, who acts: the request tables'
 // row-level security reads these settings (refurb.user_id, refurb.role, refurb.partner_id,
 // refurb.coordinator). The command line and the server's own jobs act as "system". Every
@@ -122,10 +115,3 @@ func text(field, s string, max int) (*string, error) {
 }
 
 func ptr[T any](v T) *T { return &v }
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
-}
