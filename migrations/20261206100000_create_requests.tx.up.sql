@@ -90,9 +90,12 @@ CREATE UNIQUE INDEX device_requests_device_key ON device_requests (device_id, de
 CREATE INDEX device_requests_requester_idx ON device_requests (requester_id, submitted_at DESC, id DESC);
 CREATE INDEX device_requests_partner_idx ON device_requests (partner_id, submitted_at DESC, id DESC);
 CREATE INDEX device_requests_list_idx ON device_requests (submitted_at DESC, id DESC);
--- The triage queue: open requests by urgency, then oldest first.
-CREATE INDEX device_requests_open_idx ON device_requests ((CASE urgency WHEN 'high' THEN 0 WHEN 'normal' THEN 1 ELSE 2 END), submitted_at, id)
-  INCLUDE (status) WHERE status IN ('submitted', 'waitlisted', 'approved', 'allocated');
+-- The triage queue: requests to decide or to give a device, by urgency, then oldest first; and
+-- apart, the many that hold a reserved device, waiting to be handed out.
+CREATE INDEX device_requests_triage_idx ON device_requests ((CASE urgency WHEN 'high' THEN 0 WHEN 'normal' THEN 1 ELSE 2 END), submitted_at, id)
+  WHERE status IN ('submitted', 'waitlisted', 'approved');
+CREATE INDEX device_requests_allocated_idx ON device_requests ((CASE urgency WHEN 'high' THEN 0 WHEN 'normal' THEN 1 ELSE 2 END), submitted_at, id)
+  WHERE status = 'allocated';
 -- Anonymisation: closed requests whose details are still there.
 CREATE INDEX device_requests_retention_idx ON device_requests (closed_at) WHERE anonymised_at IS NULL AND closed_at IS NOT NULL;
 GRANT SELECT, INSERT, UPDATE ON device_requests TO refurb_app;

@@ -500,7 +500,8 @@ var QueueStatuses = []Status{StatusSubmitted, StatusWaitlisted, StatusApproved}
 
 // Queue returns the open requests in statuses (QueueStatuses when none), most urgent first and,
 // within an urgency, longest waiting first: what staff work through. At most limit (1 to
-// MaxPageSize). Staff and administrators only.
+// MaxPageSize). Staff and administrators only. Allocated requests, which hold a reserved device,
+// have an index of their own: ask for them apart from the others.
 func (s *Store) Queue(ctx context.Context, statuses []Status, limit int) ([]Request, error) {
 	a, err := auth.Require(ctx, auth.Office)
 	if err != nil {
@@ -519,8 +520,8 @@ func (s *Store) Queue(ctx context.Context, statuses []Status, limit int) ([]Requ
 	}
 	var rs []Request
 	err = s.tx(ctx, a, func(ctx context.Context, tx bun.Tx) error {
-		// The rank is the open-request index's own expression: it answers in order, without
-		// sorting.
+		// The rank is the queue indexes' own expression (device_requests_triage_idx,
+		// device_requests_allocated_idx).
 		return dbError("select the queue", tx.NewSelect().Model(&rs).
 			Where("r.status IN (?)", bun.List(statuses)).
 			OrderExpr(urgencyRank+", r.submitted_at, r.id").Limit(int64(limit)).Scan(ctx))

@@ -235,11 +235,17 @@ func (h *Handler) requestQueue(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	rs, err := h.requests.Queue(r.Context(), requests.OpenStatuses, requests.MaxPageSize)
+	rs, err := h.requests.Queue(r.Context(), requests.QueueStatuses, requests.MaxPageSize)
 	if err != nil {
 		h.requestProblem(w, r, v, err)
 		return
 	}
+	reserved, err := h.requests.Queue(r.Context(), []requests.Status{requests.StatusAllocated}, requests.MaxPageSize)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	rs = append(rs, reserved...)
 	rows, err := h.rows(r, rs)
 	if err != nil {
 		h.fail(w, r, err)
