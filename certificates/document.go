@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/digital-inclusion/refurb/inventory"
+	"github.com/digital-inclusion/refurb/workshops"
 )
 
 // Document is everything a certificate shows. Render turns it into a PDF without touching the
@@ -24,6 +25,9 @@ type Document struct {
 	Impact   Impact
 	// Handover is what a hand-over receipt shows beyond the device (Devices[0]).
 	Handover *HandoverInfo
+
+	// Attendance is what an attendance certificate shows about its trainee.
+	Attendance *workshops.CertificateData
 
 	// donorIsPerson keeps a private donor's name off the public verification page.
 	donorIsPerson bool

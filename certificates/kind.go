@@ -87,7 +87,7 @@ var kinds = map[Kind]spec{
 	KindDonation:   {prefix: "DC", subject: SubjectDonation, issuers: auth.Office, gather: gatherDonation},
 	KindErasure:    {prefix: "EC", subject: SubjectDonation, issuers: auth.Office, gather: gatherErasure},
 	KindHandover:   {prefix: "HC", subject: SubjectDeviceRequest, issuers: auth.Office, gather: gatherHandover, languages: HandoverLanguages},
-	KindAttendance: {prefix: "AC", subject: SubjectTrainee, issuers: auth.Office},
+	KindAttendance: {prefix: "AC", subject: SubjectTrainee, issuers: auth.Office, gather: gatherAttendance},
 }
 
 // SubjectOf returns what a certificate of kind is about, or a field error on "kind" when no
@@ -139,4 +139,5 @@ type subjectSpec struct {
 var subjects = map[Subject]subjectSpec{
 	SubjectDonation:      {column: "donation_id", lock: lockDonation, link: func(c *Certificate, id int64) { c.DonationID = &id }},
 	SubjectDeviceRequest: {column: "device_request_id", lock: lockRequest, link: func(c *Certificate, id int64) { c.DeviceRequestID = &id }},
+	SubjectTrainee:       {column: "trainee_id", lock: lockTrainee, link: func(c *Certificate, id int64) { c.TraineeID = &id }},
 }

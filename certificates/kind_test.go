@@ -47,7 +47,7 @@ func TestSubjectOf(t *testing.T) {
 		{KindDonation, SubjectDonation, ""},
 		{KindErasure, SubjectDonation, ""},
 		{KindHandover, SubjectDeviceRequest, ""},
-		{KindAttendance, "", "ATTENDANCE certificates are not available yet"},
+		{KindAttendance, SubjectTrainee, ""},
 		{"receipt", "", `unknown kind "receipt"`},
 	}
 	for _, tt := range tests {

@@ -24,6 +24,7 @@ type Certificate struct {
 	Year       int    `bun:"year"`
 	Seq        int    `bun:"seq"`
 	DonationID *int64 `bun:"donation_id"`
+	TraineeID  *int64 `bun:"trainee_id"` // attendance certificates
 	// DeviceRequestID is the request a hand-over receipt is about.
 	DeviceRequestID *int64    `bun:"device_request_id"`
 	Language        string    `bun:"language"`
@@ -44,7 +45,7 @@ type Certificate struct {
 func (c *Certificate) Current() bool { return c.SupersededBy == nil }
 
 // listColumns are the columns read for lists: everything but the PDF bytes.
-var listColumns = []string{"id", "number", "kind", "year", "seq", "donation_id", "device_request_id", "language", "issued_at", "issued_by",
+var listColumns = []string{"id", "number", "kind", "year", "seq", "donation_id", "device_request_id", "trainee_id", "language", "issued_at", "issued_by",
 	"issuer_name", "donor_name", "device_count", "drive_count", "factor_set_id", "pdf_sha256", "superseded_by"}
 
 // Issued is a certificate just issued, with the verification token that only its QR code

@@ -46,7 +46,8 @@ func Render(w io.Writer, doc *Document) error {
 	if !ok {
 		return fmt.Errorf("certificates: unknown language %q", doc.Language)
 	}
-	if (doc.Kind != KindDonation && doc.Kind != KindErasure && doc.Kind != KindHandover) || (doc.Kind == KindHandover) != (doc.Handover != nil) {
+	if (doc.Kind != KindDonation && doc.Kind != KindErasure && doc.Kind != KindHandover && (doc.Kind != KindAttendance || doc.Attendance == nil)) ||
+		(doc.Kind == KindHandover) != (doc.Handover != nil) {
 		return fmt.Errorf("certificates: cannot render a %s certificate", doc.Kind)
 	}
 	tz := doc.TimeZone
@@ -124,6 +125,7 @@ type renderer struct {
 
 	// Tables, wrapped once and drawn by both passes.
 	kindTable, deviceTable, driveTable *table
+	weekTable, skillTable              *table
 
 	draw  bool // false on the counting pass
 	page  int
@@ -149,6 +151,7 @@ func (r *renderer) needsFallback() bool {
 	}
 	texts := []string{doc.Org.Name, doc.Org.Address, doc.Org.RegistrationNumber, doc.Donor.Name, doc.Donor.Address,
 		doc.Donor.RegistrationNumber, doc.Donation.Place, doc.Donation.DonorReference}
+	texts = append(texts, r.attendanceTexts()...)
 	for _, s := range texts {
 		if !goCovers(s) {
 			return true
@@ -350,6 +353,8 @@ func (r *renderer) flow() {
 	switch r.doc.Kind {
 	case KindHandover:
 		r.handoverBody()
+	case KindAttendance:
+		r.attendanceBody()
 	case KindDonation:
 		r.parties()
 		r.donationBody()

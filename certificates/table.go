@@ -144,6 +144,10 @@ func (r *renderer) prepare() {
 	if doc.Kind == KindHandover {
 		return // a receipt has no tables
 	}
+	if doc.Kind == KindAttendance {
+		r.prepareAttendance()
+		return
+	}
 	if doc.Kind == KindDonation {
 		// Totals by kind.
 		r.kindTable = r.newTable([]column{

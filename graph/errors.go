@@ -17,6 +17,7 @@ import (
 	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/requests"
 	"github.com/digital-inclusion/refurb/validation"
+	"github.com/digital-inclusion/refurb/workshops"
 )
 
 // The values of extensions.code, as listed in the header of the public contract
@@ -130,6 +131,21 @@ func errorMappings() []errorMapping {
 		})},
 		{as: as(func(e *requests.AllocationError) presentation {
 			return presentation{code: CodeBadUserInput, message: e.Error(), fields: map[string]any{"field": "deviceID", "reason": e.Reason}}
+		})},
+		{is: workshops.ErrNotFound, code: CodeNotFound},
+		{is: workshops.ErrConflict, code: CodeConflict},
+		// Before the field errors: a RuleError is one too, with the rule it breaks.
+		{as: as(func(e *workshops.RuleError) presentation {
+			return presentation{code: CodeBadUserInput, message: e.Error(), fields: map[string]any{
+				"field": e.Field,
+				"rule":  strings.ToUpper(string(e.Rule)),
+			}}
+		})},
+		{as: as(func(e *workshops.TransitionError) presentation {
+			return presentation{code: CodeInvalidTransition, message: e.Error(), fields: map[string]any{
+				"from": enumName(e.From),
+				"to":   enumName(e.To),
+			}}
 		})},
 		{as: as(func(e *validation.FieldError) presentation {
 			return presentation{code: CodeBadUserInput, message: e.Error(), fields: map[string]any{

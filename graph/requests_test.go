@@ -2,7 +2,6 @@ package graph_test
 
 import (
 	"bytes"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -10,7 +9,6 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -58,9 +56,6 @@ func mustAuth(t *testing.T, e *rt.Env) *auth.Service {
 	return svc
 }
 
-func gid(typeName string, id int64) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(typeName + ":" + strconv.FormatInt(id, 10)))
-}
 
 // getAs fetches a file route signed in as email (a browser session).
 func (e *reqEnv) getAs(email, path string) (int, []byte) {

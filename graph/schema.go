@@ -11,6 +11,7 @@ import (
 	"github.com/digital-inclusion/refurb/certificates"
 	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/requests"
+	"github.com/digital-inclusion/refurb/workshops"
 )
 
 // Deps are the domain services the schema's resolvers call.
@@ -21,6 +22,8 @@ type Deps struct {
 	Certificates *certificates.Store
 	// Requests serves partner organisations, device requests and the hand-out.
 	Requests *requests.Store
+	// Workshops runs the school: trainees, hours, sessions, skills.
+	Workshops *workshops.Store
 	// PublicURL is where users reach the server (no trailing slash); scan and label URLs start with it.
 	PublicURL string
 }
@@ -111,6 +114,7 @@ func NewSchema(deps Deps) (*graphql.Schema, error) {
 	b.addCertificates()
 	b.addOrganisation()
 	b.addRequests()
+	b.addWorkshops()
 
 	b.query["node"] = &graphql.Field{
 		Type:        b.node,

@@ -87,11 +87,12 @@ func (b *builder) addUsers() {
 		Type:        nonNull(user),
 		Description: "Creates a user. Administrators only.",
 		Args: graphql.FieldConfigArgument{
-			"email":    {Type: nonNull(graphql.String)},
-			"name":     {Type: nonNull(graphql.String)},
-			"role":     {Type: nonNull(role)},
-			"password": {Type: nonNull(graphql.String)},
-			"donorID":  {Type: graphql.ID, Description: "For a DONOR user: the donor they act for."},
+			"email":     {Type: nonNull(graphql.String)},
+			"name":      {Type: nonNull(graphql.String)},
+			"role":      {Type: nonNull(role)},
+			"password":  {Type: nonNull(graphql.String)},
+			"donorID":   {Type: graphql.ID, Description: "For a DONOR user: the donor they act for."},
+			"traineeID": {Type: graphql.ID, Description: "For a TRAINEE user: the trainee's record it belongs to (optional)."},
 		},
 		Resolve: func(p graphql.ResolveParams) (any, error) {
 			nu, err := newUserInput(p.Args)
@@ -135,6 +136,13 @@ func newUserInput(m map[string]any) (auth.NewUser, error) {
 			return auth.NewUser{}, err
 		}
 		nu.DonorID = &id
+	}
+	if gid, ok := m["traineeID"].(string); ok {
+		id, err := idOf("traineeID", "Trainee", gid)
+		if err != nil {
+			return auth.NewUser{}, err
+		}
+		nu.TraineeID = &id
 	}
 	return nu, nil
 }

@@ -16,6 +16,9 @@ import (
 type Item struct {
 	Tag    string // the asset tag, e.g. DI-000123-K
 	Detail string // one line, e.g. "Laptop · Lenovo ThinkPad T480"; cut short with … if too long
+	// URL, when set, is what the QR code encodes instead of QRURL(BaseURL, Tag): a trainee's
+	// badge encodes PUBLIC_URL/T/TOKEN. Upper case keeps the code small.
+	URL string
 }
 
 // Options apply to every label of a run.
@@ -87,6 +90,9 @@ func Layout(items []Item, stock Stock, opts Options) ([]Label, error) {
 		}
 		labels[i].Item = it
 		labels[i].URL = QRURL(opts.BaseURL, strings.TrimSpace(it.Tag))
+		if it.URL != "" {
+			labels[i].URL = it.URL
+		}
 	}
 	if err := encodeAll(labels, opts.Level); err != nil {
 		return nil, err

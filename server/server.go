@@ -21,6 +21,7 @@ import (
 	"github.com/digital-inclusion/refurb/migrations"
 	"github.com/digital-inclusion/refurb/requests"
 	"github.com/digital-inclusion/refurb/web"
+	"github.com/digital-inclusion/refurb/workshops"
 )
 
 // Config is what the server needs to know beyond its dependencies.
@@ -69,11 +70,13 @@ func Handler(cfg Config, deps Deps) (http.Handler, error) {
 	certs := certificates.NewStore(deps.DB, cfg.PublicURL)
 	// Requests issue the hand-over receipt through certificates, on the hand-out's transaction.
 	reqs := requests.NewStore(deps.DB).WithIssuer(certs)
-	schema, err := graph.NewSchema(graph.Deps{Auth: deps.Auth, Inventory: deps.Inventory, Certificates: certs, Requests: reqs, PublicURL: cfg.PublicURL})
+	school := workshops.NewStore(deps.DB)
+	schema, err := graph.NewSchema(graph.Deps{Auth: deps.Auth, Inventory: deps.Inventory, Certificates: certs, Requests: reqs, Workshops: school, PublicURL: cfg.PublicURL})
 	if err != nil {
 		return nil, err
 	}
-	pages, err := web.NewHandler(web.Deps{Auth: deps.Auth, Inventory: deps.Inventory, Sessions: deps.Sessions, Logger: deps.Logger, Certificates: certs, Requests: reqs,
+	pages, err := web.NewHandler(web.Deps{Auth: deps.Auth, Inventory: deps.Inventory, Sessions: deps.Sessions, Logger: deps.Logger, Certificates: certs,
+		Requests: reqs, Workshops: school,
 		Config: web.Config{PublicURL: cfg.PublicURL, OrgName: cfg.OrgName, OrgContact: cfg.OrgContact}})
 	if err != nil {
 		return nil, err
@@ -192,7 +195,8 @@ func routeOf(path string) string {
 	case path == "/healthz", path == "/readyz", path == "/metrics", path == "/login", path == "/logout", path == "/imports":
 		return path
 	}
-	for _, prefix := range []string{"/D/", "/d/", "/devices/", "/labels", "/certificates/", "/verify/", "/intake", "/bench", "/static/", "/requests", "/admin"} {
+	for _, prefix := range []string{"/D/", "/d/", "/devices/", "/labels", "/certificates/", "/verify/", "/intake", "/bench", "/static/",
+		"/hours", "/progress", "/pin", "/benches", "/T/", "/t/", "/review", "/trainees", "/programmes", "/sessions", "/reports/", "/requests", "/admin"} {
 		if strings.HasPrefix(path, prefix) {
 			return strings.TrimSuffix(prefix, "/")
 		}

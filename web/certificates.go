@@ -20,6 +20,7 @@ var certKeys = []string{
 	"col.tag",
 	"issue.done",
 	"issue.heading",
+	"kind.attendance",
 	"kind.donation",
 	"kind.erasure",
 	"mine.certificates",

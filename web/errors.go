@@ -15,6 +15,7 @@ import (
 	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/requests"
 	"github.com/digital-inclusion/refurb/validation"
+	"github.com/digital-inclusion/refurb/workshops"
 )
 
 // One table, errorRows, says what every response tells about a domain error: its HTTP status
@@ -117,6 +118,16 @@ func errorRows() []errorRow {
 		})},
 		{as: typed(http.StatusUnprocessableEntity, func(e *requests.AllocationError, l *locale) explanation {
 			return explanation{message: l.T("req.allocation_refused", "Reason", e.Error())}
+		})},
+		{is: workshops.ErrNotFound, status: http.StatusNotFound, message: "problem.notfound"},
+		{is: workshops.ErrConflict, status: http.StatusConflict, message: "problem.conflict"},
+		// A rule of hours and attendance, in the reader's (the trainee's) language; it is a field
+		// error too, so it comes before that row.
+		{as: typed(http.StatusUnprocessableEntity, func(e *workshops.RuleError, l *locale) explanation {
+			return explanation{message: l.T("ws.rule." + string(e.Rule))}
+		})},
+		{as: typed(http.StatusConflict, func(e *workshops.TransitionError, l *locale) explanation {
+			return explanation{message: l.T("ws.review.already")}
 		})},
 
 		{as: func(err error, l *locale) (explanation, bool) {

@@ -14,6 +14,7 @@ import (
 	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/requests"
 	"github.com/digital-inclusion/refurb/validation"
+	"github.com/digital-inclusion/refurb/workshops"
 )
 
 // TestErrorTable checks every row of errors.go's table: the status, a sentence in every
@@ -54,6 +55,10 @@ func TestErrorTable(t *testing.T) {
 		{"open request limit", &requests.LimitError{Limit: 3}, 422, "", "already have 3 open requests"},
 		{"request move refused", &requests.StateError{From: requests.StatusHandedOut, To: requests.StatusHandedOut, Reason: "once"}, 422, "", "from Handed out to Handed out: once"},
 		{"allocation refused", &requests.AllocationError{DeviceTag: "DI-000001-X", Reason: "it is wiped, not ready"}, 422, "", "not ready"},
+		{"trainee not found", workshops.ErrNotFound, 404, "", "Not found"},
+		{"workshops conflict", workshops.ErrConflict, 409, "", "at the same time"},
+		{"hour rule", fmt.Errorf("log hours: %w", &workshops.RuleError{Rule: workshops.RuleDayCap, Field: "minutes", Message: "over 12 hours"}), 422, "minutes", "A day has at most 12 hours."},
+		{"entry already reviewed", &workshops.TransitionError{EntryID: 1, From: workshops.StatusApproved, To: workshops.StatusRejected}, 409, "", "already reviewed"},
 		{"field error", fmt.Errorf("add devices: %w", field), 422, "serial", "Please check serial: is already in this donation"},
 		{"anything else", errors.New("connection reset"), 500, "", ""},
 	}

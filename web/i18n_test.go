@@ -8,6 +8,7 @@ import (
 
 	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/inventory"
+	"github.com/digital-inclusion/refurb/workshops"
 )
 
 // TestMessagesComplete checks that every message a template or handler names exists in every
@@ -61,6 +62,9 @@ func TestMessagesComplete(t *testing.T) {
 	for _, m := range []inventory.Method{inventory.MethodClear, inventory.MethodPurge, inventory.MethodDestroy} {
 		ids["wipe.method."+string(m)] = true
 	}
+	for id := range workshopMessages() {
+		ids[id] = true
+	}
 	for _, l := range languages {
 		loc := tr.locale(l.Code, nil)
 		for id := range ids {
@@ -81,7 +85,48 @@ func TestMessagesComplete(t *testing.T) {
 // partialPages are the templates a partial language (Portuguese, Arabic) must translate whole:
 // the pages every user passes through. Domains add the pages their trainees and beneficiaries
 // use.
-var partialPages = []string{"templates/layout.html", "templates/login.html", "templates/problem.html", "templates/handout.html"}
+var partialPages = []string{"templates/layout.html", "templates/login.html", "templates/problem.html", "templates/handout.html",
+	"templates/ws_hours.html", "templates/ws_progress.html", "templates/ws_pin.html", "templates/ws_badge.html"}
+
+// workshopMessages are the messages the workshops' pages build from the domain's values
+// (ws.activity.repair, ws.rule.overlap), with whether a trainee reads them (then Portuguese and
+// Arabic have them too).
+func workshopMessages() map[string]bool {
+	ids := map[string]bool{}
+	for _, a := range workshops.Activities {
+		ids["ws.activity."+string(a)] = true
+	}
+	for _, st := range workshops.Statuses {
+		ids["ws.status."+string(st)] = true
+	}
+	for _, l := range workshops.Levels {
+		ids["ws.level."+string(l)] = true
+	}
+	for _, k := range []workshops.TimelineKind{workshops.TimelineLogged, workshops.TimelineApproved, workshops.TimelineRejected, workshops.TimelineSkill} {
+		ids["ws.timeline."+string(k)] = true
+	}
+	for _, r := range []workshops.Rule{workshops.RuleMinutes, workshops.RuleFuture, workshops.RuleDayCap, workshops.RuleOverlap,
+		workshops.RuleOwnEntry, workshops.RuleReason, workshops.RuleSessionFull, "date", "start"} {
+		ids["ws.rule."+string(r)] = true
+	}
+	for _, k := range []string{"wipe", "repair", "qa"} {
+		ids["ws.work.kind."+k] = true
+	}
+	for _, id := range []string{"ws.nav.hours", "ws.nav.progress", "ws.hours.saved", "ws.pin.wrong", "ws.pin.saved", "ws.pin.weak", "ws.pin.mismatch"} {
+		ids[id] = true
+	}
+	staff := map[string]bool{}
+	for _, s := range []workshops.Source{workshops.SourceManual, workshops.SourceAttendance, workshops.SourceWork} {
+		staff["ws.source."+string(s)] = false
+	}
+	for _, v := range []workshops.Via{workshops.ViaTick, workshops.ViaBadge} {
+		staff["ws.via."+string(v)] = false
+	}
+	for id := range staff {
+		ids[id] = false
+	}
+	return ids
+}
 
 // TestPartialLanguagesCoverTheirPages checks that Portuguese and Arabic have every message of the
 // pages they are offered for, so that a trainee never sees those pages half in English.
@@ -110,6 +155,11 @@ func TestPartialLanguagesCoverTheirPages(t *testing.T) {
 		for _, r := range auth.Roles {
 			if !loc.Has("role." + string(r)) {
 				t.Errorf("%s: no message role.%s", l.Code, r)
+			}
+		}
+		for id, trainee := range workshopMessages() {
+			if trainee && !loc.Has(id) {
+				t.Errorf("%s: a trainee's page shows %s, which has no %s message", l.Code, id, l.Name)
 			}
 		}
 		if l.Dir == "rtl" && loc.Dir != "rtl" {

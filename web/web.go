@@ -24,6 +24,7 @@ import (
 	"github.com/digital-inclusion/refurb/internal/reqinfo"
 	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/requests"
+	"github.com/digital-inclusion/refurb/workshops"
 )
 
 //go:embed templates static locales
@@ -49,6 +50,8 @@ type Deps struct {
 	Certificates *certificates.Store
 	// Requests serves device requests, triage, the hand-out counter and their administration.
 	Requests *requests.Store
+	// Workshops runs the school: trainees, hours, sessions, skills (web/workshops.go).
+	Workshops *workshops.Store
 }
 
 // Handler serves the pages.
@@ -57,6 +60,7 @@ type Handler struct {
 	inventory    *inventory.Store
 	certificates *certificates.Store
 	requests     *requests.Store
+	workshops    *workshops.Store
 	sessions     *scs.SessionManager
 	log          *slog.Logger
 	cfg          Config
@@ -87,7 +91,7 @@ func NewHandler(deps Deps) (*Handler, error) {
 		return nil, err
 	}
 	h := &Handler{auth: deps.Auth, inventory: deps.Inventory, sessions: deps.Sessions, log: deps.Logger, cfg: cfg,
-		tr: tr, static: static, mux: http.NewServeMux(), certificates: deps.Certificates, requests: deps.Requests}
+		tr: tr, static: static, mux: http.NewServeMux(), certificates: deps.Certificates, requests: deps.Requests, workshops: deps.Workshops}
 	if h.asset, err = assetVersion(static); err != nil {
 		return nil, err
 	}
@@ -137,9 +141,17 @@ func (h *Handler) routes() {
 	m.HandleFunc("POST /donations/{number}/certificates", h.issueCertificate)
 	h.requestRoutes(m)
 	m.HandleFunc("/", h.notFound)
+	if h.workshops != nil {
+		h.workshopRoutes()
+	}
 }
 
-func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if h.workshops != nil && h.pinGuard(w, r) {
+		return
+	}
+	h.mux.ServeHTTP(w, r)
+}
 
 // parsePages parses each page with the layout it fills.
 func parsePages() (map[string]*template.Template, error) {

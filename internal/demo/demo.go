@@ -2,7 +2,8 @@
 // public bodies, associations, a few individuals), three years of donations numbered as the
 // application numbers them, devices of every kind with their storage media, sanitization
 // records, repairs, QA checks, flags and a history of events consistent with each device's
-// status. `refurb demo` runs it, `make run` loads a few hundred devices on first start, and the
+// status, and the workshop as a school (programmes, trainees, a year of sessions and hours,
+// skills; workshops.go). `refurb demo` runs it, `make run` loads a few hundred devices on first start, and the
 // benchmarks load a million.
 //
 // It writes as the schema owner with COPY, in one transaction: a load either happens entirely
@@ -35,7 +36,7 @@ import (
 // Version numbers what Generate produces for given options and seed. Bump it with a change to
 // the generator that changes the data, so that cached demo databases (the benchmarks' templates)
 // are generated again.
-const Version = 2
+const Version = 3
 
 // Options say how much to generate.
 type Options struct {
@@ -66,6 +67,8 @@ type Result struct {
 	// Requests are the device requests added (one for each device reserved or handed out, and
 	// the queue); SocialWorkers the partner organisations' people.
 	Requests, SocialWorkers int64
+	// The workshop as a school (workshops.go): added once, with the first devices.
+	Trainees, Sessions, HourEntries int64
 
 	Load      time.Duration            // generating and copying every row
 	CopyTimes map[string]time.Duration // time spent in COPY, by table
@@ -219,6 +222,9 @@ func generate(ctx context.Context, c *pgx.Conn, opts Options) (*Result, error) {
 	res.Load = time.Since(t0)
 
 	if err := g.finish(ctx, tx); err != nil {
+		return nil, err
+	}
+	if err := g.addWorkshops(ctx, tx, res); err != nil {
 		return nil, err
 	}
 	if !replica {

@@ -193,6 +193,14 @@ func TestGenerate(t *testing.T) {
 		"fk device_requests":              `SELECT count(*) FROM device_requests r LEFT JOIN users u ON u.id = r.requester_id LEFT JOIN partner_organisations p ON p.id = r.partner_id WHERE u.id IS NULL OR p.id IS NULL`,
 		"indexes rebuilt or kept":         `SELECT 9 - count(*) FROM pg_indexes WHERE indexname IN ('devices_search_trgm_idx', 'device_events_device_idx', 'storage_media_serial_key', 'devices_donation_serial_key', 'wipe_records_medium_idx', 'devices_status_idx', 'qa_checks_device_idx', 'device_flags_open_key', 'donations_received_idx')`,
 		"triggers back on":                `SELECT count(*) FROM pg_trigger WHERE tgrelid = 'devices'::regclass AND NOT tgisinternal AND tgenabled <> 'O'`,
+		// The workshop as a school: the rules of hour entries hold.
+		"a day over 12 hours":          `SELECT count(*) FROM (SELECT 1 FROM hour_entries WHERE status <> 'rejected' GROUP BY trainee_id, on_date HAVING sum(minutes) > 720) s`,
+		"hours in the future":          `SELECT count(*) FROM hour_entries WHERE on_date > current_date`,
+		"hours outside enrolments":     `SELECT count(*) FROM hour_entries h WHERE NOT EXISTS (SELECT 1 FROM enrolments e WHERE e.trainee_id = h.trainee_id AND h.on_date BETWEEN e.starts_on AND e.ends_on)`,
+		"reviewed by who logged":       `SELECT count(*) FROM hour_entries WHERE reviewed_by = logged_by`,
+		"rejected without a reason":    `SELECT count(*) FROM hour_entries WHERE (status = 'rejected') <> (reason IS NOT NULL)`,
+		"a session over capacity":      `SELECT count(*) FROM (SELECT 1 FROM attendance a JOIN workshop_sessions s ON s.id = a.session_id GROUP BY s.id, s.capacity HAVING count(*) > s.capacity) s`,
+		"attendance without its entry": `SELECT count(*) FROM attendance a LEFT JOIN hour_entries h ON h.id = a.hour_entry_id WHERE h.id IS NULL OR h.session_id <> a.session_id`,
 	})
 	if n := count(t, db.Owner, "SELECT count(DISTINCT status) FROM devices"); n < 5 {
 		t.Errorf("statuses: got %d different ones among 200 devices, want the range of a real workshop", n)

@@ -16,6 +16,7 @@ const (
 	InvalidParameterValue = "22023" // e.g. SET ROLE to a role that does not exist
 	ForeignKeyViolation   = "23503"
 	UniqueViolation       = "23505"
+	ExclusionViolation    = "23P01" // e.g. overlapping hour entries
 	InvalidCatalogName    = "3D000" // the database does not exist
 	UndefinedTable        = "42P01"
 	DuplicateDatabase     = "42P04"
@@ -45,12 +46,27 @@ const (
 	// AllocationRefused: a device allocated to a request that is not a ready device of the
 	// requested kind, or a request changing its device without releasing it.
 	AllocationRefused = "RF022"
+
+	// Workshops (migrations/20261206200000_create_workshops), RF030 to RF039.
+
+	// DayCapExceeded: a trainee's hour entries of one day, rejected ones aside, over 12 hours.
+	DayCapExceeded = "RF030"
+	// HoursInFuture: an hour entry dated after today (Europe/Luxembourg).
+	HoursInFuture = "RF031"
+	// HoursTransitionRefused: a review the hour entries' state machine does not allow, or a new
+	// entry that is not pending.
+	HoursTransitionRefused = "RF032"
+	// SessionFull: attendance beyond a session's capacity.
+	SessionFull = "RF033"
+	// HourEntryFrozen: a change to an hour entry other than its review.
+	HourEntryFrozen = "RF034"
 )
 
 // Own lists Refurb's own codes, for the test that holds them against the migrations.
 func Own() []string {
 	return []string{TransitionRefused, WipeRequired, ReadyRefused, TagNeverIssued, SupersedeRefused,
-		RequestTransitionRefused, DeviceNeedsRequest, AllocationRefused}
+		RequestTransitionRefused, DeviceNeedsRequest, AllocationRefused,
+		DayCapExceeded, HoursInFuture, HoursTransitionRefused, SessionFull, HourEntryFrozen}
 }
 
 // Of returns the SQLSTATE of err and the PostgreSQL error, or "" and nil when err is not one.

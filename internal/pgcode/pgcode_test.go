@@ -24,6 +24,11 @@ func TestOwnCodesMatchTheMigrations(t *testing.T) {
 		pgcode.RequestTransitionRefused: "RequestTransitionRefused",
 		pgcode.DeviceNeedsRequest:       "DeviceNeedsRequest",
 		pgcode.AllocationRefused:        "AllocationRefused",
+		pgcode.DayCapExceeded:           "DayCapExceeded",
+		pgcode.HoursInFuture:            "HoursInFuture",
+		pgcode.HoursTransitionRefused:   "HoursTransitionRefused",
+		pgcode.SessionFull:              "SessionFull",
+		pgcode.HourEntryFrozen:          "HourEntryFrozen",
 	}
 	raise := regexp.MustCompile(`ERRCODE = '(RF\d{3})';(.*)`)
 	raised := map[string]bool{}
