@@ -56,7 +56,6 @@ func mustAuth(t *testing.T, e *rt.Env) *auth.Service {
 	return svc
 }
 
-
 // getAs fetches a file route signed in as email (a browser session).
 func (e *reqEnv) getAs(email, path string) (int, []byte) {
 	e.t.Helper()
