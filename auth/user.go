@@ -31,7 +31,10 @@ type User struct {
 	// Coordinator marks the social worker who sees all of their organisation's requests.
 	Coordinator bool `bun:"coordinator"`
 	// TraineeID links a TRAINEE account to the trainee's record in workshops.
-	TraineeID  *int64     `bun:"trainee_id"`
+	TraineeID *int64 `bun:"trainee_id"`
+	// Language is the language the user picked with the pages' switch (fr, de, en, pt, ar), nil
+	// until they pick one: pages and e-mails use it.
+	Language   *string    `bun:"language"`
 	DisabledAt *time.Time `bun:"disabled_at"`
 	CreatedAt  time.Time  `bun:"created_at,nullzero,notnull,default:current_timestamp"`
 	UpdatedAt  time.Time  `bun:"updated_at,nullzero,notnull,default:current_timestamp"`
@@ -270,9 +273,9 @@ func (s *Service) sessionUser(ctx context.Context, id int64) (*User, error) {
 func (s *Service) userByID(ctx context.Context, id int64) (*User, error) {
 	u := new(User)
 	// Every request with a session runs this: one prepared statement (see hotRow).
-	err := s.hotRow(ctx, `SELECT id, email, name, role, password_hash, donor_id, partner_id, coordinator, trainee_id, disabled_at, created_at, updated_at
+	err := s.hotRow(ctx, `SELECT id, email, name, role, password_hash, donor_id, partner_id, coordinator, trainee_id, language, disabled_at, created_at, updated_at
 		FROM users WHERE id = $1`, id).
-		Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.PasswordHash, &u.DonorID, &u.PartnerID, &u.Coordinator, &u.TraineeID, &u.DisabledAt, &u.CreatedAt, &u.UpdatedAt)
+		Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.PasswordHash, &u.DonorID, &u.PartnerID, &u.Coordinator, &u.TraineeID, &u.Language, &u.DisabledAt, &u.CreatedAt, &u.UpdatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}

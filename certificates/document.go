@@ -12,7 +12,7 @@ import (
 type Document struct {
 	Kind      Kind
 	Number    string
-	Language  string // fr, de or en
+	Language  string // fr, de or en; pt and ar too for a hand-over receipt
 	IssuedAt  time.Time
 	TimeZone  *time.Location // where dates are read; nil: Europe/Luxembourg
 	Org       Organisation
@@ -23,6 +23,8 @@ type Document struct {
 	Devices  []DeviceRow
 	Drives   []DriveRow
 	Impact   Impact
+	// Handover is what a hand-over receipt shows beyond the device (Devices[0]).
+	Handover *HandoverInfo
 
 	// Attendance is what an attendance certificate shows about its trainee.
 	Attendance *workshops.CertificateData

@@ -7,16 +7,18 @@ import (
 	"time"
 )
 
-// phrases holds every text printed on certificates, in French, German and English (the order
-// of Languages).
-var phrases = map[string][3]string{
+// phrases holds every text printed on certificates, in French, German, English, Portuguese and
+// Arabic (the order of allLanguages). Donation and erasure certificates are written in the
+// first three; a phrase without a Portuguese or Arabic text falls back to English. Hand-over
+// receipts' own phrases are in handover.go (handoverPhrases).
+var phrases = map[string][5]string{
 	"title.donation":    {"Certificat de don de matériel informatique", "Bescheinigung über eine Sachspende von IT-Geräten", "Certificate of donation of IT equipment"},
 	"title.erasure":     {"Certificat d'effacement des données", "Bescheinigung über die Datenlöschung", "Certificate of data erasure"},
-	"number":            {"N°", "Nr.", "No."},
-	"colon":             {"\u00a0: ", ": ", ": "},
-	"issued":            {"Émis le", "Ausgestellt am", "Issued on"},
-	"page":              {"Page %d / %d", "Seite %d / %d", "Page %d / %d"},
-	"regno":             {"N° d'immatriculation", "Registernummer", "Registration number"},
+	"number":            {"N°", "Nr.", "No.", "N.º", "رقم"},
+	"colon":             {"\u00a0: ", ": ", ": ", ": ", ": "},
+	"issued":            {"Émis le", "Ausgestellt am", "Issued on", "Emitido em", "صدر في"},
+	"page":              {"Page %d / %d", "Seite %d / %d", "Page %d / %d", "Página %d / %d", "صفحة %d / %d"},
+	"regno":             {"N° d'immatriculation", "Registernummer", "Registration number", "Número de registo", "رقم التسجيل"},
 	"issuer":            {"Émetteur", "Aussteller", "Issuer"},
 	"donor":             {"Donateur", "Spender", "Donor"},
 	"donor.anonymous":   {"Dépôt anonyme", "Anonyme Abgabe", "Anonymous drop-off"},
@@ -25,8 +27,8 @@ var phrases = map[string][3]string{
 	"donation.date":     {"Date de réception", "Eingangsdatum", "Date received"},
 	"donation.place":    {"Lieu de réception", "Annahmestelle", "Place received"},
 	"donation.ref":      {"Référence du donateur", "Referenz des Spenders", "Donor's reference"},
-	"verify":            {"Vérifier l'authenticité :", "Echtheit prüfen:", "Verify authenticity:"},
-	"verify.hint":       {"Scannez le code QR ou ouvrez l'adresse ci-dessus. L'empreinte SHA-256 de ce fichier y est publiée.", "QR-Code scannen oder obige Adresse öffnen. Dort ist der SHA-256-Hashwert dieser Datei veröffentlicht.", "Scan the QR code or open the address above. The SHA-256 fingerprint of this file is published there."},
+	"verify":            {"Vérifier l'authenticité :", "Echtheit prüfen:", "Verify authenticity:", "Verificar a autenticidade:", "التحقق من الصحة:"},
+	"verify.hint":       {"Scannez le code QR ou ouvrez l'adresse ci-dessus. L'empreinte SHA-256 de ce fichier y est publiée.", "QR-Code scannen oder obige Adresse öffnen. Dort ist der SHA-256-Hashwert dieser Datei veröffentlicht.", "Scan the QR code or open the address above. The SHA-256 fingerprint of this file is published there.", "Leia o código QR ou abra o endereço acima. A impressão digital SHA-256 deste ficheiro está publicada aí.", "امسح رمز QR أو افتح العنوان أعلاه. البصمة SHA-256 لهذا الملف منشورة هناك."},
 	"summary":           {"Récapitulatif", "Zusammenfassung", "Summary"},
 	"totals.kind":       {"Type", "Art", "Kind"},
 	"totals.count":      {"Nombre", "Anzahl", "Count"},
@@ -74,15 +76,15 @@ var phrases = map[string][3]string{
 	"verif.sample":      {"échantillon", "Stichprobe", "sample"},
 	"verif.full":        {"complète", "vollständig", "full"},
 	"verified.by":       {"vérifié par", "geprüft von", "verified by"},
-	"kind.laptop":       {"Portable", "Laptop", "Laptop"},
-	"kind.desktop":      {"Ordinateur fixe", "Desktop-PC", "Desktop"},
-	"kind.all_in_one":   {"Tout-en-un", "All-in-One", "All-in-one"},
-	"kind.tablet":       {"Tablette", "Tablet", "Tablet"},
-	"kind.smartphone":   {"Smartphone", "Smartphone", "Smartphone"},
-	"kind.monitor":      {"Écran", "Monitor", "Monitor"},
-	"kind.printer":      {"Imprimante", "Drucker", "Printer"},
-	"kind.peripheral":   {"Périphérique", "Zubehör", "Peripheral"},
-	"kind.other":        {"Autre", "Sonstiges", "Other"},
+	"kind.laptop":       {"Portable", "Laptop", "Laptop", "Portátil", "حاسوب محمول"},
+	"kind.desktop":      {"Ordinateur fixe", "Desktop-PC", "Desktop", "Computador de secretária", "حاسوب مكتبي"},
+	"kind.all_in_one":   {"Tout-en-un", "All-in-One", "All-in-one", "Tudo-em-um", "حاسوب متكامل"},
+	"kind.tablet":       {"Tablette", "Tablet", "Tablet", "Tablet", "جهاز لوحي"},
+	"kind.smartphone":   {"Smartphone", "Smartphone", "Smartphone", "Smartphone", "هاتف ذكي"},
+	"kind.monitor":      {"Écran", "Monitor", "Monitor", "Monitor", "شاشة"},
+	"kind.printer":      {"Imprimante", "Drucker", "Printer", "Impressora", "طابعة"},
+	"kind.peripheral":   {"Périphérique", "Zubehör", "Peripheral", "Periférico", "ملحق"},
+	"kind.other":        {"Autre", "Sonstiges", "Other", "Outro", "آخر"},
 	"status.received":   {"en stock", "im Bestand", "in stock"},
 	"status.wiped":      {"en stock", "im Bestand", "in stock"},
 	"status.in_repair":  {"en stock", "im Bestand", "in stock"},
@@ -103,11 +105,23 @@ var phrases = map[string][3]string{
 	"storage.other":     {"autre", "sonstiger", "other"},
 }
 
+// allLanguages are every language a certificate's phrases exist in, in the order of phrases.
+var allLanguages = []string{"fr", "de", "en", "pt", "ar"}
+
+// The languages, as indexes into phrases.
+const (
+	langFR lang = iota
+	langDE
+	langEN
+	langPT
+	langAR
+)
+
 // lang is a certificate's language: it translates and formats.
 type lang int
 
 func langOf(code string) (lang, bool) {
-	for i, l := range Languages {
+	for i, l := range allLanguages {
 		if l == code {
 			return lang(i), true
 		}
@@ -119,33 +133,46 @@ func langOf(code string) (lang, bool) {
 func (l lang) T(id string, args ...any) string {
 	p, ok := phrases[id]
 	if !ok {
-		return id
+		if p, ok = handoverPhrases[id]; !ok {
+			return id
+		}
+	}
+	s := p[l]
+	if s == "" {
+		s = p[langEN]
 	}
 	if len(args) == 0 {
-		return p[l]
+		return s
 	}
-	return fmt.Sprintf(p[l], args...)
+	return fmt.Sprintf(s, args...)
 }
 
 // date formats a date as each language writes it.
 func (l lang) date(t time.Time) string {
-	if l == 2 {
+	months := map[lang][12]string{
+		langFR: {"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"},
+		langDE: {"Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"},
+		langPT: {"janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", "setembro", "outubro", "novembro", "dezembro"},
+		langAR: {"يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"},
+	}
+	switch l {
+	case langEN:
 		return t.Format("2 January 2006")
+	case langDE:
+		return fmt.Sprintf("%d. %s %d", t.Day(), months[l][t.Month()-1], t.Year())
+	case langPT:
+		return fmt.Sprintf("%d de %s de %d", t.Day(), months[l][t.Month()-1], t.Year())
 	}
-	months := [2][12]string{
-		{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"},
-		{"Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"},
-	}
-	if l == 1 {
-		return fmt.Sprintf("%d. %s %d", t.Day(), months[1][t.Month()-1], t.Year())
-	}
-	return fmt.Sprintf("%d %s %d", t.Day(), months[0][t.Month()-1], t.Year())
+	return fmt.Sprintf("%d %s %d", t.Day(), months[l][t.Month()-1], t.Year())
 }
 
 // shortDate formats a date in tables.
 func (l lang) shortDate(t time.Time) string {
-	if l == 2 {
+	switch l {
+	case langEN:
 		return t.Format("2006-01-02")
+	case langPT, langAR:
+		return t.Format("02/01/2006")
 	}
 	return t.Format("02.01.2006")
 }
@@ -156,7 +183,7 @@ func (l lang) num(v float64, decimals int) string {
 	intPart, frac, _ := strings.Cut(s, ".")
 	neg := strings.HasPrefix(intPart, "-")
 	intPart = strings.TrimPrefix(intPart, "-")
-	sep := [3]string{"\u00a0", ".", ","}[l] // a no-break space in French (the Go fonts lack the narrow one)
+	sep := [5]string{"\u00a0", ".", ",", "\u00a0", ","}[l] // a no-break space in French (the Go fonts lack the narrow one)
 	var b strings.Builder
 	if neg {
 		b.WriteByte('-')
@@ -168,7 +195,7 @@ func (l lang) num(v float64, decimals int) string {
 		b.WriteRune(c)
 	}
 	if frac != "" {
-		b.WriteString([3]string{",", ",", "."}[l])
+		b.WriteString([5]string{",", ",", ".", ",", "."}[l])
 		b.WriteString(frac)
 	}
 	return b.String()

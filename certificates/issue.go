@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -29,15 +30,15 @@ func (s *Store) Issue(ctx context.Context, subjectID int64, kind Kind, language 
 	if err != nil {
 		return nil, err
 	}
-	if language == "" {
-		language = Languages[0]
-	}
-	if _, ok := langOf(language); !ok {
-		return nil, validation.Field("language", "must be one of %s", strings.Join(Languages, ", "))
-	}
 	sp, err := specOf(kind)
 	if err != nil {
 		return nil, err
+	}
+	if language == "" {
+		language = Languages[0]
+	}
+	if langs := sp.langs(); !slices.Contains(langs, language) {
+		return nil, validation.Field("language", "must be one of %s", strings.Join(langs, ", "))
 	}
 	sub := subjects[sp.subject]
 	var out *Issued

@@ -14,9 +14,9 @@ import (
 // Kind is what a certificate attests.
 type Kind string
 
-// The certificate kinds. Donation and erasure certificates are issued for a donation; hand-over
-// receipts and attendance certificates are listed by the public contract and come with requests
-// and workshops.
+// The certificate kinds. Donation and erasure certificates are issued for a donation, hand-over
+// receipts for a device request handed out (handover.go); attendance certificates are listed by
+// the public contract and come with workshops.
 const (
 	KindDonation   Kind = "donation"
 	KindErasure    Kind = "erasure"
@@ -55,6 +55,16 @@ type spec struct {
 	// gather reads what the certificate shows about the subject with this id, on the issuing
 	// transaction; nil while the kind cannot be issued yet.
 	gather gatherer
+	// languages the kind is written in; nil: Languages.
+	languages []string
+}
+
+// langs returns the languages a certificate of the kind can be written in.
+func (sp spec) langs() []string {
+	if sp.languages != nil {
+		return sp.languages
+	}
+	return Languages
 }
 
 // gatherer reads a certificate's contents. It returns the Document without what Issue adds
@@ -76,7 +86,7 @@ type gathered struct {
 var kinds = map[Kind]spec{
 	KindDonation:   {prefix: "DC", subject: SubjectDonation, issuers: auth.Office, gather: gatherDonation},
 	KindErasure:    {prefix: "EC", subject: SubjectDonation, issuers: auth.Office, gather: gatherErasure},
-	KindHandover:   {prefix: "HC", subject: SubjectDeviceRequest, issuers: auth.Office},
+	KindHandover:   {prefix: "HC", subject: SubjectDeviceRequest, issuers: auth.Office, gather: gatherHandover, languages: HandoverLanguages},
 	KindAttendance: {prefix: "AC", subject: SubjectTrainee, issuers: auth.Office, gather: gatherAttendance},
 }
 
@@ -127,6 +137,7 @@ type subjectSpec struct {
 
 // subjects holds every subject an issuable kind has (a test holds the two tables together).
 var subjects = map[Subject]subjectSpec{
-	SubjectDonation: {column: "donation_id", lock: lockDonation, link: func(c *Certificate, id int64) { c.DonationID = &id }},
-	SubjectTrainee:  {column: "trainee_id", lock: lockTrainee, link: func(c *Certificate, id int64) { c.TraineeID = &id }},
+	SubjectDonation:      {column: "donation_id", lock: lockDonation, link: func(c *Certificate, id int64) { c.DonationID = &id }},
+	SubjectDeviceRequest: {column: "device_request_id", lock: lockRequest, link: func(c *Certificate, id int64) { c.DeviceRequestID = &id }},
+	SubjectTrainee:       {column: "trainee_id", lock: lockTrainee, link: func(c *Certificate, id int64) { c.TraineeID = &id }},
 }

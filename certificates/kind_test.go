@@ -46,7 +46,7 @@ func TestSubjectOf(t *testing.T) {
 	}{
 		{KindDonation, SubjectDonation, ""},
 		{KindErasure, SubjectDonation, ""},
-		{KindHandover, "", "HANDOVER certificates are not available yet"},
+		{KindHandover, SubjectDeviceRequest, ""},
 		{KindAttendance, SubjectTrainee, ""},
 		{"receipt", "", `unknown kind "receipt"`},
 	}

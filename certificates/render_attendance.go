@@ -14,7 +14,7 @@ import (
 
 func init() { maps.Copy(phrases, attendancePhrases) }
 
-var attendancePhrases = map[string][3]string{
+var attendancePhrases = map[string][5]string{
 	"title.attendance":       {"Attestation de présence et de compétences", "Teilnahme- und Kompetenzbescheinigung", "Certificate of attendance and skills"},
 	"att.participant":        {"Participant(e)", "Teilnehmer/in", "Participant"},
 	"att.programme":          {"Programme", "Programm", "Programme"},

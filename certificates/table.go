@@ -141,6 +141,9 @@ func (r *renderer) table(t *table) {
 func (r *renderer) prepare() {
 	doc := r.doc
 	l := r.l
+	if doc.Kind == KindHandover {
+		return // a receipt has no tables
+	}
 	if doc.Kind == KindAttendance {
 		r.prepareAttendance()
 		return

@@ -15,6 +15,7 @@ import (
 	"github.com/digital-inclusion/refurb/certificates"
 	"github.com/digital-inclusion/refurb/internal/reqinfo"
 	"github.com/digital-inclusion/refurb/inventory"
+	"github.com/digital-inclusion/refurb/requests"
 	"github.com/digital-inclusion/refurb/validation"
 	"github.com/digital-inclusion/refurb/workshops"
 )
@@ -115,6 +116,21 @@ func errorMappings() []errorMapping {
 				"serials":    serials,
 				"deviceTags": tags,
 			}}
+		})},
+		{is: requests.ErrNotFound, code: CodeNotFound},
+		{is: requests.ErrConflict, code: CodeConflict},
+		{as: as(func(e *requests.StateError) presentation {
+			return presentation{code: CodeInvalidTransition, message: e.Error(), fields: map[string]any{
+				"from":   enumName(e.From),
+				"to":     enumName(e.To),
+				"reason": e.Reason,
+			}}
+		})},
+		{as: as(func(e *requests.LimitError) presentation {
+			return presentation{code: CodeBadUserInput, message: e.Error(), fields: map[string]any{"field": "input", "limit": e.Limit}}
+		})},
+		{as: as(func(e *requests.AllocationError) presentation {
+			return presentation{code: CodeBadUserInput, message: e.Error(), fields: map[string]any{"field": "deviceID", "reason": e.Reason}}
 		})},
 		{is: workshops.ErrNotFound, code: CodeNotFound},
 		{is: workshops.ErrConflict, code: CodeConflict},

@@ -10,6 +10,7 @@ import (
 	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/certificates"
 	"github.com/digital-inclusion/refurb/inventory"
+	"github.com/digital-inclusion/refurb/requests"
 	"github.com/digital-inclusion/refurb/workshops"
 )
 
@@ -19,6 +20,8 @@ type Deps struct {
 	Inventory *inventory.Store
 	// Certificates issues and verifies donation and erasure certificates.
 	Certificates *certificates.Store
+	// Requests serves partner organisations, device requests and the hand-out.
+	Requests *requests.Store
 	// Workshops runs the school: trainees, hours, sessions, skills.
 	Workshops *workshops.Store
 	// PublicURL is where users reach the server (no trailing slash); scan and label URLs start with it.
@@ -110,6 +113,7 @@ func NewSchema(deps Deps) (*graphql.Schema, error) {
 	b.addImports()
 	b.addCertificates()
 	b.addOrganisation()
+	b.addRequests()
 	b.addWorkshops()
 
 	b.query["node"] = &graphql.Field{

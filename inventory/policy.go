@@ -30,7 +30,8 @@ var traineeMoves = []Status{StatusWiped, StatusInRepair, StatusReady}
 
 // MayMove reports whether a may move a device to status to, guards aside. Trainees work on
 // devices (wipes, repairs, QA) but do not decide where devices go: they cannot reserve, hand
-// out, recycle, dismantle, declare lost or take back. The office makes every move.
+// out, recycle, dismantle, declare lost or take back. The office makes every move, reserving
+// and handing out through a device request (ThroughRequest).
 func MayMove(a auth.Actor, to Status) bool {
 	switch {
 	case a.In(auth.Office):

@@ -53,7 +53,7 @@ func dbError(doing string, err error) error {
 		switch pgErr.Code {
 		case pgcode.UniqueViolation:
 			return uniqueError(pgErr)
-		case pgcode.TransitionRefused, pgcode.ReadyRefused:
+		case pgcode.TransitionRefused, pgcode.ReadyRefused, pgcode.DeviceNeedsRequest:
 			return &TransitionError{Reason: pgErr.Message}
 		case pgcode.WipeRequired:
 			// The trigger's backstop: the Go guard normally answers first, with the media named.

@@ -9,7 +9,8 @@ import (
 	"github.com/digital-inclusion/refurb/validation"
 )
 
-// Transition moves a device to another status. version is the device version the caller
+// Transition moves a device to another status. Reserving, handing out and taking a device out
+// of reserved go through a device request (ThroughRequest, MoveForRequest), never through here. version is the device version the caller
 // saw: if the device changed since, nothing happens and ErrConflict says so. The move must be
 // allowed by the lifecycle and for the actor's role, every storage medium must be sanitized
 // when the target needs it (WipeRequiredError), and ready needs a passed QA check and no open
@@ -29,6 +30,9 @@ func (s *Store) Transition(ctx context.Context, id int64, version int, to Status
 	return s.changeDevice(ctx, id, &version, func(ctx context.Context, tx bun.Tx, d *Device) error {
 		if !CanTransition(d.Status, to) {
 			return &TransitionError{From: d.Status, To: to, Reason: "not an allowed move"}
+		}
+		if ThroughRequest(d.Status, to) {
+			return &TransitionError{From: d.Status, To: to, Reason: "goes through a device request"}
 		}
 		if !MayMove(actor, to) {
 			return auth.ErrForbidden
@@ -115,6 +119,7 @@ func (s *Store) AllowedTransitions(ctx context.Context, devices []*Device) (map[
 		allowed := []Status{}
 		for _, to := range Transitions[d.Status] {
 			switch {
+			case ThroughRequest(d.Status, to):
 			case !MayMove(actor, to):
 			case NeedsWipe(to) && len(missing[d.ID]) > 0:
 			case to == StatusReady && !mayBeReady[d.ID]:

@@ -212,6 +212,26 @@ func TestDatabaseGuardsTheLifecycle(t *testing.T) {
 	}
 }
 
+// TestReservingGoesThroughARequest: the generic move refuses to reserve or hand out a device,
+// with a reason that says where it goes, and so does the database, whatever code updates it.
+func TestReservingGoesThroughARequest(t *testing.T) {
+	db, store, a := setup(t)
+	d := it.Ready(t, store, a.Staff, it.Device(t, store, a.Staff, it.Laptop("RQ1", it.HDD("HDD-RQ1"))))
+	_, err := store.Transition(a.Staff, d.ID, d.Version, inventory.StatusReserved, "")
+	if te := wantTransitionError(t, err, inventory.StatusReady, inventory.StatusReserved); !strings.Contains(te.Reason, "goes through a device request") {
+		t.Errorf("reason %q, want it to say that reserving goes through a device request", te.Reason)
+	}
+	_, err = db.App.NewRaw("UPDATE devices SET status = 'reserved' WHERE id = ?", d.ID).Exec(context.Background())
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) || pgErr.Code != "RF021" {
+		t.Errorf("reserving by hand: got %v, want SQLSTATE RF021", err)
+	}
+	if !inventory.ThroughRequest(inventory.StatusReady, inventory.StatusReserved) || !inventory.ThroughRequest(inventory.StatusReserved, inventory.StatusHandedOut) ||
+		!inventory.ThroughRequest(inventory.StatusReserved, inventory.StatusLost) || inventory.ThroughRequest(inventory.StatusHandedOut, inventory.StatusReceived) {
+		t.Error("ThroughRequest: reserving, handing out and leaving reserved go through a request; a return does not")
+	}
+}
+
 func TestAllowedTransitions(t *testing.T) {
 	_, store, a := setup(t)
 	d := it.Device(t, store, a.Staff, it.Laptop("AT1", it.HDD("HDD-AT1")))
@@ -237,6 +257,9 @@ func TestAllowedTransitions(t *testing.T) {
 	d = it.QA(t, store, a.Trainee, d, true)
 	check("staff, QA passed", allowed(a.Staff, d), []inventory.Status{inventory.StatusInRepair, inventory.StatusReady, inventory.StatusRecycled, inventory.StatusDismantled, inventory.StatusLost})
 	check("trainee, QA passed", allowed(a.Trainee, d), []inventory.Status{inventory.StatusInRepair, inventory.StatusReady})
+	// Reserving goes through a device request: never offered here.
+	d = it.Move(t, store, a.Staff, d, inventory.StatusReady)
+	check("staff, ready", allowed(a.Staff, d), []inventory.Status{inventory.StatusInRepair, inventory.StatusRecycled, inventory.StatusDismantled, inventory.StatusLost})
 	if m, err := store.AllowedTransitions(a.Staff, nil); err != nil || len(m) != 0 {
 		t.Errorf("no devices: %v, %v", m, err)
 	}

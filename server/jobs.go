@@ -11,12 +11,15 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/internal/ratelimit"
 	"github.com/digital-inclusion/refurb/inventory"
+	"github.com/digital-inclusion/refurb/requests"
 )
 
-// The daily job purges what has expired (rate-limit windows, asset lists never confirmed) and
-// folds the device counts. Every instance looks hourly whether it is due; the jobs table's row,
+// The daily job purges what has expired (rate-limit windows, asset lists never confirmed),
+// folds the device counts and anonymises closed device requests past their retention
+// (docs/requests.md). Every instance looks hourly whether it is due; the jobs table's row,
 // locked while the job runs, makes it run once a day whichever and however many instances there
 // are (docs/operations.md).
 const (
@@ -38,7 +41,7 @@ func StartJobs(ctx context.Context, db *bun.DB, logger *slog.Logger) {
 			case <-time.After(wait):
 			}
 			wait = jobCheckEvery
-			ran, err := RunDaily(ctx, db)
+			ran, err := RunDaily(ctx, db, logger)
 			switch {
 			case err != nil && ctx.Err() == nil:
 				logger.Error("daily job", "err", err)
@@ -51,7 +54,8 @@ func StartJobs(ctx context.Context, db *bun.DB, logger *slog.Logger) {
 
 // RunDaily runs the daily job unless it ran less than dailyInterval ago or another instance is
 // running it, and reports whether it ran.
-func RunDaily(ctx context.Context, db *bun.DB) (ran bool, err error) {
+func RunDaily(ctx context.Context, db *bun.DB, logger *slog.Logger) (ran bool, err error) {
+	var anonymised []int64
 	err = db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := tx.ExecContext(ctx, "INSERT INTO jobs (name, last_run) VALUES (?, '-infinity') ON CONFLICT (name) DO NOTHING", dailyJob); err != nil {
 			return fmt.Errorf("register the daily job: %w", err)
@@ -74,11 +78,17 @@ func RunDaily(ctx context.Context, db *bun.DB) (ran bool, err error) {
 		if _, err := tx.ExecContext(ctx, "SELECT refurb_fold_device_counts()"); err != nil {
 			return fmt.Errorf("fold device counts: %w", err)
 		}
+		if anonymised, err = requests.NewStore(tx).Anonymise(auth.System(ctx)); err != nil {
+			return fmt.Errorf("anonymise device requests: %w", err)
+		}
 		if _, err := tx.ExecContext(ctx, "UPDATE jobs SET last_run = now() WHERE name = ?", dailyJob); err != nil {
 			return fmt.Errorf("record the daily job: %w", err)
 		}
 		ran = true
 		return nil
 	})
+	if err == nil && len(anonymised) > 0 {
+		logger.InfoContext(ctx, "anonymised device requests", "count", len(anonymised), "request_ids", anonymised)
+	}
 	return ran, err
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/digital-inclusion/refurb/internal/reqinfo"
 	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/migrations"
+	"github.com/digital-inclusion/refurb/requests"
 	"github.com/digital-inclusion/refurb/web"
 	"github.com/digital-inclusion/refurb/workshops"
 )
@@ -67,14 +68,16 @@ func New(cfg Config, deps Deps) (*http.Server, error) {
 // Handler returns the server's root handler; tests serve it with httptest.
 func Handler(cfg Config, deps Deps) (http.Handler, error) {
 	certs := certificates.NewStore(deps.DB, cfg.PublicURL)
+	// Requests issue the hand-over receipt through certificates, on the hand-out's transaction.
+	reqs := requests.NewStore(deps.DB).WithIssuer(certs)
 	school := workshops.NewStore(deps.DB)
-	schema, err := graph.NewSchema(graph.Deps{Auth: deps.Auth, Inventory: deps.Inventory, Certificates: certs, Workshops: school, PublicURL: cfg.PublicURL})
+	schema, err := graph.NewSchema(graph.Deps{Auth: deps.Auth, Inventory: deps.Inventory, Certificates: certs, Requests: reqs, Workshops: school, PublicURL: cfg.PublicURL})
 	if err != nil {
 		return nil, err
 	}
 	pages, err := web.NewHandler(web.Deps{Auth: deps.Auth, Inventory: deps.Inventory, Sessions: deps.Sessions, Logger: deps.Logger, Certificates: certs,
-		Workshops: school,
-		Config:    web.Config{PublicURL: cfg.PublicURL, OrgName: cfg.OrgName, OrgContact: cfg.OrgContact}})
+		Requests: reqs, Workshops: school,
+		Config: web.Config{PublicURL: cfg.PublicURL, OrgName: cfg.OrgName, OrgContact: cfg.OrgContact}})
 	if err != nil {
 		return nil, err
 	}
@@ -193,7 +196,7 @@ func routeOf(path string) string {
 		return path
 	}
 	for _, prefix := range []string{"/D/", "/d/", "/devices/", "/labels", "/certificates/", "/verify/", "/intake", "/bench", "/static/",
-		"/hours", "/progress", "/pin", "/benches", "/T/", "/t/", "/review", "/trainees", "/programmes", "/sessions", "/reports/"} {
+		"/hours", "/progress", "/pin", "/benches", "/T/", "/t/", "/review", "/trainees", "/programmes", "/sessions", "/reports/", "/requests", "/admin"} {
 		if strings.HasPrefix(path, prefix) {
 			return strings.TrimSuffix(prefix, "/")
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/digital-inclusion/refurb/certificates"
 	"github.com/digital-inclusion/refurb/internal/reqinfo"
 	"github.com/digital-inclusion/refurb/inventory"
+	"github.com/digital-inclusion/refurb/requests"
 	"github.com/digital-inclusion/refurb/validation"
 	"github.com/digital-inclusion/refurb/workshops"
 )
@@ -107,6 +108,17 @@ func errorRows() []errorRow {
 			return explanation{message: wipeRequired(l, len(e.Missing), serials)}
 		})},
 
+		{is: requests.ErrNotFound, status: http.StatusNotFound, message: "problem.notfound"},
+		{is: requests.ErrConflict, status: http.StatusConflict, message: "req.conflict"},
+		{as: typed(http.StatusUnprocessableEntity, func(e *requests.LimitError, l *locale) explanation {
+			return explanation{message: l.T("req.limit", "Limit", e.Limit)}
+		})},
+		{as: typed(http.StatusUnprocessableEntity, func(e *requests.StateError, l *locale) explanation {
+			return explanation{message: l.T("req.refused", "From", l.T("req.status."+string(e.From)), "To", l.T("req.status."+string(e.To)), "Reason", e.Reason)}
+		})},
+		{as: typed(http.StatusUnprocessableEntity, func(e *requests.AllocationError, l *locale) explanation {
+			return explanation{message: l.T("req.allocation_refused", "Reason", e.Error())}
+		})},
 		{is: workshops.ErrNotFound, status: http.StatusNotFound, message: "problem.notfound"},
 		{is: workshops.ErrConflict, status: http.StatusConflict, message: "problem.conflict"},
 		// A rule of hours and attendance, in the reader's (the trainee's) language; it is a field

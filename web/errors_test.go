@@ -12,6 +12,7 @@ import (
 	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/certificates"
 	"github.com/digital-inclusion/refurb/inventory"
+	"github.com/digital-inclusion/refurb/requests"
 	"github.com/digital-inclusion/refurb/validation"
 	"github.com/digital-inclusion/refurb/workshops"
 )
@@ -49,6 +50,11 @@ func TestErrorTable(t *testing.T) {
 		{"certificate not found", certificates.ErrNotFound, 404, "", "Not found"},
 		{"certificate issued twice at once", certificates.ErrConflict, 409, "", "at the same time"},
 		{"certificate wipe required", &certificates.WipeRequiredError{Missing: []certificates.MissingWipe{{DeviceTag: "DI-000001-X", MediumID: 1, Serial: "S9"}}}, 422, "", "not sanitized yet S9"},
+		{"request not found", requests.ErrNotFound, 404, "", "Not found"},
+		{"request changed", requests.ErrConflict, 409, "", "nothing was changed"},
+		{"open request limit", &requests.LimitError{Limit: 3}, 422, "", "already have 3 open requests"},
+		{"request move refused", &requests.StateError{From: requests.StatusHandedOut, To: requests.StatusHandedOut, Reason: "once"}, 422, "", "from Handed out to Handed out: once"},
+		{"allocation refused", &requests.AllocationError{DeviceTag: "DI-000001-X", Reason: "it is wiped, not ready"}, 422, "", "not ready"},
 		{"trainee not found", workshops.ErrNotFound, 404, "", "Not found"},
 		{"workshops conflict", workshops.ErrConflict, 409, "", "at the same time"},
 		{"hour rule", fmt.Errorf("log hours: %w", &workshops.RuleError{Rule: workshops.RuleDayCap, Field: "minutes", Message: "over 12 hours"}), 422, "minutes", "A day has at most 12 hours."},

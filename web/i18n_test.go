@@ -85,7 +85,7 @@ func TestMessagesComplete(t *testing.T) {
 // partialPages are the templates a partial language (Portuguese, Arabic) must translate whole:
 // the pages every user passes through. Domains add the pages their trainees and beneficiaries
 // use.
-var partialPages = []string{"templates/layout.html", "templates/login.html", "templates/problem.html",
+var partialPages = []string{"templates/layout.html", "templates/login.html", "templates/problem.html", "templates/handout.html",
 	"templates/ws_hours.html", "templates/ws_progress.html", "templates/ws_pin.html", "templates/ws_badge.html"}
 
 // workshopMessages are the messages the workshops' pages build from the domain's values

@@ -30,11 +30,11 @@ func TestQuestions(t *testing.T) {
 		}
 	}
 	want := map[auth.Role][]string{
-		auth.RoleAdmin:        {"certificates", "intake", "issue", "labels", "work"},
-		auth.RoleStaff:        {"certificates", "intake", "issue", "labels", "work"},
+		auth.RoleAdmin:        {"administer", "certificates", "intake", "issue", "labels", "requests", "triage", "work"},
+		auth.RoleStaff:        {"certificates", "intake", "issue", "labels", "requests", "triage", "work"},
 		auth.RoleTrainee:      {"labels", "work"},
 		auth.RoleDonor:        {"certificates"},
-		auth.RoleSocialWorker: nil,
+		auth.RoleSocialWorker: {"requests"},
 	}
 	for _, role := range auth.Roles {
 		v := &view{actor: auth.Actor{UserID: 1, Role: role}}

@@ -23,6 +23,7 @@ import (
 	"github.com/digital-inclusion/refurb/certificates"
 	"github.com/digital-inclusion/refurb/internal/reqinfo"
 	"github.com/digital-inclusion/refurb/inventory"
+	"github.com/digital-inclusion/refurb/requests"
 	"github.com/digital-inclusion/refurb/workshops"
 )
 
@@ -47,6 +48,8 @@ type Deps struct {
 	Config    Config
 	// Certificates serves certificates' PDFs, their public verification and their issue.
 	Certificates *certificates.Store
+	// Requests serves device requests, triage, the hand-out counter and their administration.
+	Requests *requests.Store
 	// Workshops runs the school: trainees, hours, sessions, skills (web/workshops.go).
 	Workshops *workshops.Store
 }
@@ -56,6 +59,7 @@ type Handler struct {
 	auth         *auth.Service
 	inventory    *inventory.Store
 	certificates *certificates.Store
+	requests     *requests.Store
 	workshops    *workshops.Store
 	sessions     *scs.SessionManager
 	log          *slog.Logger
@@ -86,7 +90,7 @@ func NewHandler(deps Deps) (*Handler, error) {
 		return nil, err
 	}
 	h := &Handler{auth: deps.Auth, inventory: deps.Inventory, sessions: deps.Sessions, log: deps.Logger, cfg: cfg,
-		tr: tr, static: static, mux: http.NewServeMux(), certificates: deps.Certificates, workshops: deps.Workshops}
+		tr: tr, static: static, mux: http.NewServeMux(), certificates: deps.Certificates, requests: deps.Requests, workshops: deps.Workshops}
 	if h.asset, err = assetVersion(static); err != nil {
 		return nil, err
 	}
@@ -134,6 +138,7 @@ func (h *Handler) routes() {
 	m.HandleFunc("POST /verify/{number}", h.verifyPage)
 	m.HandleFunc("GET /donations", h.myDonations)
 	m.HandleFunc("POST /donations/{number}/certificates", h.issueCertificate)
+	h.requestRoutes(m)
 	m.HandleFunc("/", h.notFound)
 	if h.workshops != nil {
 		h.workshopRoutes()
@@ -226,6 +231,9 @@ var questions = map[string]func(auth.Actor) bool{
 	"issue": func(a auth.Actor) bool { // the donation page's certificate form
 		return certificates.MayIssue(a, certificates.KindDonation) || certificates.MayIssue(a, certificates.KindErasure)
 	},
+	"requests":   requests.MayRead,       // the request lists
+	"triage":     requests.MayTriage,     // the triage queue, decisions, matching, the hand-out
+	"administer": requests.MayAdminister, // users, partner organisations, the request policy
 }
 
 // May answers one of questions for the page's user; a question not in the list fails the page,
@@ -245,7 +253,11 @@ func (h *Handler) newView(r *http.Request, titleID string) (*view, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := &view{L: h.tr.locale(pickLanguage(r), h.cfg.TimeZone), User: me, Path: r.URL.RequestURI(), Asset: h.asset, Org: h.cfg, Langs: languages}
+	lang := pickLanguage(r)
+	if _, err := r.Cookie(langCookie); err != nil && me != nil && me.Language != nil && knownLanguage(*me.Language) {
+		lang = *me.Language // the language the user picked before, on another device
+	}
+	v := &view{L: h.tr.locale(lang, h.cfg.TimeZone), User: me, Path: r.URL.RequestURI(), Asset: h.asset, Org: h.cfg, Langs: languages}
 	if me != nil {
 		v.actor, _ = auth.ActorFrom(r.Context())
 	}
@@ -349,6 +361,11 @@ func (h *Handler) setLanguage(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "unknown language", http.StatusBadRequest)
 		return
 	}
+	// A signed-in user's choice follows them to other devices and into their e-mails.
+	if err := h.auth.SetLanguage(r.Context(), lang); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: strings.HasPrefix(h.cfg.PublicURL, "https://")})
 	next := safeNext(r.PostForm.Get("next"))
@@ -383,12 +400,13 @@ var funcs = template.FuncMap{
 		}
 		return rv.Elem().Interface()
 	},
-	"upper":       strings.ToUpper,
-	"list":        func(xs ...string) []string { return xs },
-	"methods":     methodsFor,
-	"statusClass": func(s inventory.Status) string { return "s-" + string(s) },
-	"str":         func(v any) string { return fmt.Sprint(v) },
-	"eq2":         func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
+	"upper":              strings.ToUpper,
+	"list":               func(xs ...string) []string { return xs },
+	"methods":            methodsFor,
+	"statusClass":        func(s inventory.Status) string { return "s-" + string(s) },
+	"requestStatusClass": requestStatusClass,
+	"str":                func(v any) string { return fmt.Sprint(v) },
+	"eq2":                func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
 	"query": func(pairs ...string) template.URL {
 		q := url.Values{}
 		for i := 0; i+1 < len(pairs); i += 2 {

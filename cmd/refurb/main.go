@@ -50,6 +50,8 @@ Commands:
   demo --devices N          fill the database with realistic demo data
   org show | org set --name N [--address A] [--registration-number R] [--logo FILE]
                             the issuer printed on certificates
+  partners create --name N --kind KIND [--address A] [--contact C]
+  partners list             partner organisations, whose social workers request devices
   version                   print the version
 
 Run 'refurb COMMAND -h' for a command's flags. Every flag can be set by the environment
@@ -77,6 +79,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runDemo(ctx, e, args)
 	case "org":
 		return runOrg(ctx, e, args)
+	case "partners":
+		return runPartners(ctx, e, args)
 	case "version":
 		fmt.Fprintln(stdout, "refurb", version())
 		return nil

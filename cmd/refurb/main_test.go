@@ -154,6 +154,10 @@ func TestHelpVersionAndUnknown(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "must be positive") {
 		t.Errorf("-graphql-max-cost 0: got %v, want a refusal", err)
 	}
+	_, _, err = refurb(t, context.Background(), map[string]string{"SMTP_URL": "mail://u:s3cret@x"}, "", "serve")
+	if err == nil || !strings.Contains(err.Error(), "-smtp-url") || strings.Contains(err.Error(), "s3cret") {
+		t.Errorf("bad SMTP_URL: got %v, want a refusal without the password", err)
+	}
 }
 
 func TestMaskURL(t *testing.T) {
@@ -161,6 +165,7 @@ func TestMaskURL(t *testing.T) {
 		"postgres://app:s3cret@db.example:5432/refurb?sslmode=require": "postgres://app:xxxxx@db.example:5432/refurb?sslmode=require",
 		"postgres:///refurb?host=/tmp&password=s3cret":                 "postgres:///refurb?host=%2Ftmp&password=xxxxx",
 		"host=db user=app password=s3cret dbname=refurb":               "host=db user=app password=xxxxx dbname=refurb",
+		"smtp://refurb:s3cret@mail.example.org:587?from=a@example.org": "smtp://refurb:xxxxx@mail.example.org:587?from=a@example.org",
 	} {
 		if got := maskURL(in); got != want || strings.Contains(got, "s3cret") {
 			t.Errorf("maskURL(%q) = %q, want %q", in, got, want)

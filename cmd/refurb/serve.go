@@ -15,6 +15,7 @@ import (
 	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/graph"
 	"github.com/digital-inclusion/refurb/inventory"
+	"github.com/digital-inclusion/refurb/notify"
 	"github.com/digital-inclusion/refurb/server"
 )
 
@@ -32,6 +33,7 @@ type serveConfig struct {
 	adminEmail    string
 	orgName       string
 	orgContact    string
+	smtpURL       string
 	shutdownGrace time.Duration
 	pprofAddr     string
 }
@@ -52,6 +54,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	fs.String(&c.adminEmail, "admin-email", "ADMIN_EMAIL", "admin@refurb.local", "e-mail address of the administrator created on first start, when no user exists")
 	fs.String(&c.orgName, "org-name", "ORG_NAME", "", "the organisation's name, shown to anyone who scans a label without signing in (default: the issuer set with `refurb org set`)")
 	fs.String(&c.orgContact, "org-contact", "ORG_CONTACT", "", "how to contact the organisation (e-mail or phone), shown with its name")
+	fs.String(&c.smtpURL, "smtp-url", "SMTP_URL", "", "mail server for social workers' notifications, e.g. smtp://user:password@mail.example.org:587?from=refurb@example.org (smtps:// for TLS from the start, ?tls=none for a local relay); empty: no e-mail")
 	fs.Duration(&c.shutdownGrace, "shutdown-grace", "SHUTDOWN_GRACE", 15*time.Second, "how long requests in flight may take to finish on shutdown")
 	fs.Int(&c.db.MaxConns, "db-max-conns", "DB_MAX_CONNS", 20, "connections this instance opens to PostgreSQL at most (its share of max_connections: see docs/operations.md)")
 	fs.String(&c.pprofAddr, "pprof-addr", "PPROF_ADDR", "", "serve Go's pprof profiles on this address, e.g. 127.0.0.1:6060 (never a public one); empty: off")
@@ -71,6 +74,14 @@ func runServe(ctx context.Context, e env, args []string) error {
 	pub, err := url.Parse(c.publicURL)
 	if err != nil || (pub.Scheme != "http" && pub.Scheme != "https") || pub.Host == "" {
 		return fmt.Errorf("-public-url %q: an absolute http or https URL is required", c.publicURL)
+	}
+	var smtp *notify.Config
+	if c.smtpURL != "" {
+		cfg, err := notify.ParseURL(c.smtpURL)
+		if err != nil {
+			return fmt.Errorf("-smtp-url %q: %w", maskURL(c.smtpURL), err)
+		}
+		smtp = &cfg
 	}
 
 	if e.getenv("GOGC") == "" {
@@ -100,7 +111,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	logger.Info("starting refurb", "version", version(), "listen_addr", c.listenAddr, "public_url", c.publicURL,
 		"database_url", maskURL(c.db.URL), "embedded_database", h.embedded(), "data_dir", c.db.DataDir,
 		"migrate", c.migrate, "graphiql", graphiql, "introspection", introspectionLog(introspection, introspectionSignedIn),
-		"trust_proxy", c.trustProxy)
+		"trust_proxy", c.trustProxy, "smtp_url", maskURL(c.smtpURL))
 	if c.migrate {
 		if err := h.Migrate(ctx); err != nil {
 			return err
@@ -153,6 +164,15 @@ func runServe(ctx context.Context, e env, args []string) error {
 		}
 	}
 	logger.Info("serving", "addr", ln.Addr().String(), "url", c.publicURL, "startup", time.Since(start).Round(time.Millisecond))
+	// Background work of device requests: anonymising closed ones at start (StartJobs' daily job
+	// repeats it), notifications.
+	jobsCtx, stopJobs := context.WithCancel(ctx)
+	jobsDone := make(chan struct{})
+	go func() {
+		defer close(jobsDone)
+		server.RunJobs(jobsCtx, server.JobsConfig{SMTP: smtp, PublicURL: strings.TrimRight(c.publicURL, "/"), OrgName: c.orgName}, db, logger)
+	}()
+	defer func() { stopJobs(); <-jobsDone }()
 	return server.Run(ctx, srv, ln, c.shutdownGrace)
 }
 

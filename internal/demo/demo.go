@@ -36,7 +36,7 @@ import (
 // Version numbers what Generate produces for given options and seed. Bump it with a change to
 // the generator that changes the data, so that cached demo databases (the benchmarks' templates)
 // are generated again.
-const Version = 2
+const Version = 3
 
 // Options say how much to generate.
 type Options struct {
@@ -64,6 +64,9 @@ type Result struct {
 	Seed    uint64
 
 	Users, Donors, Donations, Devices, Media, Wipes, Repairs, QAChecks, Flags, Events int64
+	// Requests are the device requests added (one for each device reserved or handed out, and
+	// the queue); SocialWorkers the partner organisations' people.
+	Requests, SocialWorkers int64
 	// The workshop as a school (workshops.go): added once, with the first devices.
 	Trainees, Sessions, HourEntries int64
 
@@ -84,7 +87,7 @@ const rebuildIndexesFrom = 20000
 
 // tables are the tables Generate writes in bulk, in the order their rows are copied.
 var tables = []string{"donors", "donations", "devices", "storage_media", "wipe_records", "repair_logs",
-	"repair_workers", "qa_checks", "device_flags", "device_events"}
+	"repair_workers", "qa_checks", "device_flags", "device_events", "device_requests", "device_request_events"}
 
 // Generate adds demonstration data to the database db, which must connect as the owner of the
 // schema (the migrating role), in one transaction.
@@ -139,7 +142,7 @@ func generate(ctx context.Context, c *pgx.Conn, opts Options) (*Result, error) {
 
 	// Writers wait for us and we for them; readers (a running server) carry on. Two demo
 	// loads at once run one after the other, and the second sees the first's devices.
-	if _, err := tx.Exec(ctx, "LOCK TABLE donors, donations, donation_counters, devices, storage_media, wipe_records, repair_logs, repair_workers, qa_checks, device_flags, device_events IN EXCLUSIVE MODE"); err != nil {
+	if _, err := tx.Exec(ctx, "LOCK TABLE donors, donations, donation_counters, devices, storage_media, wipe_records, repair_logs, repair_workers, qa_checks, device_flags, device_events, device_requests, device_request_events IN EXCLUSIVE MODE"); err != nil {
 		return nil, fmt.Errorf("demo: lock tables: %w", err)
 	}
 	var existing int64
@@ -175,15 +178,35 @@ func generate(ctx context.Context, c *pgx.Conn, opts Options) (*Result, error) {
 		if _, err := tx.Exec(ctx, "SET LOCAL session_replication_role = replica"); err != nil {
 			return nil, fmt.Errorf("demo: switch triggers off: %w", err)
 		}
-	} else if _, err := tx.Exec(ctx, "ALTER TABLE devices DISABLE TRIGGER devices_assign_tag"); err != nil {
-		return nil, fmt.Errorf("demo: switch the tag trigger off: %w", err)
+	} else {
+		// The tag trigger would draw new tags; the request trigger lets a request start only as
+		// submitted, while the demo writes each request as its history left it.
+		for _, s := range []string{"ALTER TABLE devices DISABLE TRIGGER devices_assign_tag", "ALTER TABLE device_requests DISABLE TRIGGER device_requests_check"} {
+			if _, err := tx.Exec(ctx, s); err != nil {
+				return nil, fmt.Errorf("demo: %s: %w", s, err)
+			}
+		}
+	}
+	// Row-level security is forced on the request tables, and COPY cannot write a table whose
+	// policies apply: an owner that is not a superuser lifts FORCE for this transaction only.
+	var super bool
+	if err := tx.QueryRow(ctx, "SELECT rolsuper FROM pg_roles WHERE rolname = current_user").Scan(&super); err != nil {
+		return nil, fmt.Errorf("demo: read role: %w", err)
+	}
+	if !super {
+		for _, t := range []string{"device_requests", "device_request_events"} {
+			if _, err := tx.Exec(ctx, "ALTER TABLE "+t+" NO FORCE ROW LEVEL SECURITY"); err != nil {
+				return nil, fmt.Errorf("demo: lift row-level security on %s: %w", t, err)
+			}
+		}
 	}
 
 	g, err := newGenerator(ctx, tx, opts)
 	if err != nil {
 		return nil, err
 	}
-	res.Users = int64(len(g.staff) + len(g.trainees))
+	res.Users = int64(len(g.staff)+len(g.trainees)) + int64(g.workers)
+	res.SocialWorkers = int64(g.workers)
 
 	var rebuild []index
 	if opts.Devices >= rebuildIndexesFrom && existing < int64(opts.Devices) {
@@ -205,8 +228,17 @@ func generate(ctx context.Context, c *pgx.Conn, opts Options) (*Result, error) {
 		return nil, err
 	}
 	if !replica {
-		if _, err := tx.Exec(ctx, "ALTER TABLE devices ENABLE TRIGGER devices_assign_tag"); err != nil {
-			return nil, fmt.Errorf("demo: switch the tag trigger on: %w", err)
+		for _, s := range []string{"ALTER TABLE devices ENABLE TRIGGER devices_assign_tag", "ALTER TABLE device_requests ENABLE TRIGGER device_requests_check"} {
+			if _, err := tx.Exec(ctx, s); err != nil {
+				return nil, fmt.Errorf("demo: %s: %w", s, err)
+			}
+		}
+	}
+	if !super {
+		for _, t := range []string{"device_requests", "device_request_events"} {
+			if _, err := tx.Exec(ctx, "ALTER TABLE "+t+" FORCE ROW LEVEL SECURITY"); err != nil {
+				return nil, fmt.Errorf("demo: force row-level security on %s: %w", t, err)
+			}
 		}
 	} else {
 		// The triggers that keep device_counts did not fire under replica: count again, in the

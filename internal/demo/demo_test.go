@@ -13,6 +13,8 @@ import (
 	"github.com/digital-inclusion/refurb/internal/demo"
 	"github.com/digital-inclusion/refurb/internal/pgtest"
 	"github.com/digital-inclusion/refurb/inventory"
+	"github.com/digital-inclusion/refurb/requests"
+	"github.com/digital-inclusion/refurb/requests/requeststest"
 )
 
 // now is a fixed end for the generated three years, so that failures reproduce.
@@ -63,7 +65,7 @@ func TestGenerate(t *testing.T) {
 	for table, want := range map[string]int64{
 		"devices": res.Devices, "donors": res.Donors, "donations": res.Donations, "storage_media": res.Media,
 		"wipe_records": res.Wipes, "repair_logs": res.Repairs, "qa_checks": res.QAChecks, "device_flags": res.Flags,
-		"device_events": res.Events,
+		"device_events": res.Events, "device_requests": res.Requests,
 	} {
 		if got := count(t, db.Owner, "SELECT count(*) FROM "+table); int64(got) != want {
 			t.Errorf("%s: got %d rows, the result says %d", table, got, want)
@@ -175,9 +177,27 @@ func TestGenerate(t *testing.T) {
 		"fk qa_checks.device_id":      `SELECT count(*) FROM qa_checks q LEFT JOIN devices x ON x.id = q.device_id WHERE x.id IS NULL`,
 		"fk device_flags.device_id":   `SELECT count(*) FROM device_flags f LEFT JOIN devices x ON x.id = f.device_id WHERE x.id IS NULL`,
 		"fk donations.received_by":    `SELECT count(*) FROM donations d LEFT JOIN users x ON x.id = d.received_by WHERE x.id IS NULL`,
-		"demo users without a login":  `SELECT count(*) FROM users WHERE email LIKE '%@` + demo.DemoEmailDomain + `' AND (role NOT IN ('staff', 'trainee') OR password_hash NOT LIKE '$argon2id$%')`,
-		"indexes rebuilt or kept":     `SELECT 9 - count(*) FROM pg_indexes WHERE indexname IN ('devices_search_trgm_idx', 'device_events_device_idx', 'storage_media_serial_key', 'devices_donation_serial_key', 'wipe_records_medium_idx', 'devices_status_idx', 'qa_checks_device_idx', 'device_flags_open_key', 'donations_received_idx')`,
-		"triggers back on":            `SELECT count(*) FROM pg_trigger WHERE tgrelid = 'devices'::regclass AND NOT tgisinternal AND tgenabled <> 'O'`,
+		"demo users without a login":  `SELECT count(*) FROM users WHERE email LIKE '%@` + demo.DemoEmailDomain + `' AND (role NOT IN ('staff', 'trainee', 'social_worker') OR password_hash NOT LIKE '$argon2id$%')`,
+		// A reserved or handed-out device is held by a request in its cycle, as the devices'
+		// trigger requires; each request's moves are the lifecycle's.
+		"reserved without its request": `SELECT count(*) FROM devices d WHERE status = 'reserved' AND NOT EXISTS (SELECT 1 FROM device_requests r
+			WHERE r.device_id = d.id AND r.device_cycle = d.cycle AND r.status = 'allocated')`,
+		"handed out without its request": `SELECT count(*) FROM devices d WHERE status = 'handed_out' AND NOT EXISTS (SELECT 1 FROM device_requests r
+			WHERE r.device_id = d.id AND r.device_cycle = d.cycle AND r.status = 'handed_out')`,
+		"every reservation a request": `SELECT count(*) FROM devices d WHERE (SELECT count(*) FROM device_events e WHERE e.device_id = d.id AND e.to_status = 'reserved')
+			<> (SELECT count(*) FROM device_requests r WHERE r.device_id = d.id)`,
+		"allocated to a device that moved on": `SELECT count(*) FROM device_requests r JOIN devices d ON d.id = r.device_id WHERE r.status = 'allocated' AND d.status <> 'reserved'`,
+		"request of another kind":             `SELECT count(*) FROM device_requests r JOIN devices d ON d.id = r.device_id WHERE r.kind <> d.kind`,
+		"request moves": `SELECT count(*) FROM device_request_events e WHERE e.from_status IS NOT NULL
+			AND NOT EXISTS (SELECT 1 FROM request_transitions t WHERE t.from_status = e.from_status AND t.to_status = e.to_status)`,
+		"request status is its last move": `SELECT count(*) FROM device_requests r WHERE r.status <> (SELECT to_status FROM device_request_events e
+			WHERE e.request_id = r.id AND to_status IS NOT NULL ORDER BY at DESC, id DESC LIMIT 1)`,
+		"closed long ago, not anonymised": `SELECT count(*) FROM device_requests WHERE closed_at < TIMESTAMPTZ '2026-11-23 14:00:00Z' - interval '365 days' AND anonymised_at IS NULL`,
+		"request before its device":       `SELECT count(*) FROM device_requests r JOIN devices d ON d.id = r.device_id WHERE r.allocated_at < d.received_at OR r.submitted_at > r.allocated_at`,
+		"social workers of a partner":     `SELECT count(*) FROM device_requests r JOIN users u ON u.id = r.requester_id WHERE u.role = 'social_worker' AND u.partner_id <> r.partner_id`,
+		"fk device_requests":              `SELECT count(*) FROM device_requests r LEFT JOIN users u ON u.id = r.requester_id LEFT JOIN partner_organisations p ON p.id = r.partner_id WHERE u.id IS NULL OR p.id IS NULL`,
+		"indexes rebuilt or kept":         `SELECT 9 - count(*) FROM pg_indexes WHERE indexname IN ('devices_search_trgm_idx', 'device_events_device_idx', 'storage_media_serial_key', 'devices_donation_serial_key', 'wipe_records_medium_idx', 'devices_status_idx', 'qa_checks_device_idx', 'device_flags_open_key', 'donations_received_idx')`,
+		"triggers back on":                `SELECT count(*) FROM pg_trigger WHERE tgrelid = 'devices'::regclass AND NOT tgisinternal AND tgenabled <> 'O'`,
 		// The workshop as a school: the rules of hour entries hold.
 		"a day over 12 hours":          `SELECT count(*) FROM (SELECT 1 FROM hour_entries WHERE status <> 'rejected' GROUP BY trainee_id, on_date HAVING sum(minutes) > 720) s`,
 		"hours in the future":          `SELECT count(*) FROM hour_entries WHERE on_date > current_date`,
@@ -219,8 +239,24 @@ func TestGenerate(t *testing.T) {
 	if err := db.App.NewSelect().Model(&ready).Where("status = 'ready'").Order("id").Limit(1).Scan(ctx); err != nil {
 		t.Fatalf("a ready device: %v", err)
 	}
-	if _, err := store.Transition(actx, ready.ID, ready.Version, inventory.StatusReserved, "demo check"); err != nil {
-		t.Errorf("reserve ready demo device %s: %v", ready.Tag, err)
+	// Reserving goes through a request: a walk-in filed, approved and given the device.
+	reqs := requests.NewStore(db.App).WithIssuer(&requeststest.Issuer{})
+	r, err := reqs.Submit(actx, requests.NewRequest{Reference: "DEMO-CHECK", Kind: ready.Kind, Purpose: requests.PurposeOther})
+	if err == nil {
+		_, err = reqs.Decide(actx, r.ID, requests.Approve, "")
+	}
+	if err == nil {
+		_, err = reqs.Allocate(actx, r.ID, ready.ID, ready.Version, nil)
+	}
+	if err != nil {
+		t.Errorf("reserve ready demo device %s through a request: %v", ready.Tag, err)
+	}
+	// A demo request holding a reserved device is handed out like any other.
+	var held int64
+	if err := db.Owner.NewRaw("SELECT id FROM device_requests WHERE status = 'allocated' AND reference <> 'DEMO-CHECK' ORDER BY id LIMIT 1").Scan(ctx, &held); err == nil {
+		if _, err := reqs.HandOut(actx, held, requeststest.Signature(), ""); err != nil {
+			t.Errorf("hand out demo request %d: %v", held, err)
+		}
 	}
 	var received inventory.Device
 	if err := db.App.NewSelect().Model(&received).Where("status = 'received' AND EXISTS (SELECT 1 FROM storage_media m WHERE m.device_id = device.id)").

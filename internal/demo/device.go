@@ -142,6 +142,9 @@ func (g *generator) device(c *chunk, dn *donationRow, pos int) error {
 	c.qa = append(c.qa, l.qa...)
 	c.flags = append(c.flags, l.flags...)
 	c.events = append(c.events, l.events...)
+	for _, h := range l.holds {
+		g.requestFor(c, l, h)
+	}
 	return nil
 }
 
@@ -265,6 +268,8 @@ type life struct {
 	qa       []qaRow
 	flags    []flagRow
 	events   []eventRow
+	// holds are the device's reservations, each by a request (requests.go).
+	holds []hold
 }
 
 func days(r *rand.Rand, a, b int) time.Duration {
@@ -593,6 +598,12 @@ func (l *life) doStatus(to inventory.Status, note string, at time.Time, actor in
 		}
 	}
 	l.status = to
+	switch to {
+	case inventory.StatusReserved:
+		l.holds = append(l.holds, hold{cycle: l.d.cycle, reservedAt: at, staff: actor})
+	case inventory.StatusHandedOut:
+		l.holds[len(l.holds)-1].handedAt = at
+	}
 	if to == inventory.StatusReceived {
 		// A new cycle: earlier wipes and checks no longer count.
 		l.d.cycle++

@@ -35,6 +35,9 @@ type generator struct {
 	qaPassed   map[inventory.Kind][]byte // the JSON items of a check where everything passed
 
 	staff, trainees []int64
+	partners        []partnerRow
+	walkIn          int64 // the walk-in organisation
+	workers         int   // social workers
 	workshop        int64
 	centres         []int64 // recycling centres
 	partner         int64
@@ -45,7 +48,7 @@ type generator struct {
 	counters  map[int]int // year: last donation number used
 
 	next struct {
-		donor, donation, device, medium, wipe, repair, qa, flag, event, tag int64
+		donor, donation, device, medium, wipe, repair, qa, flag, event, tag, request, requestEvent int64
 	}
 	// events emitted so far, and the number the average asks for: each device tops its
 	// history up with notes and edits so that the total follows the average.
@@ -89,6 +92,12 @@ func newGenerator(ctx context.Context, tx pgx.Tx, opts Options) (*generator, err
 	}
 	if err := g.addCollectionPoints(ctx, tx); err != nil {
 		return nil, err
+	}
+	if err := g.addPartners(ctx, tx); err != nil {
+		return nil, err
+	}
+	if err := tx.QueryRow(ctx, "SELECT id FROM partner_organisations WHERE walk_in").Scan(&g.walkIn); err != nil {
+		return nil, fmt.Errorf("demo: the walk-in organisation: %w", err)
 	}
 	if err := g.readNextIDs(ctx, tx); err != nil {
 		return nil, err
@@ -220,6 +229,7 @@ func (g *generator) readNextIDs(ctx context.Context, tx pgx.Tx) error {
 		{"donors", &g.next.donor}, {"donations", &g.next.donation}, {"devices", &g.next.device},
 		{"storage_media", &g.next.medium}, {"wipe_records", &g.next.wipe}, {"repair_logs", &g.next.repair},
 		{"qa_checks", &g.next.qa}, {"device_flags", &g.next.flag}, {"device_events", &g.next.event},
+		{"device_requests", &g.next.request}, {"device_request_events", &g.next.requestEvent},
 	} {
 		q := fmt.Sprintf(`SELECT greatest((SELECT coalesce(max(id), 0) FROM %[1]s),
 			coalesce(pg_sequence_last_value(pg_get_serial_sequence('%[1]s', 'id')), 0)) + 1`, t.table)
@@ -245,6 +255,7 @@ func (g *generator) finish(ctx context.Context, tx pgx.Tx) error {
 		{"donors", g.next.donor}, {"donations", g.next.donation}, {"devices", g.next.device},
 		{"storage_media", g.next.medium}, {"wipe_records", g.next.wipe}, {"repair_logs", g.next.repair},
 		{"qa_checks", g.next.qa}, {"device_flags", g.next.flag}, {"device_events", g.next.event},
+		{"device_requests", g.next.request}, {"device_request_events", g.next.requestEvent},
 	} {
 		if t.next <= 1 {
 			continue
@@ -276,6 +287,8 @@ const (
 	streamDonor = iota + 1
 	streamDonation
 	streamDevice
+	streamPartner
+	streamQueue
 )
 
 // pick returns an index into a list of n, favouring the head: catalogues list the common
@@ -512,6 +525,9 @@ type chunk struct {
 	qa      []qaRow
 	flags   []flagRow
 	events  []eventRow
+
+	requests      []requestRow
+	requestEvents []requestEventRow
 }
 
 // load copies the donors and donations, then the devices chunk by chunk while the next chunk
@@ -548,7 +564,11 @@ func (g *generator) load(ctx context.Context, tx pgx.Tx, res *Result) error {
 				res.Devices*100/int64(g.opts.Devices), res.Events, el.Round(time.Second))
 		}
 	}
-	return <-genErr
+	if err := <-genErr; err != nil {
+		return err
+	}
+	// The requests that hold no device: the queue, and closed ones.
+	return g.copyRequests(ctx, tx, g.queue(), res)
 }
 
 func (g *generator) copyChunk(ctx context.Context, tx pgx.Tx, c *chunk, res *Result) error {
@@ -574,7 +594,19 @@ func (g *generator) copyChunk(ctx context.Context, tx pgx.Tx, c *chunk, res *Res
 	if err := copyRows(ctx, tx, res, "device_flags", flagColumns, c.flags, (*flagRow).values, &res.Flags); err != nil {
 		return err
 	}
-	return copyRows(ctx, tx, res, "device_events", eventColumns, c.events, (*eventRow).values, &res.Events)
+	if err := copyRows(ctx, tx, res, "device_events", eventColumns, c.events, (*eventRow).values, &res.Events); err != nil {
+		return err
+	}
+	return g.copyRequests(ctx, tx, c, res)
+}
+
+// copyRequests copies a chunk's device requests and their events, after the devices they hold.
+func (g *generator) copyRequests(ctx context.Context, tx pgx.Tx, c *chunk, res *Result) error {
+	if err := copyRows(ctx, tx, res, "device_requests", requestColumns, c.requests, (*requestRow).values, &res.Requests); err != nil {
+		return err
+	}
+	var n int64
+	return copyRows(ctx, tx, res, "device_request_events", requestEventColumns, c.requestEvents, (*requestEventRow).values, &n)
 }
 
 func copyRows[T any](ctx context.Context, tx pgx.Tx, res *Result, table string, columns []string, rows []T, values func(*T, []any), count *int64) error {

@@ -37,6 +37,15 @@ const (
 	// SupersedeRefused: a certificate superseded twice or by one of another kind or subject
 	// (migrations/20261123200000_create_certificates).
 	SupersedeRefused = "RF010"
+	// RequestTransitionRefused: a device request move its lifecycle does not allow, or a
+	// request created in another status than submitted (migrations/20261206100000_create_requests).
+	RequestTransitionRefused = "RF020"
+	// DeviceNeedsRequest: a device moved to reserved or handed_out without a device request
+	// holding it, or out of reserved while a request still holds it.
+	DeviceNeedsRequest = "RF021"
+	// AllocationRefused: a device allocated to a request that is not a ready device of the
+	// requested kind, or a request changing its device without releasing it.
+	AllocationRefused = "RF022"
 
 	// Workshops (migrations/20261206200000_create_workshops), RF030 to RF039.
 
@@ -56,6 +65,7 @@ const (
 // Own lists Refurb's own codes, for the test that holds them against the migrations.
 func Own() []string {
 	return []string{TransitionRefused, WipeRequired, ReadyRefused, TagNeverIssued, SupersedeRefused,
+		RequestTransitionRefused, DeviceNeedsRequest, AllocationRefused,
 		DayCapExceeded, HoursInFuture, HoursTransitionRefused, SessionFull, HourEntryFrozen}
 }
 

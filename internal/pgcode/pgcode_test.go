@@ -16,16 +16,19 @@ import (
 // one of pgcode's is raised somewhere.
 func TestOwnCodesMatchTheMigrations(t *testing.T) {
 	names := map[string]string{
-		pgcode.TransitionRefused:      "TransitionRefused",
-		pgcode.WipeRequired:           "WipeRequired",
-		pgcode.ReadyRefused:           "ReadyRefused",
-		pgcode.TagNeverIssued:         "TagNeverIssued",
-		pgcode.SupersedeRefused:       "SupersedeRefused",
-		pgcode.DayCapExceeded:         "DayCapExceeded",
-		pgcode.HoursInFuture:          "HoursInFuture",
-		pgcode.HoursTransitionRefused: "HoursTransitionRefused",
-		pgcode.SessionFull:            "SessionFull",
-		pgcode.HourEntryFrozen:        "HourEntryFrozen",
+		pgcode.TransitionRefused:        "TransitionRefused",
+		pgcode.WipeRequired:             "WipeRequired",
+		pgcode.ReadyRefused:             "ReadyRefused",
+		pgcode.TagNeverIssued:           "TagNeverIssued",
+		pgcode.SupersedeRefused:         "SupersedeRefused",
+		pgcode.RequestTransitionRefused: "RequestTransitionRefused",
+		pgcode.DeviceNeedsRequest:       "DeviceNeedsRequest",
+		pgcode.AllocationRefused:        "AllocationRefused",
+		pgcode.DayCapExceeded:           "DayCapExceeded",
+		pgcode.HoursInFuture:            "HoursInFuture",
+		pgcode.HoursTransitionRefused:   "HoursTransitionRefused",
+		pgcode.SessionFull:              "SessionFull",
+		pgcode.HourEntryFrozen:          "HourEntryFrozen",
 	}
 	raise := regexp.MustCompile(`ERRCODE = '(RF\d{3})';(.*)`)
 	raised := map[string]bool{}

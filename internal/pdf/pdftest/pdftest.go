@@ -79,3 +79,42 @@ func Text(t testing.TB, doc []byte) string {
 	}
 	return string(out)
 }
+
+// Image is one image embedded in a PDF, as pdfimages -list describes it.
+type Image struct {
+	Page          int
+	Width, Height int
+	Type, Color   string // e.g. "image", "gray"; "smask" for a transparency mask
+}
+
+// Images lists the images embedded in doc with pdfimages.
+func Images(t testing.TB, doc []byte) []Image {
+	t.Helper()
+	Need(t)
+	if _, err := exec.LookPath("pdfimages"); err != nil {
+		t.Fatal("pdfimages not found: install poppler-utils (apt-get install poppler-utils)")
+	}
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in.pdf")
+	if err := os.WriteFile(in, doc, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdfimages", "-list", in).CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdfimages: %v: %s", err, out)
+	}
+	var imgs []Image
+	// page num type width height color comp bpc enc interp object ID x-ppi y-ppi size ratio
+	for i, line := range bytes.Split(out, []byte("\n")) {
+		var im Image
+		var num int
+		if i < 2 || len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		if _, err := fmt.Sscan(string(line), &im.Page, &num, &im.Type, &im.Width, &im.Height, &im.Color); err != nil {
+			t.Fatalf("pdfimages line %q: %v", line, err)
+		}
+		imgs = append(imgs, im)
+	}
+	return imgs
+}
