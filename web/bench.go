@@ -41,6 +41,9 @@ var cardModes = []inventory.Status{inventory.StatusWiped, inventory.StatusInRepa
 
 func (h *Handler) benchLog(r *http.Request) []benchLine {
 	var log []benchLine
+	if !hasSession(r) {
+		return nil
+	}
 	if raw := h.sessions.GetString(r.Context(), benchLogKey); raw != "" {
 		json.Unmarshal([]byte(raw), &log)
 	}
@@ -53,7 +56,11 @@ func (h *Handler) benchPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v.Nav = "bench"
-	v.Data = benchData{Mode: inventory.Status(h.sessions.GetString(r.Context(), benchModeKey)), Modes: cardModes, Log: h.benchLog(r)}
+	var mode inventory.Status
+	if hasSession(r) {
+		mode = inventory.Status(h.sessions.GetString(r.Context(), benchModeKey))
+	}
+	v.Data = benchData{Mode: mode, Modes: cardModes, Log: h.benchLog(r)}
 	h.render(w, r, http.StatusOK, "bench.html", v)
 }
 
@@ -61,6 +68,12 @@ func (h *Handler) benchPage(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) benchScan(w http.ResponseWriter, r *http.Request) {
 	v, ok := h.signedInForm(w, r, "bench.title", 8<<10)
 	if !ok {
+		return
+	}
+	if !hasSession(r) {
+		// Bench mode remembers the armed card in the browser's session; a script moves
+		// devices with transitionDevice instead.
+		http.Error(w, "bench mode needs a browser session: sign in, or use the GraphQL API with a token", http.StatusBadRequest)
 		return
 	}
 	ctx := r.Context()

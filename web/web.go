@@ -262,7 +262,7 @@ func (h *Handler) newView(r *http.Request, titleID string) (*view, error) {
 		v.actor, _ = auth.ActorFrom(r.Context())
 	}
 	v.Title = v.T(titleID)
-	if me != nil {
+	if me != nil && hasSession(r) {
 		v.Flash = h.sessions.PopString(r.Context(), "flash")
 		v.Failed = h.sessions.PopBool(r.Context(), "flash_failed")
 	}
@@ -306,8 +306,19 @@ func (h *Handler) signedInForm(w http.ResponseWriter, r *http.Request, titleID s
 	return v, true
 }
 
+// hasSession reports whether the request carries a browser session. A request with an API token
+// has none (auth's middleware loads sessions for cookies only), so what lives in a session
+// (flash messages, bench mode) is left out for it rather than panicking in scs.
+func hasSession(r *http.Request) bool {
+	a, ok := auth.ActorFrom(r.Context())
+	return !ok || a.TokenID == 0
+}
+
 // flash leaves a message for the next page the user sees.
 func (h *Handler) flash(r *http.Request, msg string, failed bool) {
+	if !hasSession(r) {
+		return
+	}
 	h.sessions.Put(r.Context(), "flash", msg)
 	if failed {
 		h.sessions.Put(r.Context(), "flash_failed", true)

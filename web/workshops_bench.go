@@ -37,13 +37,13 @@ func benchToken(r *http.Request) string {
 
 // pinSession reports whether the request's session was started with a PIN.
 func (h *Handler) pinSession(r *http.Request) bool {
-	return r.Header.Get("Authorization") == "" && h.sessions.GetInt64(r.Context(), pinUntilKey) != 0
+	return hasSession(r) && h.sessions.GetInt64(r.Context(), pinUntilKey) != 0
 }
 
 // pinGuard ends a PIN session idle for longer than pinIdle and sends the device back to the
 // names, and keeps an active one alive. It reports whether it answered the request.
 func (h *Handler) pinGuard(w http.ResponseWriter, r *http.Request) bool {
-	if r.Header.Get("Authorization") != "" || strings.HasPrefix(r.URL.Path, "/static/") {
+	if !hasSession(r) || strings.HasPrefix(r.URL.Path, "/static/") {
 		return false
 	}
 	ctx := r.Context()
@@ -66,7 +66,11 @@ func (h *Handler) pinGuard(w http.ResponseWriter, r *http.Request) bool {
 		http.Redirect(w, r, "/pin", http.StatusSeeOther)
 		return true
 	}
-	h.sessions.Put(ctx, pinUntilKey, now.Add(pinIdle).Unix())
+	// Keep an active session alive, writing it back at most once a minute: a read of a
+	// session is otherwise free (auth's session store).
+	if until-now.Unix() < int64((pinIdle - time.Minute).Seconds()) {
+		h.sessions.Put(ctx, pinUntilKey, now.Add(pinIdle).Unix())
+	}
 	return false
 }
 
