@@ -24,6 +24,18 @@ var Roles = []Role{RoleAdmin, RoleStaff, RoleTrainee, RoleDonor, RoleSocialWorke
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool { return slices.Contains(Roles, r) }
 
+// TakesDonor reports whether a user of role r acts for a donor (and must name one).
+func (r Role) TakesDonor() bool { return r == RoleDonor }
+
+// TakesPartner reports whether a user of role r belongs to a partner organisation.
+func (r Role) TakesPartner() bool { return r == RoleSocialWorker }
+
+// TakesTrainee reports whether a user of role r may be linked to a trainee's record.
+func (r Role) TakesTrainee() bool { return r == RoleTrainee }
+
+// TakesLink reports whether a user of role r is linked to anything at all.
+func (r Role) TakesLink() bool { return r.TakesDonor() || r.TakesPartner() || r.TakesTrainee() }
+
 // Actor is who performs a request: a signed-in user, through a browser session or an API token.
 type Actor struct {
 	UserID    int64

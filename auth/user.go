@@ -95,16 +95,16 @@ func (n NewUser) validate() error {
 	if len(n.Password) < MinPasswordLength || len(n.Password) > MaxPasswordLength {
 		return validation.Field("password", "a password of %d to %d characters is required", MinPasswordLength, MaxPasswordLength)
 	}
-	if (n.Role == RoleDonor) != (n.DonorID != nil) {
+	if n.Role.TakesDonor() != (n.DonorID != nil) {
 		return validation.Field("donorID", "a DONOR user needs the donor they act for, and only a DONOR user has one")
 	}
-	if n.PartnerID != nil && n.Role != RoleSocialWorker {
+	if n.PartnerID != nil && !n.Role.TakesPartner() {
 		return validation.Field("partnerID", "only a SOCIAL_WORKER user belongs to a partner organisation")
 	}
 	if n.Coordinator && n.PartnerID == nil {
 		return validation.Field("coordinator", "a coordinator is a SOCIAL_WORKER of a partner organisation")
 	}
-	if n.TraineeID != nil && n.Role != RoleTrainee {
+	if n.TraineeID != nil && !n.Role.TakesTrainee() {
 		return validation.Field("traineeID", "only a TRAINEE user is linked to a trainee")
 	}
 	return nil

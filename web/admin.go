@@ -64,6 +64,8 @@ func (h *Handler) adminIndex(w http.ResponseWriter, r *http.Request) {
 type usersData struct {
 	Users    []auth.User
 	Roles    []auth.Role
+	// DefaultRole is the role the creation form offers first.
+	DefaultRole string
 	Partners []requests.Partner
 	// partnerNames names each partner organisation by id.
 	partnerNames map[int64]string
@@ -101,6 +103,7 @@ func (h *Handler) showUsers(w http.ResponseWriter, r *http.Request, v *view, sta
 		return
 	}
 	d.Users, d.Roles, d.Partners, d.partnerNames = us, auth.Roles, ps, map[int64]string{}
+	d.DefaultRole = string(auth.RoleStaff)
 	for _, p := range ps {
 		d.partnerNames[p.ID] = p.Name
 	}

@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"net/http/httptest"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/digital-inclusion/refurb/auth"
@@ -204,6 +205,23 @@ func TestNumbersAndDatesPerLanguage(t *testing.T) {
 	for code, want := range map[string]string{"fr": "1\u00a0234,5", "de": "1.234,5", "en": "1,234.5"} {
 		if got := tr.locale(code, nil).Num(1234.5); got != want {
 			t.Errorf("%s: 1234.5 is %q, want %q", code, got, want)
+		}
+	}
+}
+
+// TestNoRoleNamesInTemplates: who sees what is asked of the domains' policies (.May) and of
+// auth's roles (.Role.TakesPartner), never decided by comparing role names in a template.
+func TestNoRoleNamesInTemplates(t *testing.T) {
+	names, _ := fs.Glob(files, "templates/*.html")
+	var roles []string
+	for _, r := range auth.Roles {
+		roles = append(roles, string(r))
+	}
+	compare := regexp.MustCompile(`\{\{[^}]*\b(eq|ne|Can)\b[^}]*"(` + strings.Join(roles, "|") + `)"`)
+	for _, name := range names {
+		b, _ := fs.ReadFile(files, name)
+		if m := compare.FindString(string(b)); m != "" {
+			t.Errorf("%s compares a role name: %s", name, m)
 		}
 	}
 }
