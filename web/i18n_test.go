@@ -217,7 +217,7 @@ func TestNoRoleNamesInTemplates(t *testing.T) {
 	for _, r := range auth.Roles {
 		roles = append(roles, string(r))
 	}
-	compare := regexp.MustCompile(`\{\{[^}]*\b(eq|ne|Can)\b[^}]*"(` + strings.Join(roles, "|") + `)"`)
+	compare := regexp.MustCompile(`\{\{[^}]*(Role|\bCan\b)[^}]*"(` + strings.Join(roles, "|") + `)"`)
 	for _, name := range names {
 		b, _ := fs.ReadFile(files, name)
 		if m := compare.FindString(string(b)); m != "" {
