@@ -235,48 +235,12 @@ func readGet(r *http.Request) (params, *httpError) {
 	return p, nil
 }
 
-// execute runs one request and writes its result, or returns why it cannot run. Over GET
-// (the safe method, which caches, prefetchers and links may repeat) only queries run.
+// execute runs one request and writes its result, or returns why it cannot run.
 func (h *Handler) execute(w http.ResponseWriter, r *http.Request, p params) *httpError {
-	if p.Query == "" {
-		return badRequest(http.StatusBadRequest, "query is required")
-	}
-	if len(p.Query) > h.cfg.MaxQueryBytes {
-		return badRequest(http.StatusRequestEntityTooLarge, "query is %d bytes; the limit is %d", len(p.Query), h.cfg.MaxQueryBytes)
-	}
-	doc, errs := h.document(r, p.Query)
-	if errs != nil {
-		return errs
-	}
-	op, herr := selectOperation(doc, p.OperationName)
+	doc, herr := h.prepare(w, r, p)
 	if herr != nil {
 		return herr
 	}
-	name := "anonymous"
-	if op.Name != nil && op.Name.Value != "" {
-		name = op.Name.Value
-	}
-	reqinfo.From(r.Context()).Operation = name
-	switch op.Operation {
-	case ast.OperationTypeMutation:
-		if r.Method == http.MethodGet {
-			w.Header().Set("Allow", "POST")
-			return badRequest(http.StatusMethodNotAllowed, "mutations must be sent with POST, not GET")
-		}
-		if h.schema.MutationType() == nil {
-			return badRequest(http.StatusBadRequest, "this API has no mutations")
-		}
-	case ast.OperationTypeSubscription:
-		return badRequest(http.StatusBadRequest, "subscriptions are not supported")
-	}
-	if cost := estimateCost(h.schema, doc, op, p.Variables, h.cfg.ListEstimate); cost > h.cfg.MaxCost {
-		return &httpError{status: http.StatusBadRequest, errors: []gqlError{{
-			Message:    costMessage(cost, h.cfg.MaxCost),
-			Locations:  locationOf(op),
-			Extensions: map[string]any{"code": CodeBadUserInput, "cost": cost, "maxCost": h.cfg.MaxCost},
-		}}}
-	}
-
 	scope := &requestScope{budget: &responseBudget{limit: h.cfg.MaxResponseBytes}} // see loaders.go and budget.go
 	result := graphql.Execute(graphql.ExecuteParams{
 		Schema:        *h.schema,
@@ -310,6 +274,52 @@ func (h *Handler) execute(w http.ResponseWriter, r *http.Request, p params) *htt
 	return nil
 }
 
+// prepare checks a request up to its execution and returns the document to execute: the
+// query's size, its parse and validation (cached), the operation and whether the method allows
+// it (over GET, the safe method, which caches, prefetchers and links may repeat, only queries
+// run), and the cost estimate with the request's variables.
+func (h *Handler) prepare(w http.ResponseWriter, r *http.Request, p params) (*ast.Document, *httpError) {
+	if p.Query == "" {
+		return nil, badRequest(http.StatusBadRequest, "query is required")
+	}
+	if len(p.Query) > h.cfg.MaxQueryBytes {
+		return nil, badRequest(http.StatusRequestEntityTooLarge, "query is %d bytes; the limit is %d", len(p.Query), h.cfg.MaxQueryBytes)
+	}
+	doc, errs := h.document(r, p.Query)
+	if errs != nil {
+		return nil, errs
+	}
+	op, herr := selectOperation(doc, p.OperationName)
+	if herr != nil {
+		return nil, herr
+	}
+	name := "anonymous"
+	if op.Name != nil && op.Name.Value != "" {
+		name = op.Name.Value
+	}
+	reqinfo.From(r.Context()).Operation = name
+	switch op.Operation {
+	case ast.OperationTypeMutation:
+		if r.Method == http.MethodGet {
+			w.Header().Set("Allow", "POST")
+			return nil, badRequest(http.StatusMethodNotAllowed, "mutations must be sent with POST, not GET")
+		}
+		if h.schema.MutationType() == nil {
+			return nil, badRequest(http.StatusBadRequest, "this API has no mutations")
+		}
+	case ast.OperationTypeSubscription:
+		return nil, badRequest(http.StatusBadRequest, "subscriptions are not supported")
+	}
+	if cost := estimateCost(h.schema, doc, op, p.Variables, h.cfg.ListEstimate); cost > h.cfg.MaxCost {
+		return nil, &httpError{status: http.StatusBadRequest, errors: []gqlError{{
+			Message:    costMessage(cost, h.cfg.MaxCost),
+			Locations:  locationOf(op),
+			Extensions: map[string]any{"code": CodeBadUserInput, "cost": cost, "maxCost": h.cfg.MaxCost},
+		}}}
+	}
+	return doc, nil
+}
+
 // started reports whether graphql-go got as far as running resolvers: errors raised before
 // (variables that do not fit the operation) have no path.
 func started(result *graphql.Result) bool {
@@ -324,12 +334,13 @@ func started(result *graphql.Result) bool {
 // document returns the parsed and validated document for query, from the cache when it can.
 // Only valid documents are cached: an invalid one costs its sender a validation every time.
 // A signed-in caller's documents are validated with their own rules and cached apart when
-// introspection is open to signed-in callers alone.
+// introspection is open to signed-in callers alone. A caller who may not introspect gets the
+// validation errors without their suggestions (withoutSuggestions).
 func (h *Handler) document(r *http.Request, query string) (doc *ast.Document, herr *httpError) {
-	rules, documents := h.rules, h.documents
+	rules, documents, introspection := h.rules, h.documents, h.cfg.Introspection
 	if h.signedInDocuments != nil {
 		if _, ok := auth.ActorFrom(r.Context()); ok {
-			rules, documents = h.signedInRules, h.signedInDocuments
+			rules, documents, introspection = h.signedInRules, h.signedInDocuments, true
 		}
 	}
 	if doc, ok := documents.get(query); ok {
@@ -350,8 +361,15 @@ func (h *Handler) document(r *http.Request, query string) (doc *ast.Document, he
 	if err != nil {
 		return nil, &httpError{status: http.StatusBadRequest, errors: requestErrors(gqlerrors.FormatErrors(err))}
 	}
+	if errs := untypedVariables(doc); errs != nil {
+		return nil, &httpError{status: http.StatusBadRequest, errors: errs}
+	}
 	if res := graphql.ValidateDocument(h.schema, doc, rules); !res.IsValid {
-		return nil, &httpError{status: http.StatusBadRequest, errors: requestErrors(res.Errors)}
+		errs := requestErrors(res.Errors)
+		if !introspection {
+			withoutSuggestions(errs)
+		}
+		return nil, &httpError{status: http.StatusBadRequest, errors: errs}
 	}
 	documents.add(query, doc)
 	return doc, nil

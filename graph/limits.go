@@ -3,6 +3,7 @@ package graph
 import (
 	"fmt"
 	"reflect"
+	"strings"
 
 	"github.com/graphql-go/graphql"
 	"github.com/graphql-go/graphql/gqlerrors"
@@ -148,6 +149,54 @@ func noIntrospectionRule(vc *graphql.ValidationContext) *graphql.ValidationRuleI
 			}},
 		},
 	}}
+}
+
+// untypedVariables refuses the variables that graphql-go's parser (v0.8.1) leaves without a
+// type, or with half of one: it accepts `query($s:) { ... }`, `($s: !)` and `($s: ])`,
+// whose validation then dereferences the missing type and panics. Found by FuzzRequest.
+func untypedVariables(doc *ast.Document) []gqlError {
+	var errs []gqlError
+	for _, op := range operations(doc) {
+		for _, v := range op.VariableDefinitions {
+			if v == nil || v.Variable == nil || v.Variable.Name == nil {
+				errs = append(errs, gqlError{Message: "Syntax Error: a variable definition without a name", Locations: locationOf(op),
+					Extensions: map[string]any{"code": CodeBadUserInput}})
+				continue
+			}
+			if !wellTyped(v.Type, false) {
+				errs = append(errs, gqlError{Message: fmt.Sprintf("Syntax Error: variable $%s needs a type, such as String or [ID!]!", v.Variable.Name.Value),
+					Locations: locationOf(v), Extensions: map[string]any{"code": CodeBadUserInput}})
+			}
+		}
+	}
+	return errs
+}
+
+// wellTyped reports whether t is a whole type: a name, a list of a whole type, or either of
+// them non-null.
+func wellTyped(t ast.Type, inNonNull bool) bool {
+	switch t := t.(type) {
+	case *ast.Named:
+		return t != nil && t.Name != nil && t.Name.Value != ""
+	case *ast.List:
+		return t != nil && wellTyped(t.Type, false)
+	case *ast.NonNull:
+		return t != nil && !inNonNull && wellTyped(t.Type, true)
+	}
+	return false
+}
+
+// withoutSuggestions cuts the suggestions off graphql-go's validation messages (`Cannot query
+// field "devics" on type "Query". Did you mean "devices"?`, and the same for arguments, types
+// and fragments' type conditions), for callers who may not introspect: a caller guessing names
+// would otherwise read the schema back one typo at a time. A suggestion always ends the
+// message, and the names quoted before it cannot hold a space.
+func withoutSuggestions(errs []gqlError) {
+	for i := range errs {
+		if before, _, found := strings.Cut(errs[i].Message, " Did you mean "); found {
+			errs[i].Message = before
+		}
+	}
 }
 
 // executableDefinitionsRule rejects type system definitions (type, schema, directive, ...) in
