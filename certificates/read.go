@@ -18,12 +18,16 @@ func (s *Store) PDF(ctx context.Context, number string) (*Certificate, error) {
 		return nil, err
 	}
 	c := new(Certificate)
-	q, err := scopeToDonor(ctx, s.db.NewSelect().Model(c).Where("c.number = ?", NormalizeNumber(number)), "c")
+	number = NormalizeNumber(number)
+	q, err := scopeToDonor(ctx, s.db.NewSelect().Model(c).Where("c.number = ?", number), "c")
 	if err != nil {
 		return nil, err
 	}
-	if err := q.Scan(ctx); err != nil {
-		err = dbError("select certificate", err)
+	err = ErrNotFound
+	if plausibleNumber(number) {
+		err = dbError("select certificate", q.Scan(ctx))
+	}
+	if err != nil {
 		if errors.Is(err, ErrNotFound) && a.In(auth.Donors) {
 			return nil, auth.ErrForbidden
 		}

@@ -92,7 +92,7 @@ func (s *Store) verify(ctx context.Context, number, token string) (*Verification
 // lookup reads a certificate by number, without its PDF, and what verifying it shows; nil
 // when no certificate has the number.
 func (s *Store) lookup(ctx context.Context, number string) (*Certificate, *Verification, error) {
-	if len(number) > 40 {
+	if !plausibleNumber(number) {
 		return nil, nil, nil
 	}
 	var row struct {
