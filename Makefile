@@ -9,7 +9,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # is set) and runs the command given after -- with TEST_DATABASE_URL pointing at it.
 WITHPG      := $(GO) run ./internal/pgtest/withpg --
 
-.PHONY: help build run test test-short bench bench-http lint fmt migrate clean
+.PHONY: help build run test test-short fuzz bench bench-http lint fmt migrate clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
@@ -29,6 +29,14 @@ test: ## run every test on a throwaway PostgreSQL
 
 test-short: ## run the tests that need no database
 	$(GO) test -short ./...
+
+# make fuzz runs every fuzz target (func FuzzXxx) for FUZZTIME each, FUZZ=Name for those whose
+# name contains Name; `make test` runs their seeds and testdata/fuzz as regression tests.
+FUZZTIME ?= 20s
+FUZZ     ?=
+
+fuzz: ## run every fuzz target for FUZZTIME each (default 20s) on a throwaway PostgreSQL (scripts/fuzz)
+	$(WITHPG) scripts/fuzz $(FUZZTIME) $(FUZZ)
 
 # make bench runs the benchmarks of every package, the server's on a generated demo database of this
 # many devices, a quick run; docs/performance.md says how to run them on a million.
