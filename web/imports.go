@@ -24,7 +24,7 @@ const importFormSlack = 64 << 10
 // lists every wrong row. Errors are {"error": "...", "field": "..."} with the status of
 // errors.go's table: 422 for a wrong or missing field (no file, no such donation, an unreadable
 // list), 401 without credentials, 403 for a role that may not import, 413 for a file over the
-// limit, a workbook that unzips to over ten times the limit or a worksheet of too many rows;
+// limit, a workbook that unzips to over ten times the limit or a list of too many rows;
 // 400 only for a body that is not multipart/form-data at all.
 func (h *Handler) importAssetList(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()

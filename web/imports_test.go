@@ -185,6 +185,8 @@ func TestPostImportsBadInput(t *testing.T) {
 		{"a PNG renamed .csv", c, "photo.csv", png, []string{"donation", don.Number}, 422, "file", "not a CSV or XLSX file (it looks like a PNG image)"},
 		{"empty", c, "empty.csv", []byte{}, []string{"donation", don.Number}, 422, "file", "the file is empty"},
 		{"over 10 MB", c, "big.csv", big, []string{"donation", don.Number}, 413, "file", "larger than the 10 MB limit"},
+		{"a million rows", c, "million.csv", []byte("Type,Serial\n" + strings.Repeat("laptop,\n", 1_000_000)), []string{"donation", don.Number},
+			413, "file", "the file has more rows than the limit of 100,000"},
 		{"anonymous", http.DefaultClient, "l.csv", impList(1), []string{"donation", don.Number}, 401, "", "sign in"},
 		{"a trainee", s.login("trainee@example.org"), "l.csv", impList(1), []string{"donation", don.Number}, 403, "", "may not do this"},
 	} {

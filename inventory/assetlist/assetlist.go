@@ -10,8 +10,8 @@
 //
 // It bounds what a file costs to read: over the size its caller allows, over ten times that
 // once unzipped (an XLSX workbook is a ZIP archive, and a ZIP bomb is refused before it is
-// unzipped) or over 100,000 rows with values in a worksheet, Parse returns an error wrapping
-// ErrTooLarge that says which limit.
+// unzipped) or over 100,000 rows with values in a worksheet or a CSV file, Parse returns an
+// error wrapping ErrTooLarge that says which limit.
 package assetlist
 
 import (

@@ -426,3 +426,26 @@ func BenchmarkParseXLSX10k(b *testing.B) {
 		}
 	}
 }
+
+// TestParseRefusesAMillionRows: a CSV file within the size limit may hold a million short rows;
+// it is refused at the row limit, without reading the rest (it took 600 MB of heap and 2 s,
+// and the rows would have become a million devices).
+func TestParseRefusesAMillionRows(t *testing.T) {
+	for _, row := range []string{"laptop,\n", "laptop\r\n", "\"laptop\"\n"} {
+		data := []byte("Type,Serial\n" + strings.Repeat(row, 1_000_000))
+		var err error
+		u := measureHeap(func() { _, err = Parse("million.csv", bytes.NewReader(data), 10<<20) })
+		if !errors.Is(err, ErrTooLarge) || err.Error() != "the file has more rows than the limit of 100,000" {
+			t.Errorf("%d rows of %q: got %v, want the row limit", 1_000_000, row, err)
+		}
+		if u.peak > 64<<20 {
+			t.Errorf("%d rows of %q: the heap grew by %d MB, want under 64", 1_000_000, row, u.peak>>20)
+		}
+		t.Logf("%d bytes, %d rows of %q: refused in %s, heap +%d MB", len(data), 1_000_000, row, u.took, u.peak>>20)
+	}
+	// At the limit, a list is read.
+	data := []byte("Type,Serial\n" + strings.Repeat("laptop,\n", maxRows-1))
+	if l, err := Parse("limit.csv", bytes.NewReader(data), 10<<20); err != nil || l.Count != maxRows-1 {
+		t.Errorf("%d rows: got %v", maxRows-1, err)
+	}
+}
