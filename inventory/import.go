@@ -31,6 +31,12 @@ const MaxImportBytes = 10 << 20
 // may unzip to (ten times that), or the rows a worksheet may have. See package assetlist.
 var ErrTooLarge = assetlist.ErrTooLarge
 
+// maxParsing is how many asset lists a Store parses at once; more wait their turn. Reading a
+// worksheet of 100,000 rows (the limit) takes a server some 80 MB for a second: without a
+// bound four uploads at once took it from 32 to 381 MB, and forty would take gigabytes
+// (cmd/refurb's TestServeRefusesHostileAssetLists measures it).
+const maxParsing = 1
+
 // importChunk is how many devices one round of inserts adds, so that a progress bar moves and
 // no statement grows without bound.
 const importChunk = 1000
@@ -123,7 +129,13 @@ func (s *Store) ImportAssetListProgress(ctx context.Context, donationID int64, f
 		Filename: importFilename(filename), SHA256: hex.EncodeToString(sum[:]), DryRun: dryRun,
 		IgnoredColumns: []string{}, Errors: []RowError{}, Lines: []ImportLine{},
 	}
+	select {
+	case s.parsing <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 	list, err := assetlist.Parse(rep.Filename, bytes.NewReader(data), MaxImportBytes)
+	<-s.parsing
 	if err != nil {
 		fe := validation.Field("file", "%s", err.Error())
 		if errors.Is(err, ErrTooLarge) {

@@ -28,11 +28,13 @@ type Store struct {
 	// each statement once per connection: bun writes arguments into the SQL text, which makes
 	// PostgreSQL plan every statement again (docs/performance.md). Nil inside a transaction.
 	sqldb *sql.DB
+	// parsing holds a slot for each asset list being parsed (import.go, maxParsing).
+	parsing chan struct{}
 }
 
 // NewStore returns a Store on db, connected as the application role.
 func NewStore(db bun.IDB) *Store {
-	s := &Store{db: db, now: time.Now}
+	s := &Store{db: db, now: time.Now, parsing: make(chan struct{}, maxParsing)}
 	if b, ok := db.(*bun.DB); ok {
 		s.sqldb = b.DB
 	}
