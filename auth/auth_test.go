@@ -247,6 +247,19 @@ func TestTokens(t *testing.T) {
 	if _, _, err := svc.CreateToken(sys, "ghost@example.org", ""); !errors.Is(err, auth.ErrNotFound) {
 		t.Errorf("token for an unknown user: got %v, want ErrNotFound", err)
 	}
+	// Another user's token is not found, as one that does not exist, and stays valid.
+	plain2, tok2, err := svc.CreateToken(sys, "script@example.org", "second")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []int64{tok2.ID, tok2.ID + 1000} {
+		if err := svc.RevokeToken(ctxOther, id); !errors.Is(err, auth.ErrNotFound) {
+			t.Errorf("revoke token %d of someone else: got %v, want ErrNotFound", id, err)
+		}
+	}
+	if _, err := svc.AuthenticateToken(context.Background(), plain2); err != nil {
+		t.Errorf("the token another user tried to revoke: %v", err)
+	}
 }
 
 func TestAuditLogIsAppendOnly(t *testing.T) {

@@ -96,7 +96,8 @@ func (s *Service) createToken(ctx context.Context, email, name string, expiresAt
 	return plain, t, nil
 }
 
-// RevokeToken revokes a token. Administrators may revoke any token, users their own.
+// RevokeToken revokes a token. Administrators may revoke any token, users their own; another
+// user's token is ErrNotFound to them, as a token that does not exist.
 func (s *Service) RevokeToken(ctx context.Context, id int64) error {
 	actor, err := Require(ctx)
 	if err != nil {
@@ -112,7 +113,9 @@ func (s *Service) RevokeToken(ctx context.Context, id int64) error {
 			return fmt.Errorf("select token: %w", err)
 		}
 		if !actor.In(Admins) && actor.UserID != t.UserID {
-			return ErrForbidden
+			// Another user's token is not found, as one that does not exist: FORBIDDEN told
+			// anyone signed in which ids were tokens (server's TestObjectLevelAuthorisation).
+			return fmt.Errorf("token %w", ErrNotFound)
 		}
 		if t.RevokedAt != nil {
 			return nil
