@@ -3,6 +3,7 @@ package inventory
 import (
 	"context"
 	"encoding/base64"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -64,12 +65,20 @@ func (s *Store) Donation(ctx context.Context, id int64) (*Donation, error) {
 	return ds[id], nil
 }
 
+// donationNumber is the shape of a donation's number, as the database's CHECK has it.
+var donationNumber = regexp.MustCompile(`^DON-[0-9]{4}-[0-9]{5,}$`)
+
 // DonationByNumber returns a donation by its number (DON-2026-00042, any case).
 func (s *Store) DonationByNumber(ctx context.Context, number string) (*Donation, error) {
 	d := new(Donation)
-	q, err := scopeDonations(ctx, s.db.NewSelect().Model(d).ModelTableExpr("donations AS dn").Where("dn.number = ?", strings.ToUpper(strings.TrimSpace(number))), "dn")
+	number = strings.ToUpper(strings.TrimSpace(number))
+	q, err := scopeDonations(ctx, s.db.NewSelect().Model(d).ModelTableExpr("donations AS dn").Where("dn.number = ?", number), "dn")
 	if err != nil {
 		return nil, err
+	}
+	if !donationNumber.MatchString(number) {
+		// Looked up nowhere: a NUL byte, which PostgreSQL cannot take, made it an internal error.
+		return nil, ErrNotFound
 	}
 	if err := q.Scan(ctx); err != nil {
 		return nil, dbError("select donation", err)
