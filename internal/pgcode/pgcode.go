@@ -60,13 +60,22 @@ const (
 	SessionFull = "RF033"
 	// HourEntryFrozen: a change to an hour entry other than its review.
 	HourEntryFrozen = "RF034"
+
+	// Impact (migrations/2026120660*), RF060 to RF069.
+
+	// FollowUpRefused: a follow-up asked about a request that was not handed out, or created
+	// answered (migrations/20261206600002_add_follow_ups).
+	FollowUpRefused = "RF060"
+	// FollowUpAnswered: a follow-up answered again, or its request or date changed.
+	FollowUpAnswered = "RF061"
 )
 
 // Own lists Refurb's own codes, for the test that holds them against the migrations.
 func Own() []string {
 	return []string{TransitionRefused, WipeRequired, ReadyRefused, TagNeverIssued, SupersedeRefused,
 		RequestTransitionRefused, DeviceNeedsRequest, AllocationRefused,
-		DayCapExceeded, HoursInFuture, HoursTransitionRefused, SessionFull, HourEntryFrozen}
+		DayCapExceeded, HoursInFuture, HoursTransitionRefused, SessionFull, HourEntryFrozen,
+		FollowUpRefused, FollowUpAnswered}
 }
 
 // Of returns the SQLSTATE of err and the PostgreSQL error, or "" and nil when err is not one.
