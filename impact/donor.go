@@ -19,7 +19,7 @@ type DonorImpact struct {
 	// The devices by what became of them now: handed out (reused), recycled or dismantled,
 	// lost, and still in the workshop.
 	HandedOut, Recycled, Dismantled, Lost, InStock int
-	KGReused, KGRecycled, KGInStock             float64
+	KGReused, KGRecycled, KGInStock                float64
 	// CO2eAvoidedKG is counted for the devices handed out, each with the factor set in force
 	// when it was (last) handed out.
 	CO2eAvoidedKG float64

@@ -35,7 +35,9 @@ func (s *Store) Today() time.Time { return dateOf(s.now().In(s.tz)) }
 
 // dateOf is the calendar day of t, as a date (midnight UTC, how dates are read from the
 // database).
-func dateOf(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC) }
+func dateOf(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
 
 // monthOf is the first day of t's month.
 func monthOf(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC) }
