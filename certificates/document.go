@@ -29,6 +29,9 @@ type Document struct {
 	// Attendance is what an attendance certificate shows about its trainee.
 	Attendance *workshops.CertificateData
 
+	// Report is what an annual impact report shows.
+	Report *ImpactReport
+
 	// donorIsPerson keeps a private donor's name off the public verification page.
 	donorIsPerson bool
 }

@@ -46,7 +46,8 @@ func Render(w io.Writer, doc *Document) error {
 	if !ok {
 		return fmt.Errorf("certificates: unknown language %q", doc.Language)
 	}
-	if (doc.Kind != KindDonation && doc.Kind != KindErasure && doc.Kind != KindHandover && (doc.Kind != KindAttendance || doc.Attendance == nil)) ||
+	if (doc.Kind != KindDonation && doc.Kind != KindErasure && doc.Kind != KindHandover && (doc.Kind != KindAttendance || doc.Attendance == nil) &&
+		(doc.Kind != KindImpactReport || doc.Report == nil)) ||
 		(doc.Kind == KindHandover) != (doc.Handover != nil) {
 		return fmt.Errorf("certificates: cannot render a %s certificate", doc.Kind)
 	}
@@ -152,6 +153,7 @@ func (r *renderer) needsFallback() bool {
 	texts := []string{doc.Org.Name, doc.Org.Address, doc.Org.RegistrationNumber, doc.Donor.Name, doc.Donor.Address,
 		doc.Donor.RegistrationNumber, doc.Donation.Place, doc.Donation.DonorReference}
 	texts = append(texts, r.attendanceTexts()...)
+	texts = append(texts, r.reportTexts()...)
 	for _, s := range texts {
 		if !goCovers(s) {
 			return true
@@ -355,6 +357,8 @@ func (r *renderer) flow() {
 		r.handoverBody()
 	case KindAttendance:
 		r.attendanceBody()
+	case KindImpactReport:
+		r.reportBody()
 	case KindDonation:
 		r.parties()
 		r.donationBody()

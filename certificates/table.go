@@ -148,6 +148,10 @@ func (r *renderer) prepare() {
 		r.prepareAttendance()
 		return
 	}
+	if doc.Kind == KindImpactReport {
+		r.prepareReport()
+		return
+	}
 	if doc.Kind == KindDonation {
 		// Totals by kind.
 		r.kindTable = r.newTable([]column{

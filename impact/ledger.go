@@ -47,9 +47,10 @@ type Ledger struct {
 	FollowUps requests.FollowUpStats
 
 	// TraineeMinutes are the approved minutes of trainees' hours dated in the period; Hours
-	// the same by programme and month.
+	// the same by programme and month, Programmes by programme (their Month is zero).
 	TraineeMinutes int
 	Hours          []workshops.ProgrammeMonth
+	Programmes     []workshops.ProgrammeMonth
 	// SkillsCertified counts the skills trainees were first assessed as doing alone in the
 	// period; Skills skill by skill.
 	SkillsCertified int
@@ -447,7 +448,10 @@ func (s *Store) school(ctx context.Context, tx bun.Tx, l *Ledger) error {
 	if l.Hours, err = ws.ApprovedHours(ctx, l.From, l.To); err != nil {
 		return err
 	}
-	for _, h := range l.Hours {
+	if l.Programmes, err = ws.ProgrammeHours(ctx, l.From, l.To); err != nil {
+		return err
+	}
+	for _, h := range l.Programmes {
 		l.TraineeMinutes += h.Minutes
 	}
 	if l.Skills, err = ws.SkillsCertified(ctx, l.From, l.To); err != nil {

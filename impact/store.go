@@ -86,3 +86,6 @@ func secondLife(ctx context.Context, db bun.IDB) (map[inventory.Kind]float64, er
 	}
 	return out, nil
 }
+
+// Jan1 is the first day of year.
+func Jan1(year int) time.Time { return time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC) }

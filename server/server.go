@@ -16,6 +16,7 @@ import (
 	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/certificates"
 	"github.com/digital-inclusion/refurb/graph"
+	"github.com/digital-inclusion/refurb/impact"
 	"github.com/digital-inclusion/refurb/internal/reqinfo"
 	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/migrations"
@@ -67,16 +68,18 @@ func New(cfg Config, deps Deps) (*http.Server, error) {
 
 // Handler returns the server's root handler; tests serve it with httptest.
 func Handler(cfg Config, deps Deps) (http.Handler, error) {
-	certs := certificates.NewStore(deps.DB, cfg.PublicURL)
+	// Annual impact reports are certificates whose figures package impact gathers.
+	certs := certificates.NewStore(deps.DB, cfg.PublicURL).WithImpactReports(impact.AnnualReport)
+	ledger := impact.NewStore(deps.DB)
 	// Requests issue the hand-over receipt through certificates, on the hand-out's transaction.
 	reqs := requests.NewStore(deps.DB).WithIssuer(certs)
 	school := workshops.NewStore(deps.DB)
-	schema, err := graph.NewSchema(graph.Deps{Auth: deps.Auth, Inventory: deps.Inventory, Certificates: certs, Requests: reqs, Workshops: school, PublicURL: cfg.PublicURL})
+	schema, err := graph.NewSchema(graph.Deps{Auth: deps.Auth, Inventory: deps.Inventory, Certificates: certs, Requests: reqs, Workshops: school, Impact: ledger, PublicURL: cfg.PublicURL})
 	if err != nil {
 		return nil, err
 	}
 	pages, err := web.NewHandler(web.Deps{Auth: deps.Auth, Inventory: deps.Inventory, Sessions: deps.Sessions, Logger: deps.Logger, Certificates: certs,
-		Requests: reqs, Workshops: school,
+		Requests: reqs, Workshops: school, Impact: ledger,
 		Config: web.Config{PublicURL: cfg.PublicURL, OrgName: cfg.OrgName, OrgContact: cfg.OrgContact}})
 	if err != nil {
 		return nil, err

@@ -21,6 +21,7 @@ import (
 
 	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/certificates"
+	"github.com/digital-inclusion/refurb/impact"
 	"github.com/digital-inclusion/refurb/internal/reqinfo"
 	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/requests"
@@ -52,6 +53,8 @@ type Deps struct {
 	Requests *requests.Store
 	// Workshops runs the school: trainees, hours, sessions, skills (web/workshops.go).
 	Workshops *workshops.Store
+	// Impact reads the impact ledger and donors' impact (web/impact.go).
+	Impact *impact.Store
 }
 
 // Handler serves the pages.
@@ -61,6 +64,7 @@ type Handler struct {
 	certificates *certificates.Store
 	requests     *requests.Store
 	workshops    *workshops.Store
+	impact       *impact.Store
 	sessions     *scs.SessionManager
 	log          *slog.Logger
 	cfg          Config
@@ -90,7 +94,7 @@ func NewHandler(deps Deps) (*Handler, error) {
 		return nil, err
 	}
 	h := &Handler{auth: deps.Auth, inventory: deps.Inventory, sessions: deps.Sessions, log: deps.Logger, cfg: cfg,
-		tr: tr, static: static, mux: http.NewServeMux(), certificates: deps.Certificates, requests: deps.Requests, workshops: deps.Workshops}
+		tr: tr, static: static, mux: http.NewServeMux(), certificates: deps.Certificates, requests: deps.Requests, workshops: deps.Workshops, impact: deps.Impact}
 	if h.asset, err = assetVersion(static); err != nil {
 		return nil, err
 	}

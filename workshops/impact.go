@@ -19,36 +19,53 @@ type ProgrammeMonth struct {
 	ProgrammeID *int64    `bun:"programme_id"`
 	Programme   string    `bun:"programme"`
 	Funder      string    `bun:"funder"`
-	Month       time.Time `bun:"month"` // its first day
+	Month       time.Time `bun:"month,nullzero"` // its first day
 	Minutes     int       `bun:"minutes"`
 	Trainees    int       `bun:"trainees"`
 }
 
 // ApprovedHours returns the approved minutes per programme and month of the entries dated from
 // from to to (both included), programmes by name (hours outside any enrolment last), then
-// months. An entry counts for the programme whose enrolment covers its date, as in HoursReport.
-// Staff and administrators.
+// months; Trainees counts the trainees of the programme with approved hours that month. An
+// entry counts for the programme whose enrolment covers its date, as in HoursReport. Staff and
+// administrators.
 func (s *Store) ApprovedHours(ctx context.Context, from, to time.Time) ([]ProgrammeMonth, error) {
+	return s.approvedHours(ctx, from, to, true)
+}
+
+// ProgrammeHours is ApprovedHours for the whole period, one row a programme (Month is zero):
+// Trainees counts the trainees with approved hours in the period.
+func (s *Store) ProgrammeHours(ctx context.Context, from, to time.Time) ([]ProgrammeMonth, error) {
+	return s.approvedHours(ctx, from, to, false)
+}
+
+func (s *Store) approvedHours(ctx context.Context, from, to time.Time, byMonth bool) ([]ProgrammeMonth, error) {
 	if _, err := auth.Require(ctx, auth.Office); err != nil {
 		return nil, err
+	}
+	month, group := "NULL::date", ""
+	if byMonth {
+		month, group = "date_trunc('month', h.on_date)::date", ", 4"
 	}
 	var out []ProgrammeMonth
 	err := s.run(ctx, func(ctx context.Context, tx bun.Tx) error {
 		return dbError("select approved hours", tx.NewRaw(`
 			SELECT p.id AS programme_id, coalesce(p.name, '') AS programme, coalesce(p.funder, '') AS funder,
-			  date_trunc('month', h.on_date)::date AS month, sum(h.minutes)::int AS minutes, count(DISTINCT h.trainee_id)::int AS trainees
+			  `+month+` AS month, sum(h.minutes)::int AS minutes, count(DISTINCT h.trainee_id)::int AS trainees
 			FROM hour_entries h
 			LEFT JOIN enrolments e ON e.trainee_id = h.trainee_id AND h.on_date BETWEEN e.starts_on AND e.ends_on
 			LEFT JOIN programmes p ON p.id = e.programme_id
 			WHERE h.status = 'approved' AND h.on_date BETWEEN ? AND ?
-			GROUP BY p.id, p.name, p.funder, 4
-			ORDER BY p.name NULLS LAST, p.id, 4`, dateOf(from), dateOf(to)).Scan(ctx, &out))
+			GROUP BY p.id, p.name, p.funder`+group+`
+			ORDER BY p.name NULLS LAST, p.id`+group, dateOf(from), dateOf(to)).Scan(ctx, &out))
 	})
 	if err != nil {
 		return nil, err
 	}
 	for i := range out {
-		out[i].Month = dateOf(out[i].Month)
+		if !out[i].Month.IsZero() {
+			out[i].Month = dateOf(out[i].Month)
+		}
 	}
 	return out, nil
 }
