@@ -13,6 +13,7 @@ import (
 
 	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/certificates"
+	"github.com/digital-inclusion/refurb/impact"
 	"github.com/digital-inclusion/refurb/internal/reqinfo"
 	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/requests"
@@ -119,6 +120,8 @@ func errorMappings() []errorMapping {
 		})},
 		{is: requests.ErrNotFound, code: CodeNotFound},
 		{is: requests.ErrConflict, code: CodeConflict},
+		{is: requests.ErrFollowUpAnswered, code: CodeConflict},
+		{is: impact.ErrNotFound, code: CodeNotFound},
 		{as: as(func(e *requests.StateError) presentation {
 			return presentation{code: CodeInvalidTransition, message: e.Error(), fields: map[string]any{
 				"from":   enumName(e.From),

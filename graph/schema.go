@@ -118,6 +118,7 @@ func NewSchema(deps Deps) (*graphql.Schema, error) {
 	b.addOrganisation()
 	b.addRequests()
 	b.addWorkshops()
+	b.addImpact()
 
 	b.query["node"] = &graphql.Field{
 		Type:        b.node,
