@@ -7,6 +7,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/validation"
 )
@@ -139,4 +140,18 @@ func (s *Store) gatherImpactReport(ctx context.Context, tx bun.IDB, year int64) 
 		return nil, err
 	}
 	return &gathered{doc: &Document{Org: *org, Report: rep}}, nil
+}
+
+// ImpactReports lists the annual impact reports issued, newest first, at most 50. Staff and
+// administrators.
+func (s *Store) ImpactReports(ctx context.Context) ([]Certificate, error) {
+	if _, err := auth.Require(ctx, auth.Office); err != nil {
+		return nil, err
+	}
+	var cs []Certificate
+	if err := s.db.NewSelect().Model(&cs).Column(listColumns...).Where("c.kind = ?", KindImpactReport).
+		OrderExpr("c.id DESC").Limit(50).Scan(ctx); err != nil {
+		return nil, dbError("select impact reports", err)
+	}
+	return cs, nil
 }

@@ -199,7 +199,7 @@ func routeOf(path string) string {
 		return path
 	}
 	for _, prefix := range []string{"/D/", "/d/", "/devices/", "/labels", "/certificates/", "/verify/", "/intake", "/bench", "/static/",
-		"/hours", "/progress", "/pin", "/benches", "/T/", "/t/", "/review", "/trainees", "/programmes", "/sessions", "/reports/", "/requests", "/admin"} {
+		"/hours", "/progress", "/pin", "/benches", "/T/", "/t/", "/review", "/trainees", "/programmes", "/sessions", "/reports/", "/requests", "/admin", "/impact", "/donors", "/follow-ups"} {
 		if strings.HasPrefix(path, prefix) {
 			return strings.TrimSuffix(prefix, "/")
 		}

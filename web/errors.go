@@ -11,6 +11,7 @@ import (
 
 	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/certificates"
+	"github.com/digital-inclusion/refurb/impact"
 	"github.com/digital-inclusion/refurb/internal/reqinfo"
 	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/requests"
@@ -110,6 +111,8 @@ func errorRows() []errorRow {
 
 		{is: requests.ErrNotFound, status: http.StatusNotFound, message: "problem.notfound"},
 		{is: requests.ErrConflict, status: http.StatusConflict, message: "req.conflict"},
+		{is: requests.ErrFollowUpAnswered, status: http.StatusConflict, message: "fu.already"},
+		{is: impact.ErrNotFound, status: http.StatusNotFound, message: "problem.notfound"},
 		{as: typed(http.StatusUnprocessableEntity, func(e *requests.LimitError, l *locale) explanation {
 			return explanation{message: l.T("req.limit", "Limit", e.Limit)}
 		})},

@@ -147,6 +147,9 @@ func (h *Handler) routes() {
 	if h.workshops != nil {
 		h.workshopRoutes()
 	}
+	if h.impact != nil {
+		h.impactRoutes()
+	}
 }
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -417,6 +420,7 @@ var funcs = template.FuncMap{
 	},
 	"upper":              strings.ToUpper,
 	"list":               func(xs ...string) []string { return xs },
+	"pair":               func(a, b any) []any { return []any{a, b} },
 	"methods":            methodsFor,
 	"statusClass":        func(s inventory.Status) string { return "s-" + string(s) },
 	"requestStatusClass": requestStatusClass,
