@@ -89,3 +89,12 @@ func secondLife(ctx context.Context, db bun.IDB) (map[inventory.Kind]float64, er
 
 // Jan1 is the first day of year.
 func Jan1(year int) time.Time { return time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC) }
+
+// Fold replaces the rows each summary accumulated, one a change, by one a key (the daily job
+// runs it on its transaction; sums are unchanged).
+func Fold(ctx context.Context, db bun.IDB) error {
+	if _, err := db.NewRaw("SELECT refurb_fold_impact()").Exec(ctx); err != nil {
+		return fmt.Errorf("fold the impact summaries: %w", err)
+	}
+	return nil
+}

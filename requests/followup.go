@@ -138,7 +138,7 @@ func (s *Store) AskFollowUps(ctx context.Context) ([]int64, error) {
 	var asked []int64
 	err = s.tx(ctx, a, func(ctx context.Context, tx bun.Tx) error {
 		var due []Request
-		if err := tx.NewSelect().Model(&due).Column("id", "requester_id", "status").
+		if err := tx.NewSelect().Model(&due).Column("id", "requester_id").
 			Where("r.status = 'handed_out' AND r.anonymised_at IS NULL").
 			Where("r.handed_out_at <= now() - ?::interval AND r.handed_out_at > now() - ?::interval - ?::interval", FollowUpAfter, FollowUpAfter, FollowUpWindow).
 			Where("NOT EXISTS (SELECT 1 FROM request_follow_ups f WHERE f.request_id = r.id)").
@@ -148,36 +148,40 @@ func (s *Store) AskFollowUps(ctx context.Context) ([]int64, error) {
 		if len(due) == 0 {
 			return nil
 		}
-		ids := make([]int64, 0, len(due))
+		people := make([]int64, 0, len(due))
 		for _, r := range due {
-			ids = append(ids, r.RequesterID)
+			people = append(people, r.RequesterID)
 		}
-		workers, err := auth.ActiveIn(ctx, tx, auth.SocialWorkers, ids...)
+		workers, err := auth.ActiveIn(ctx, tx, auth.SocialWorkers, people...)
 		if err != nil {
 			return err
 		}
-		for i := range due {
-			r := &due[i]
-			if !slices.Contains(workers, r.RequesterID) {
-				continue
+		var ids, recipients []int64
+		for _, r := range due {
+			if slices.Contains(workers, r.RequesterID) {
+				ids, recipients = append(ids, r.ID), append(recipients, r.RequesterID)
 			}
-			res, err := tx.NewRaw("INSERT INTO request_follow_ups (request_id) VALUES (?) ON CONFLICT (request_id) DO NOTHING", r.ID).Exec(ctx)
-			if err != nil {
-				return dbError("ask follow-up", err)
-			}
-			if n, _ := res.RowsAffected(); n == 0 {
-				continue // asked meanwhile by another server
-			}
-			if err := enqueue(ctx, tx, "request_follow_up", r); err != nil {
-				return err
-			}
-			asked = append(asked, r.ID)
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		// One statement for the follow-ups and one for their e-mails, whatever their number (a
+		// server stopped for weeks, or a first run). A request another server asked meanwhile
+		// is left out of both.
+		if err := tx.NewRaw(`WITH asked AS (
+				INSERT INTO request_follow_ups (request_id) SELECT unnest(?::bigint[]) ON CONFLICT (request_id) DO NOTHING RETURNING request_id)
+			INSERT INTO notification_outbox (kind, request_id, recipient_id, status)
+			SELECT 'request_follow_up', d.id, d.recipient, 'handed_out'
+			FROM unnest(?::bigint[], ?::bigint[]) AS d (id, recipient) JOIN asked a ON a.request_id = d.id
+			RETURNING request_id`, pgArray(ids), pgArray(ids), pgArray(recipients)).Scan(ctx, &asked); err != nil {
+			return dbError("ask follow-ups", err)
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
+	slices.Sort(asked)
 	return asked, nil
 }
 
