@@ -94,13 +94,12 @@ func TestLedgerMatchesTheData(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := owner.ExecContext(context.Background(), `INSERT INTO request_follow_ups (request_id, asked_at)
-		SELECT id, handed_out_at + interval '3 months' FROM device_requests
-		WHERE status = 'handed_out' AND handed_out_at BETWEEN '2026-01-01' AND '2026-06-30' ORDER BY id LIMIT 40`); err != nil {
-		t.Fatal(err)
-	}
+	// The demo answered most follow-ups; staff answer a few more (on the phone).
 	var followed []int64
-	sqlOne(t, owner, &followed, "SELECT request_id FROM request_follow_ups ORDER BY request_id LIMIT 25")
+	sqlOne(t, owner, &followed, "SELECT request_id FROM request_follow_ups WHERE answered_at IS NULL ORDER BY request_id LIMIT 12")
+	if len(followed) == 0 {
+		t.Fatal("the demo left no follow-up unanswered")
+	}
 	reqs := requests.NewStore(e.db.App)
 	for i, id := range followed {
 		ans := requests.Answer{InUse: requests.InUses[i%3], Uses: []requests.Use{requests.Uses[i%6], requests.UseSchool}, Problem: requests.Problems[i%6]}
