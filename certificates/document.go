@@ -31,6 +31,9 @@ type Document struct {
 
 	// Report is what an annual impact report shows.
 	Report *ImpactReport
+	// Reconciliation compares a donation certificate's donor lists with what arrived
+	// (render_reconcile.go); nil or without lists: not printed.
+	Reconciliation *inventory.Reconciliation
 
 	// donorIsPerson keeps a private donor's name off the public verification page.
 	donorIsPerson bool

@@ -29,6 +29,9 @@ func gatherDonation(ctx context.Context, tx bun.IDB, donationID int64) (*gathere
 		g.factorSetID = &set.ID
 	}
 	doc.Impact, g.factors = computeImpact(doc.Devices, set)
+	if doc.Reconciliation, err = inventory.NewStore(tx).Reconcile(ctx, donationID); err != nil {
+		return nil, err
+	}
 	return g, nil
 }
 

@@ -127,6 +127,7 @@ type renderer struct {
 	// Tables, wrapped once and drawn by both passes.
 	kindTable, deviceTable, driveTable *table
 	weekTable, skillTable              *table
+	missingTable, extraTable           *table // the donor's list reconciliation
 
 	draw  bool // false on the counting pass
 	page  int
@@ -362,6 +363,7 @@ func (r *renderer) flow() {
 	case KindDonation:
 		r.parties()
 		r.donationBody()
+		r.reconcileBody()
 	default:
 		r.parties()
 		r.erasureBody()

@@ -153,6 +153,7 @@ func (r *renderer) prepare() {
 		return
 	}
 	if doc.Kind == KindDonation {
+		r.prepareReconcile()
 		// Totals by kind.
 		r.kindTable = r.newTable([]column{
 			{title: l.T("totals.kind"), w: 60},
