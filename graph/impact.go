@@ -108,16 +108,16 @@ func (b *builder) addImpact() {
 		Name:        "ImpactFollowUps",
 		Description: "The follow-ups asked in the period, three months after a hand-out, and their answers.",
 		Fields: graphql.Fields{
-			"asked":    of(nonNull(graphql.Int), func(f *requests.FollowUpStats) any { return f.Asked }),
-			"answered": of(nonNull(graphql.Int), func(f *requests.FollowUpStats) any { return f.Answered }),
+			"asked":    of(nonNull(graphql.Int), func(f *impact.FollowUps) any { return f.Asked }),
+			"answered": of(nonNull(graphql.Int), func(f *impact.FollowUps) any { return f.Answered }),
 			"inUse": {Type: listOf(inUseCount), Resolve: func(p graphql.ResolveParams) (any, error) {
-				return counts(requests.InUses, p.Source.(*requests.FollowUpStats).InUse), nil
+				return counts(requests.InUses, p.Source.(*impact.FollowUps).InUse), nil
 			}},
 			"uses": {Type: listOf(useCount), Description: "An answer may name several uses.", Resolve: func(p graphql.ResolveParams) (any, error) {
-				return counts(requests.Uses, p.Source.(*requests.FollowUpStats).Uses), nil
+				return counts(requests.Uses, p.Source.(*impact.FollowUps).Uses), nil
 			}},
 			"problems": {Type: listOf(problemCount), Resolve: func(p graphql.ResolveParams) (any, error) {
-				return counts(requests.Problems, p.Source.(*requests.FollowUpStats).Problems), nil
+				return counts(requests.Problems, p.Source.(*impact.FollowUps).Problems), nil
 			}},
 		},
 	})

@@ -44,7 +44,7 @@ type Ledger struct {
 	Queue []QueuePoint
 	// FollowUps are the follow-ups asked in the period three months after a hand-out, with
 	// their answers.
-	FollowUps requests.FollowUpStats
+	FollowUps FollowUps
 
 	// TraineeMinutes are the approved minutes of trainees' hours dated in the period; Hours
 	// the same by programme and month, Programmes by programme (their Month is zero).
@@ -408,12 +408,41 @@ func (s *Store) requests(ctx context.Context, tx bun.Tx, l *Ledger) error {
 		l.Queue = append(l.Queue, QueuePoint{Date: end, Waiting: waiting, Waitlisted: waitlisted})
 	}
 
-	f, err := requests.NewStore(tx).FollowUpStats(ctx, l.From, l.To)
-	if err != nil {
-		return err
+	var fus []struct {
+		InUse   *requests.InUse   `bun:"in_use"`
+		Problem *requests.Problem `bun:"problem"`
+		Uses    []requests.Use    `bun:"uses,array"`
+		N       int               `bun:"n"`
 	}
-	l.FollowUps = *f
+	if err := tx.NewRaw(`SELECT in_use, problem, uses, sum(follow_ups)::bigint AS n FROM impact_follow_up_days
+		WHERE day BETWEEN ? AND ? GROUP BY 1, 2, 3 HAVING sum(follow_ups) <> 0`, l.From, l.To).Scan(ctx, &fus); err != nil {
+		return dbErr("read the follow-ups", err)
+	}
+	l.FollowUps = FollowUps{InUse: map[requests.InUse]int{}, Uses: map[requests.Use]int{}, Problems: map[requests.Problem]int{}}
+	for _, r := range fus {
+		l.FollowUps.Asked += r.N
+		if r.InUse == nil {
+			continue
+		}
+		l.FollowUps.Answered += r.N
+		l.FollowUps.InUse[*r.InUse] += r.N
+		if r.Problem != nil {
+			l.FollowUps.Problems[*r.Problem] += r.N
+		}
+		for _, u := range r.Uses {
+			l.FollowUps.Uses[u] += r.N
+		}
+	}
 	return nil
+}
+
+// FollowUps are the follow-ups asked in a period (three months after a hand-out) and their
+// answers, whenever given.
+type FollowUps struct {
+	Asked, Answered int
+	InUse           map[requests.InUse]int
+	Uses            map[requests.Use]int // an answer may name several uses
+	Problems        map[requests.Problem]int
 }
 
 // percentile is the p-th percentile of the waits, interpolated between the two nearest as

@@ -18,7 +18,7 @@ import (
 )
 
 // keyColumns is how many leading columns of each summary's query are its key.
-var keyColumns = map[string]int{"devices": 5, "requests": 3, "waits": 2, "queue": 1}
+var keyColumns = map[string]int{"devices": 5, "requests": 3, "waits": 2, "queue": 1, "follow_ups": 4}
 
 // summaries reads every summary table, folded by key, as text lines to compare.
 func summaries(t *testing.T, db bun.IDB) map[string]string {
@@ -30,6 +30,8 @@ func summaries(t *testing.T, db bun.IDB) map[string]string {
 		"requests": `SELECT day, partner_kind, purpose, sum(requests) AS a FROM impact_request_days GROUP BY 1, 2, 3 HAVING sum(requests) <> 0`,
 		"waits":    `SELECT day, wait_days, sum(requests) AS a FROM impact_request_waits GROUP BY 1, 2 HAVING sum(requests) <> 0`,
 		"queue":    `SELECT day, sum(waiting) AS a, sum(waitlisted) AS b FROM impact_queue_days GROUP BY 1 HAVING sum(waiting) <> 0 OR sum(waitlisted) <> 0`,
+		"follow_ups": `SELECT day, in_use, problem, uses::text, sum(follow_ups) AS a FROM impact_follow_up_days GROUP BY 1, 2, 3, 4
+			HAVING sum(follow_ups) <> 0`,
 	} {
 		rows, err := db.QueryContext(context.Background(), q)
 		if err != nil {
@@ -145,6 +147,14 @@ func TestSummariesStayExact(t *testing.T) {
 	if _, err := owner.ExecContext(ctx, "UPDATE devices SET kind = 'tablet', manufacture_year = 2019 WHERE id = ?", devs[3].ID); err != nil {
 		t.Fatal(err)
 	}
+	// Two follow-ups asked, one answered.
+	if _, err := owner.ExecContext(ctx, "INSERT INTO request_follow_ups (request_id) VALUES (?), (?)", r.ID, r2.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Store.AnswerFollowUp(e.WorkerB, r2.ID, requests.Answer{InUse: requests.InUseYes, Uses: []requests.Use{requests.UseSchool},
+		Problem: requests.ProblemSkills}); err != nil {
+		t.Fatal(err)
+	}
 	// A partner organisation becomes a school.
 	if _, err := owner.ExecContext(ctx, "UPDATE partner_organisations SET kind = 'school' WHERE id = ?", e.PartnerA.ID); err != nil {
 		t.Fatal(err)
@@ -184,6 +194,9 @@ func TestSummariesStayExact(t *testing.T) {
 	}
 	if q := l.Queue[len(l.Queue)-1]; q.Waiting != 1 || q.Waitlisted != 0 {
 		t.Errorf("queue: got %+v, want the one request still submitted", q)
+	}
+	if f := l.FollowUps; f.Asked != 2 || f.Answered != 1 || f.InUse[requests.InUseYes] != 1 || f.Problems[requests.ProblemSkills] != 1 || f.Uses[requests.UseSchool] != 1 {
+		t.Errorf("follow-ups: got %+v", f)
 	}
 }
 

@@ -17,7 +17,7 @@ import (
 // Follow-up after hand-out (docs/impact.md): some three months after a device was handed out,
 // the social worker who requested it is asked three short questions, on their pages and by
 // e-mail through the outbox. The answers are choices, never free text: nothing is learnt about
-// the beneficiary. They feed the impact ledger (FollowUpStats).
+// the beneficiary. They feed the impact ledger (package impact keeps their counts by day).
 
 // InUse answers "is the device still in use?".
 type InUse string
@@ -291,55 +291,4 @@ func pgTextArray[T ~string](vs []T) string {
 		s += string(v)
 	}
 	return s + "}"
-}
-
-// FollowUpStats is what the follow-ups asked in a period answered.
-type FollowUpStats struct {
-	Asked, Answered int
-	InUse           map[InUse]int
-	Uses            map[Use]int // a follow-up may name several uses
-	Problems        map[Problem]int
-}
-
-// FollowUpStats counts the follow-ups asked from the day from to the day to (Europe/
-// Luxembourg) and their answers, whenever given. Staff and administrators.
-func (s *Store) FollowUpStats(ctx context.Context, from, to time.Time) (*FollowUpStats, error) {
-	a, err := auth.Require(ctx, auth.Office)
-	if err != nil {
-		return nil, err
-	}
-	st := &FollowUpStats{InUse: map[InUse]int{}, Uses: map[Use]int{}, Problems: map[Problem]int{}}
-	err = s.tx(ctx, a, func(ctx context.Context, tx bun.Tx) error {
-		var rows []struct {
-			InUse   *InUse   `bun:"in_use"`
-			Problem *Problem `bun:"problem"`
-			Uses    []Use    `bun:"uses,array"`
-			N       int      `bun:"n"`
-		}
-		if err := tx.NewRaw(`SELECT in_use, problem, uses, count(*) AS n FROM request_follow_ups
-			WHERE asked_at >= (?::date)::timestamp AT TIME ZONE 'Europe/Luxembourg'
-			  AND asked_at < ((?::date) + 1)::timestamp AT TIME ZONE 'Europe/Luxembourg'
-			GROUP BY 1, 2, 3`, from.Format(time.DateOnly), to.Format(time.DateOnly)).Scan(ctx, &rows); err != nil {
-			return dbError("count follow-ups", err)
-		}
-		for _, r := range rows {
-			st.Asked += r.N
-			if r.InUse == nil {
-				continue
-			}
-			st.Answered += r.N
-			st.InUse[*r.InUse] += r.N
-			if r.Problem != nil {
-				st.Problems[*r.Problem] += r.N
-			}
-			for _, u := range r.Uses {
-				st.Uses[u] += r.N
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return st, nil
 }

@@ -7,7 +7,6 @@ import (
 
 	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/internal/pgcode"
-	it "github.com/digital-inclusion/refurb/inventory/inventorytest"
 	"github.com/digital-inclusion/refurb/requests"
 	rt "github.com/digital-inclusion/refurb/requests/requeststest"
 )
@@ -101,14 +100,5 @@ func TestFollowUps(t *testing.T) {
 	_, err = e.DB.Owner.ExecContext(ctx, "INSERT INTO request_follow_ups (request_id) VALUES (?)", submitted.ID)
 	if !pgcode.Is(err, pgcode.FollowUpRefused) {
 		t.Errorf("a follow-up of a request not handed out: got %v, want %s", err, pgcode.FollowUpRefused)
-	}
-
-	// The ledger's side.
-	st, err := e.Store.FollowUpStats(e.Staff, it.Today(), it.Today())
-	if err != nil || st.Asked != 1 || st.Answered != 1 || st.InUse[requests.InUseYes] != 1 || st.Uses[requests.UseCommunication] != 1 || st.Problems[requests.ProblemNone] != 1 {
-		t.Errorf("stats: %+v, %v", st, err)
-	}
-	if _, err := e.Store.FollowUpStats(e.WorkerA, it.Today(), it.Today()); !errors.Is(err, auth.ErrForbidden) {
-		t.Errorf("a social worker reads the stats: got %v, want forbidden", err)
 	}
 }

@@ -64,7 +64,7 @@ const (
 	// Impact (migrations/2026120660*), RF060 to RF069.
 
 	// FollowUpRefused: a follow-up asked about a request that was not handed out, or created
-	// answered (migrations/20261206600002_add_follow_ups).
+	// answered (migrations/20261206600001_add_follow_ups).
 	FollowUpRefused = "RF060"
 	// FollowUpAnswered: a follow-up answered again, or its request or date changed.
 	FollowUpAnswered = "RF061"

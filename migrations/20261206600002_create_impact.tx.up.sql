@@ -14,6 +14,8 @@
 --   purpose, and by day and waiting time in calendar days (for exact medians).
 -- - impact_queue_days: the daily change of the number of requests waiting for a device and of
 --   those waitlisted, from device_request_events (append-only).
+-- - impact_follow_up_days: the follow-ups asked each day and their answers, from
+--   request_follow_ups (an answer moves its follow-up from unanswered to its answer).
 -- The summaries hold counts only, no personal data. The application role may read them; only
 -- the SECURITY DEFINER functions here write them. refurb_impact_rebuild computes them again from
 -- the tables they summarise (after a load that ran without triggers, such as the demo's).
@@ -114,6 +116,16 @@ CREATE TABLE impact_queue_days (
 CREATE INDEX impact_queue_days_day_idx ON impact_queue_days (day);
 GRANT SELECT ON impact_queue_days TO refurb_app;
 
+CREATE TABLE impact_follow_up_days (
+  day        date NOT NULL, -- when the follow-up was asked
+  in_use     text,          -- NULL: not answered
+  problem    text,
+  uses       text[] NOT NULL,
+  follow_ups bigint NOT NULL
+);
+CREATE INDEX impact_follow_up_days_day_idx ON impact_follow_up_days (day);
+GRANT SELECT ON impact_follow_up_days TO refurb_app;
+
 -- Device events: a statement's new events that mean something to the ledger, with their
 -- device as it is.
 CREATE FUNCTION impact_count_device_events() RETURNS trigger
@@ -205,6 +217,20 @@ END $$;
 CREATE TRIGGER impact_count_request_events AFTER INSERT ON device_request_events REFERENCING NEW TABLE AS new_events
   FOR EACH STATEMENT EXECUTE FUNCTION impact_count_request_events();
 
+-- Follow-ups: asked (unanswered), then answered once.
+CREATE FUNCTION impact_count_follow_up() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' THEN
+    INSERT INTO impact_follow_up_days (day, in_use, problem, uses, follow_ups)
+    VALUES (refurb_impact_day(OLD.asked_at), OLD.in_use, OLD.problem, OLD.uses, -1);
+  END IF;
+  INSERT INTO impact_follow_up_days (day, in_use, problem, uses, follow_ups)
+  VALUES (refurb_impact_day(NEW.asked_at), NEW.in_use, NEW.problem, NEW.uses, 1);
+  RETURN NULL;
+END $$;
+CREATE TRIGGER impact_count_follow_up AFTER INSERT OR UPDATE ON request_follow_ups FOR EACH ROW EXECUTE FUNCTION impact_count_follow_up();
+
 -- refurb_fold_impact replaces the rows of each key by their sum, in one statement per table:
 -- rows appended meanwhile by other transactions are not seen by the DELETE and stay. The daily
 -- job runs it.
@@ -224,6 +250,9 @@ LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS $$
   WITH gone AS (DELETE FROM impact_queue_days RETURNING *)
   INSERT INTO impact_queue_days (day, waiting, waitlisted)
   SELECT day, sum(waiting), sum(waitlisted) FROM gone GROUP BY day HAVING sum(waiting) <> 0 OR sum(waitlisted) <> 0;
+  WITH gone AS (DELETE FROM impact_follow_up_days RETURNING *)
+  INSERT INTO impact_follow_up_days (day, in_use, problem, uses, follow_ups)
+  SELECT day, in_use, problem, uses, sum(follow_ups) FROM gone GROUP BY day, in_use, problem, uses HAVING sum(follow_ups) <> 0;
 $$;
 REVOKE ALL ON FUNCTION refurb_fold_impact() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION refurb_fold_impact() TO refurb_app;
@@ -269,6 +298,10 @@ LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp SET refurb.role 
   GROUP BY 1
   HAVING sum((coalesce(to_status, '') IN ('submitted', 'approved', 'waitlisted'))::int - (coalesce(from_status, '') IN ('submitted', 'approved', 'waitlisted'))::int) <> 0
       OR sum((coalesce(to_status, '') = 'waitlisted')::int - (coalesce(from_status, '') = 'waitlisted')::int) <> 0;
+
+  DELETE FROM impact_follow_up_days;
+  INSERT INTO impact_follow_up_days (day, in_use, problem, uses, follow_ups)
+  SELECT refurb_impact_day(asked_at), in_use, problem, uses, count(*) FROM request_follow_ups GROUP BY 1, 2, 3, 4;
 $$;
 REVOKE ALL ON FUNCTION refurb_impact_rebuild() FROM PUBLIC;
 
