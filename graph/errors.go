@@ -13,6 +13,7 @@ import (
 
 	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/certificates"
+	"github.com/digital-inclusion/refurb/internal/database"
 	"github.com/digital-inclusion/refurb/internal/reqinfo"
 	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/requests"
@@ -32,6 +33,10 @@ const (
 	CodeWipeRequired      = "WIPE_REQUIRED"
 	CodeRateLimited       = "RATE_LIMITED"
 	CodeInternal          = "INTERNAL"
+	// CodeUnavailable: the database could not be reached or went away (or its disk is full);
+	// nothing was changed that was not committed, and the same request may be sent again after
+	// extensions.retryAfterSeconds. The HTTP status is then 503 (docs/api.md, "Errors").
+	CodeUnavailable = "UNAVAILABLE"
 )
 
 // gqlError is one entry of a response's "errors" list as the client sees it.
@@ -63,6 +68,7 @@ type errorMapping struct {
 // else; an error without a row is an internal error and is hidden from the client.
 func errorMappings() []errorMapping {
 	return []errorMapping{
+		{as: unavailable},
 		{is: auth.ErrUnauthenticated, code: CodeUnauthenticated},
 		{is: auth.ErrInvalidCredentials, code: CodeUnauthenticated},
 		{is: auth.ErrForbidden, code: CodeForbidden},
@@ -155,6 +161,18 @@ func errorMappings() []errorMapping {
 	}
 }
 
+// unavailable presents the database's absence (internal/database.Unavailable, DiskFull).
+func unavailable(err error) (presentation, bool) {
+	retry := map[string]any{"retryAfterSeconds": database.RetryAfterSeconds}
+	switch {
+	case database.DiskFull(err):
+		return presentation{code: CodeUnavailable, message: "the database's disk is full: nothing was saved; an administrator must free space", fields: retry}, true
+	case database.Unavailable(err):
+		return presentation{code: CodeUnavailable, message: "the database is unavailable: nothing was saved that was not confirmed; try again in a few seconds", fields: retry}, true
+	}
+	return presentation{}, false
+}
+
 // as returns a matcher for errors.As on the error type E, presented by present.
 func as[E error](present func(E) presentation) func(error) (presentation, bool) {
 	return func(err error) (presentation, bool) {
@@ -227,6 +245,10 @@ func (p *presenter) present(ctx context.Context, e gqlerrors.FormattedError) gql
 			out.Extensions[k] = v
 		}
 		out.Extensions["code"] = pr.code
+		if pr.code == CodeUnavailable {
+			// Not the client's fault and not a bug: logged, but as a warning.
+			p.logger.WarnContext(ctx, "graphql: database unavailable", "request_id", reqinfo.From(ctx).ID, "path", pathString(e.Path), "err", cause)
+		}
 		return out
 	}
 	info := reqinfo.From(ctx)

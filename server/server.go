@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/certificates"
 	"github.com/digital-inclusion/refurb/graph"
+	"github.com/digital-inclusion/refurb/internal/database"
 	"github.com/digital-inclusion/refurb/internal/reqinfo"
 	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/migrations"
@@ -89,6 +91,19 @@ func Handler(cfg Config, deps Deps) (http.Handler, error) {
 	mux.Handle("/graphql/", gql)
 	mux.Handle("/", pages)
 
+	// scs answers a session it cannot load or save with a bare 500; the database's absence is
+	// a 503 with a sentence and when to try again, like every other route's.
+	deps.Sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
+		id := reqinfo.From(r.Context()).ID
+		if database.Unavailable(err) || database.DiskFull(err) {
+			deps.Logger.WarnContext(r.Context(), "session: database unavailable", "request_id", id, "err", err)
+			w.Header().Set("Retry-After", strconv.Itoa(database.RetryAfterSeconds))
+			http.Error(w, "the database is unavailable: try again in a few seconds", http.StatusServiceUnavailable)
+			return
+		}
+		deps.Logger.ErrorContext(r.Context(), "session", "request_id", id, "err", err)
+		http.Error(w, "internal error (request "+id+")", http.StatusInternalServerError)
+	}
 	authed := deps.Auth.Middleware(deps.Sessions, func(r *http.Request, err error) {
 		deps.Logger.ErrorContext(r.Context(), "authenticate request", "request_id", reqinfo.From(r.Context()).ID, "err", err)
 	})(mux)

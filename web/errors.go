@@ -11,6 +11,7 @@ import (
 
 	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/certificates"
+	"github.com/digital-inclusion/refurb/internal/database"
 	"github.com/digital-inclusion/refurb/internal/reqinfo"
 	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/requests"
@@ -34,6 +35,7 @@ import (
 //	422 the input is wrong: every field error, on every route (pages, labels, POST /imports),
 //	    a refused move, a missing wipe
 //	429 too many requests; Retry-After says when to come back
+//	503 the database is away (or its disk full); Retry-After says when to try again
 //
 // 400 is left to requests that cannot be read at all (a form or body that does not parse, a
 // hidden field a page always sends), which no domain error describes; anything without a row
@@ -62,6 +64,17 @@ type errorRow struct {
 // field error (a tag error, an oversized file) comes before the field error's row.
 func errorRows() []errorRow {
 	return []errorRow{
+		// The database went away under the request, or its disk is full: nothing half-written,
+		// try again (docs/operations.md, "Faults").
+		{as: func(err error, l *locale) (explanation, bool) {
+			switch {
+			case database.DiskFull(err):
+				return explanation{status: http.StatusServiceUnavailable, message: l.T("problem.disk_full"), retryAfter: database.RetryAfterSeconds * time.Second}, true
+			case database.Unavailable(err):
+				return explanation{status: http.StatusServiceUnavailable, message: l.T("problem.unavailable"), retryAfter: database.RetryAfterSeconds * time.Second}, true
+			}
+			return explanation{}, false
+		}},
 		{is: auth.ErrUnauthenticated, status: http.StatusUnauthorized, message: "problem.signin"},
 		{is: auth.ErrInvalidCredentials, status: http.StatusUnauthorized, message: "login.invalid"},
 		{is: auth.ErrForbidden, status: http.StatusForbidden, message: "problem.forbidden"},
@@ -207,7 +220,7 @@ func (e explanation) setHeaders(w http.ResponseWriter) {
 	switch e.status {
 	case http.StatusUnauthorized:
 		w.Header().Set("WWW-Authenticate", `Bearer realm="refurb"`)
-	case http.StatusTooManyRequests:
+	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(e.retryAfter.Seconds()))))
 	}
 }

@@ -354,8 +354,15 @@ func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
 }
 
 // fail answers an unexpected error without its detail, which goes to the log with the request id.
+// The database's absence is no bug: it is answered 503 with a sentence and when to try again.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	id := reqinfo.From(r.Context()).ID
+	if e := explain(h.requestLocale(r), err); e.status == http.StatusServiceUnavailable {
+		h.log.WarnContext(r.Context(), "database unavailable", "request_id", id, "path", r.URL.Path, "err", err)
+		e.setHeaders(w)
+		http.Error(w, e.message, e.status)
+		return
+	}
 	h.log.ErrorContext(r.Context(), "request failed", "request_id", id, "path", r.URL.Path, "err", err)
 	http.Error(w, "internal error (request "+id+")", http.StatusInternalServerError)
 }

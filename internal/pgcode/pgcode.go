@@ -21,6 +21,12 @@ const (
 	UndefinedTable        = "42P01"
 	DuplicateDatabase     = "42P04"
 	ObjectInUse           = "55006" // e.g. a template database with a session on it
+	LockNotAvailable      = "55P03" // lock_timeout passed, or NOWAIT
+	DiskFull              = "53100" // a write refused: no space left on the data directory's disk
+	TooManyConnections    = "53300"
+	AdminShutdown         = "57P01" // the server is shutting down, or its postmaster died
+	CrashShutdown         = "57P02" // another server process crashed: every session is ended
+	CannotConnectNow      = "57P03" // the server is starting up or recovering after a crash
 )
 
 // Refurb's own codes, class RF.
