@@ -4,6 +4,8 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"errors"
+	"io"
+	"net"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -19,7 +21,8 @@ const RetryAfterSeconds = 5
 // Unavailable reports whether err says that the database could not be reached or went away
 // while it was being used (refused or timed-out connections, a connection closed under a query,
 // a server shutting down, crashed or still recovering), rather than that the request was
-// wrong. Such a request changed nothing it did not commit, and may be tried again once the
+// wrong. Callers ask it about errors of database calls: a request body cut short is an
+// io.ErrUnexpectedEOF too, and would be taken for the database's. Such a request changed nothing it did not commit, and may be tried again once the
 // database is back: callers answer 503 with a Retry-After, never 500.
 func Unavailable(err error) bool {
 	if err == nil {
@@ -43,8 +46,12 @@ func Unavailable(err error) bool {
 	if errors.As(err, &conn) {
 		return true
 	}
+	// A read cut under a query reaches the caller as the network's own error, unwrapped:
+	// pgconn closes the connection and hands on what the socket said.
+	var netErr net.Error
 	return errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) ||
-		errors.Is(err, pgconn.ErrConnClosed) || pgconn.Timeout(err)
+		errors.Is(err, pgconn.ErrConnClosed) || pgconn.Timeout(err) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &netErr)
 }
 
 // DiskFull reports whether err is PostgreSQL refusing a write because the disk holding its

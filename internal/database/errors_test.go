@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	"syscall"
 	"testing"
 	"time"
 
@@ -40,7 +42,8 @@ func TestUnavailable(t *testing.T) {
 		{"disk full", &pgconn.PgError{Code: "53100"}, false}, // DiskFull's
 		{"no rows", sql.ErrNoRows, false},
 		{"client went away", context.Canceled, false},
-		{"body cut", io.ErrUnexpectedEOF, false},
+		{"read cut under a query", fmt.Errorf("select: %w", io.ErrUnexpectedEOF), true},
+		{"socket reset", fmt.Errorf("select: %w", &net.OpError{Op: "read", Net: "unix", Err: syscall.ECONNRESET}), true},
 		{"nil", nil, false},
 		{"other", errors.New("boom"), false},
 	}

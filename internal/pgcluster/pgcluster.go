@@ -163,6 +163,9 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 	if err := c.writeConf(opts.Fast); err != nil {
 		return nil, err
 	}
+	if err := c.clearStale(ctx); err != nil {
+		return nil, err
+	}
 	t0 := time.Now()
 	if err := c.start(ctx); err != nil {
 		return nil, err
