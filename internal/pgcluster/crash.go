@@ -122,7 +122,7 @@ func alive(pid int) bool {
 // survivorWait is how long Start waits for processes of a server that died to end by
 // themselves: a backend notices its postmaster's death at its next wait, within moments,
 // unless it is in the middle of a long statement.
-const survivorWait = 10 * time.Second
+var survivorWait = 10 * time.Second
 
 // clearStale prepares a data directory whose server died without cleaning up (kill -9, the OOM
 // killer, a container stopped): PostgreSQL replaces a postmaster.pid whose process is gone by
@@ -174,21 +174,40 @@ func (c *Cluster) clearStale(ctx context.Context) error {
 	return nil
 }
 
+// isServer reports whether pid is a live PostgreSQL process working in the data directory; where
+// there is no /proc to tell, whether it is a live process.
+func (c *Cluster) isServer(pid int) bool {
+	if !alive(pid) {
+		return false
+	}
+	if _, err := os.Stat("/proc/self/cwd"); err != nil {
+		return true
+	}
+	return slices.Contains(c.serverProcesses(pid), pid)
+}
+
 // serverProcesses returns the live PostgreSQL processes working in the data directory (a
-// postmaster and its backends chdir there).
-func (c *Cluster) serverProcesses() []int {
+// postmaster and its backends chdir there): all of them, or among only those given.
+func (c *Cluster) serverProcesses(only ...int) []int {
 	dir, err := filepath.EvalSymlinks(c.dataDir)
 	if err != nil {
 		dir = c.dataDir
 	}
-	entries, _ := os.ReadDir("/proc")
+	pids := only
+	if len(only) == 0 {
+		entries, _ := os.ReadDir("/proc")
+		for _, e := range entries {
+			if p, err := strconv.Atoi(e.Name()); err == nil {
+				pids = append(pids, p)
+			}
+		}
+	}
 	var out []int
-	for _, e := range entries {
-		p, err := strconv.Atoi(e.Name())
-		if err != nil || !alive(p) {
+	for _, p := range pids {
+		if !alive(p) {
 			continue
 		}
-		proc := filepath.Join("/proc", e.Name())
+		proc := filepath.Join("/proc", strconv.Itoa(p))
 		if cwd, err := os.Readlink(filepath.Join(proc, "cwd")); err != nil || cwd != dir {
 			continue
 		}
