@@ -161,6 +161,7 @@ func (c *Cluster) clearStale(ctx context.Context) error {
 	}
 	// A zombie, another program or nothing: the server that wrote the lock files is gone. Its
 	// socket's lock file names it too, and PostgreSQL checks it the same way.
+	var removed []string
 	for _, lock := range []string{filepath.Join(c.dataDir, pidFile), filepath.Join(c.socketDir, socketName+".lock")} {
 		owner, err := readPID(lock)
 		if err != nil || owner == 0 {
@@ -169,7 +170,10 @@ func (c *Cluster) clearStale(ctx context.Context) error {
 		if err := os.Remove(lock); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("PostgreSQL cannot start in %s: remove the lock file %s of its previous server (process %d, gone): %w", c.dataDir, lock, owner, err)
 		}
-		c.log.Warn("removed the lock file of a PostgreSQL server that stopped without cleaning up", "file", lock, "pid", owner)
+		removed = append(removed, lock)
+	}
+	if len(removed) > 0 {
+		c.log.Warn("removed the lock file of a PostgreSQL server that stopped without cleaning up", "pid", pid, "files", removed)
 	}
 	return nil
 }

@@ -246,7 +246,7 @@ func (c *Cluster) initdb(ctx context.Context, fast bool) error {
 	}
 	out, err := c.run(ctx, "initdb", args...)
 	if err != nil && bytes.Contains(out, []byte("No space left on device")) {
-		return fmt.Errorf("%w: PostgreSQL cannot initialise %s: the disk holding it is full (%s free): free some space and start again", ErrDiskFull, c.dataDir, freeSpace(c.dataDir))
+		return diskFullError(fmt.Sprintf("PostgreSQL cannot initialise %s: the disk holding it is full (%s free): free some space and start again", c.dataDir, freeSpace(c.dataDir)))
 	}
 	if err != nil {
 		return fmt.Errorf("initialise PostgreSQL data directory %s: %w%s", c.dataDir, err, outputNote(out))

@@ -15,9 +15,16 @@ func (c *Cluster) diskFull(from int64) error {
 	if !strings.Contains(tailFile(c.LogFile(), from, 50, 16384), "No space left on device") {
 		return nil
 	}
-	return fmt.Errorf("%w: PostgreSQL cannot start: the disk holding %s is full (%s free): free some space and start again (server log: %s)",
-		ErrDiskFull, c.dataDir, freeSpace(c.dataDir), c.LogFile())
+	return diskFullError(fmt.Sprintf("PostgreSQL cannot start: the disk holding %s is full (%s free): free some space and start again (server log: %s)",
+		c.dataDir, freeSpace(c.dataDir), c.LogFile()))
 }
+
+// diskFullError is a sentence saying that the disk is full; it is ErrDiskFull.
+type diskFullError string
+
+func (e diskFullError) Error() string { return string(e) }
+
+func (e diskFullError) Is(target error) bool { return target == ErrDiskFull }
 
 // freeSpace says how much space is left on the file system holding path, for a person.
 func freeSpace(path string) string {
