@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/graphql-go/graphql/gqlerrors"
@@ -14,6 +16,7 @@ import (
 	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/certificates"
 	"github.com/digital-inclusion/refurb/internal/database"
+	"github.com/digital-inclusion/refurb/internal/idempotency"
 	"github.com/digital-inclusion/refurb/internal/reqinfo"
 	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/requests"
@@ -69,6 +72,8 @@ type errorMapping struct {
 func errorMappings() []errorMapping {
 	return []errorMapping{
 		{as: unavailable},
+		{is: idempotency.ErrKeyReused, code: CodeBadUserInput},
+		{is: idempotency.ErrInProgress, code: CodeConflict},
 		{is: auth.ErrUnauthenticated, code: CodeUnauthenticated},
 		{is: auth.ErrInvalidCredentials, code: CodeUnauthenticated},
 		{is: auth.ErrForbidden, code: CodeForbidden},
@@ -258,6 +263,27 @@ func (p *presenter) present(ctx context.Context, e gqlerrors.FormattedError) gql
 	out.Message = fmt.Sprintf("internal error (request %s)", id)
 	out.Extensions = map[string]any{"code": CodeInternal, "requestId": id}
 	return out
+}
+
+// WriteError answers a GraphQL request that a middleware refused before it reached the schema
+// (internal/idempotency's refusals, the database's absence), presented by this file's table as a
+// resolver's error would be, with the status its code calls for.
+func (h *Handler) WriteError(w http.ResponseWriter, r *http.Request, err error) {
+	e := h.presenter.present(r.Context(), gqlerrors.FormatError(err))
+	e.Locations = nil
+	status := http.StatusInternalServerError
+	switch e.Extensions["code"] {
+	case CodeBadUserInput:
+		status = http.StatusUnprocessableEntity
+	case CodeConflict:
+		status = http.StatusConflict
+	case CodeUnavailable:
+		status = http.StatusServiceUnavailable
+		w.Header().Set("Retry-After", strconv.Itoa(database.RetryAfterSeconds))
+	}
+	h.writeJSON(w, r, status, struct {
+		Errors []gqlError `json:"errors"`
+	}{[]gqlError{e}})
 }
 
 // lookup returns the presentation of the first mapping that matches err.

@@ -18,6 +18,7 @@ import (
 	"github.com/digital-inclusion/refurb/certificates"
 	"github.com/digital-inclusion/refurb/graph"
 	"github.com/digital-inclusion/refurb/internal/database"
+	"github.com/digital-inclusion/refurb/internal/idempotency"
 	"github.com/digital-inclusion/refurb/internal/reqinfo"
 	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/migrations"
@@ -104,9 +105,18 @@ func Handler(cfg Config, deps Deps) (http.Handler, error) {
 		deps.Logger.ErrorContext(r.Context(), "session", "request_id", id, "err", err)
 		http.Error(w, "internal error (request "+id+")", http.StatusInternalServerError)
 	}
+	// A signed-in client's request sent again with its Idempotency-Key (a form's hidden field)
+	// gets the first answer (internal/idempotency); refusals are presented by the route's layer.
+	idem := idempotency.New(deps.DB, func(w http.ResponseWriter, r *http.Request, err error) {
+		if routeOf(r.URL.Path) == "/graphql" {
+			gql.WriteError(w, r, err)
+			return
+		}
+		pages.Refuse(w, r, err)
+	}, deps.Logger)
 	authed := deps.Auth.Middleware(deps.Sessions, func(r *http.Request, err error) {
 		deps.Logger.ErrorContext(r.Context(), "authenticate request", "request_id", reqinfo.From(r.Context()).ID, "err", err)
-	})(mux)
+	})(idem.Wrap(mux))
 
 	// Probes and metrics skip authentication and sessions: they are polled often and must not
 	// touch the sessions table.

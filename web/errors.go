@@ -12,6 +12,7 @@ import (
 	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/certificates"
 	"github.com/digital-inclusion/refurb/internal/database"
+	"github.com/digital-inclusion/refurb/internal/idempotency"
 	"github.com/digital-inclusion/refurb/internal/reqinfo"
 	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/requests"
@@ -75,6 +76,8 @@ func errorRows() []errorRow {
 			}
 			return explanation{}, false
 		}},
+		{is: idempotency.ErrKeyReused, status: http.StatusUnprocessableEntity, message: "problem.idempotency_reused"},
+		{is: idempotency.ErrInProgress, status: http.StatusConflict, message: "problem.idempotency_busy"},
 		{is: auth.ErrUnauthenticated, status: http.StatusUnauthorized, message: "problem.signin"},
 		{is: auth.ErrInvalidCredentials, status: http.StatusUnauthorized, message: "login.invalid"},
 		{is: auth.ErrForbidden, status: http.StatusForbidden, message: "problem.forbidden"},
@@ -276,4 +279,20 @@ func (h *Handler) jsonError(w http.ResponseWriter, r *http.Request, err error) {
 		body["error"], body["field"] = e.detail, e.field
 	}
 	writeJSON(w, e.status, body)
+}
+
+// Refuse answers a request that a middleware refused before it reached a page
+// (internal/idempotency's refusals, the database's absence): in JSON for the JSON routes and
+// for clients that ask for it, else on a page of its own.
+func (h *Handler) Refuse(w http.ResponseWriter, r *http.Request, err error) {
+	if r.URL.Path == "/imports" || strings.Contains(r.Header.Get("Accept"), "application/json") {
+		h.jsonError(w, r, err)
+		return
+	}
+	v, verr := h.newView(r, "problem.title")
+	if verr != nil {
+		h.plainError(w, r, err)
+		return
+	}
+	h.problem(w, r, v, err)
 }

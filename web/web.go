@@ -336,11 +336,15 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 		h.fail(w, r, fmt.Errorf("render %s: %w", name, err))
 		return
 	}
+	page := buf.Bytes()
+	if v.User != nil {
+		page = withFormKeys(page)
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Content-Language", v.L.Code)
 	w.Header().Set("Vary", "Cookie, Accept-Language")
 	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	w.Write(page)
 }
 
 func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
