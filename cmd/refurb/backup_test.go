@@ -52,6 +52,62 @@ func emptyDatabase(t *testing.T) string {
 	return pgtest.WithDatabase(os.Getenv(pgtest.EnvURL), name)
 }
 
+// ownerDatabase creates a role that is not a superuser and an empty database it owns, set up as
+// docs/database.md says (refurb_app granted, SET on refurb.role), and returns its URL.
+func ownerDatabase(t *testing.T) string {
+	t.Helper()
+	ctx := context.Background()
+	admin, err := pgx.Connect(ctx, os.Getenv(pgtest.EnvURL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close(ctx)
+	var version int
+	if err := admin.QueryRow(ctx, "SELECT current_setting('server_version_num')::int").Scan(&version); err != nil {
+		t.Fatal(err)
+	}
+	if version < 150000 {
+		t.Skip("GRANT SET ON PARAMETER needs PostgreSQL 15")
+	}
+	name := fmt.Sprintf("owner_%d", time.Now().UnixNano())
+	for _, q := range []string{
+		"CREATE ROLE " + name + " LOGIN",
+		"GRANT refurb_app TO " + name,
+		"GRANT SET ON PARAMETER refurb.role TO " + name,
+		"CREATE DATABASE " + name + " OWNER " + name + " TEMPLATE template0",
+	} {
+		if _, err := admin.Exec(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	t.Cleanup(func() {
+		admin, err := pgx.Connect(context.Background(), os.Getenv(pgtest.EnvURL))
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		defer admin.Close(context.Background())
+		for _, q := range []string{"DROP DATABASE IF EXISTS " + name + " WITH (FORCE)", "REVOKE SET ON PARAMETER refurb.role FROM " + name, "DROP ROLE " + name} {
+			if _, err := admin.Exec(context.Background(), q); err != nil {
+				t.Errorf("%s: %v", q, err)
+			}
+		}
+	})
+	u := mustParse(t, os.Getenv(pgtest.EnvURL))
+	u.User = url.User(name)
+	u.Path = "/" + name
+	return u.String()
+}
+
+func mustParse(t *testing.T, s string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
 // snapshot is what must come back from a backup: every table's rows, the row-level security
 // of each table and its policies, and what each role may do with each table.
 func snapshot(t *testing.T, db bun.IDB) map[string]string {
@@ -174,6 +230,28 @@ func TestBackupAndRestore(t *testing.T) {
 	var n int
 	if err := dst.App.QueryRowContext(ctx, "SELECT count(*) FROM device_requests").Scan(&n); err != nil || n != 0 {
 		t.Errorf("device requests refurb_app sees without a role after the restore: %d, %v; want 0", n, err)
+	}
+
+	// Restored by an owner that is not a superuser, as docs/database.md sets one up: the same
+	// rows (COPY runs before row-level security is switched on) and policies.
+	ownerURL := ownerDatabase(t)
+	if out, _, err := refurb(t, ctx, map[string]string{"MIGRATE_DATABASE_URL": ownerURL, "DATABASE_URL": ownerURL}, "", "restore", file); err != nil {
+		t.Fatalf("restore as an owner that is not a superuser: %v\n%s", err, out)
+	}
+	asOwner, err := database.Open(ctx, pgtest.WithDatabase(os.Getenv(pgtest.EnvURL), strings.TrimPrefix(mustParse(t, ownerURL).Path, "/")), database.Options{MaxOpenConns: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer asOwner.Close()
+	for k, got := range snapshot(t, asOwner) {
+		// Privileges name their grantor, this owner: compare rows, row-level security and policies.
+		want := before[k]
+		if i := strings.Index(want, " {"); i > 0 {
+			want, got = want[:i], got[:max(0, strings.Index(got, " {"))]
+		}
+		if got != want {
+			t.Errorf("%s restored by an owner that is not a superuser:\n got %s\nwant %s", k, got, want)
+		}
 	}
 
 	// The restored database serves.
