@@ -108,7 +108,7 @@ type WipeReportLine struct {
 	MediumID     int64           `json:"mediumId,omitempty"`
 	DeviceTag    string          `json:"deviceTag,omitempty"`
 	WipeRecordID int64           `json:"wipeRecordId,omitempty"`
-	Candidates   []WipeCandidate `json:"candidates,omitempty"` // ambiguous: the media with this serial
+	Candidates   []WipeCandidate `json:"candidates,omitempty"` // the media with this serial, when several have it
 }
 
 // WipeCandidate is a storage medium an erasure may be about.
@@ -319,6 +319,14 @@ func (s *Store) matchErasure(ctx context.Context, db bun.IDB, sha string, l *Wip
 		AND lower(regexp_replace(m.serial_number, '\s+', '', 'g')) = ? ORDER BY d.tag_number, m.id`, key).Scan(ctx, &found); err != nil {
 		return nil, dbError("match a serial", err)
 	}
+	// Candidates are listed whenever several media have the serial, decided or not, so that
+	// the choice stays in view.
+	if len(found) > 1 {
+		for _, f := range found {
+			l.Candidates = append(l.Candidates, WipeCandidate{MediumID: f.MediumID, Serial: strOr(f.Serial), Kind: f.Kind,
+				DeviceTag: f.DeviceTag, DeviceStatus: f.DeviceStatus})
+		}
+	}
 	var m *mediumRow
 	switch {
 	case d.MediumID != 0:
@@ -361,10 +369,6 @@ func (s *Store) matchErasure(ctx context.Context, db bun.IDB, sha string, l *Wip
 		return nil, nil
 	case len(found) > 1:
 		l.Outcome = OutcomeAmbiguous
-		for _, f := range found {
-			l.Candidates = append(l.Candidates, WipeCandidate{MediumID: f.MediumID, Serial: strOr(f.Serial), Kind: f.Kind,
-				DeviceTag: f.DeviceTag, DeviceStatus: f.DeviceStatus})
-		}
 		return nil, nil
 	default:
 		m = &found[0]
