@@ -57,8 +57,8 @@ func (b *builder) addWipeReports() {
 			"mediumID": {Type: nonNull(graphql.ID), Resolve: func(p graphql.ResolveParams) (any, error) {
 				return globalID("StorageMedium", p.Source.(inventory.WipeCandidate).MediumID), nil
 			}},
-			"serial":    {Type: nonNull(graphql.String), Resolve: field(func(c inventory.WipeCandidate) any { return c.Serial })},
-			"deviceTag": {Type: nonNull(graphql.String), Resolve: field(func(c inventory.WipeCandidate) any { return c.DeviceTag })},
+			"serial":       {Type: nonNull(graphql.String), Resolve: field(func(c inventory.WipeCandidate) any { return c.Serial })},
+			"deviceTag":    {Type: nonNull(graphql.String), Resolve: field(func(c inventory.WipeCandidate) any { return c.DeviceTag })},
 			"deviceStatus": {Type: nonNull(b.enum("DeviceStatus")), Resolve: field(func(c inventory.WipeCandidate) any { return c.DeviceStatus })},
 		},
 	})
