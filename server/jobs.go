@@ -75,6 +75,9 @@ func RunDaily(ctx context.Context, db *bun.DB, logger *slog.Logger) (ran bool, e
 		if _, err := inventory.PurgeHeldImports(ctx, tx); err != nil {
 			return err
 		}
+		if _, err := inventory.PurgeHeldWipeReports(ctx, tx); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, "SELECT refurb_fold_device_counts()"); err != nil {
 			return fmt.Errorf("fold device counts: %w", err)
 		}
