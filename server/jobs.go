@@ -76,6 +76,9 @@ func RunDaily(ctx context.Context, db *bun.DB, logger *slog.Logger) (ran bool, e
 		if _, err := inventory.PurgeHeldImports(ctx, tx); err != nil {
 			return err
 		}
+		if _, err := inventory.PurgeHeldWipeReports(ctx, tx); err != nil {
+			return err
+		}
 		if _, err := idempotency.Purge(ctx, tx); err != nil {
 			return err
 		}

@@ -66,13 +66,20 @@ const (
 	SessionFull = "RF033"
 	// HourEntryFrozen: a change to an hour entry other than its review.
 	HourEntryFrozen = "RF034"
+
+	// Wipe reports (migrations/20261206700001_create_wipe_reports), RF070 to RF079.
+
+	// WipeReportMismatch: a sanitization record linked to a stored report with another file
+	// name or SHA-256 than the report's.
+	WipeReportMismatch = "RF070"
 )
 
 // Own lists Refurb's own codes, for the test that holds them against the migrations.
 func Own() []string {
 	return []string{TransitionRefused, WipeRequired, ReadyRefused, TagNeverIssued, SupersedeRefused,
 		RequestTransitionRefused, DeviceNeedsRequest, AllocationRefused,
-		DayCapExceeded, HoursInFuture, HoursTransitionRefused, SessionFull, HourEntryFrozen}
+		DayCapExceeded, HoursInFuture, HoursTransitionRefused, SessionFull, HourEntryFrozen,
+		WipeReportMismatch}
 }
 
 // Of returns the SQLSTATE of err and the PostgreSQL error, or "" and nil when err is not one.

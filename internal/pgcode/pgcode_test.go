@@ -29,6 +29,7 @@ func TestOwnCodesMatchTheMigrations(t *testing.T) {
 		pgcode.HoursTransitionRefused:   "HoursTransitionRefused",
 		pgcode.SessionFull:              "SessionFull",
 		pgcode.HourEntryFrozen:          "HourEntryFrozen",
+		pgcode.WipeReportMismatch:       "WipeReportMismatch",
 	}
 	raise := regexp.MustCompile(`ERRCODE = '(RF\d{3})';(.*)`)
 	raised := map[string]bool{}
