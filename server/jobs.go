@@ -18,9 +18,10 @@ import (
 	"github.com/digital-inclusion/refurb/requests"
 )
 
-// The daily job purges what has expired (rate-limit windows, asset lists never confirmed,
-// idempotency keys older than a day), folds the device counts and anonymises closed device requests past their retention
-// (docs/requests.md). Every instance looks hourly whether it is due; the jobs table's row,
+// The daily job purges what has expired (rate-limit windows, asset lists and wipe reports never
+// confirmed, idempotency keys older than a day), folds the device counts and anonymises closed
+// device requests past their retention (docs/requests.md). Every instance looks hourly whether
+// it is due; the jobs table's row,
 // locked while the job runs, makes it run once a day whichever and however many instances there
 // are (docs/operations.md).
 const (
