@@ -191,6 +191,10 @@ func TestSupervise(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	t.Logf("answering again %v after the crash", time.Since(t0).Round(time.Millisecond))
+	// The server answers a moment before the supervisor, which checks it does, says so.
+	for !strings.Contains(log.String(), "started PostgreSQL again") && time.Since(t0) < 30*time.Second {
+		time.Sleep(20 * time.Millisecond)
+	}
 	for _, want := range []string{"PostgreSQL stopped unexpectedly: starting it again", "started PostgreSQL again"} {
 		if !strings.Contains(log.String(), want) {
 			t.Errorf("log lacks %q:\n%s", want, log.String())
