@@ -89,6 +89,10 @@ type WipeInfo struct {
 	Result       inventory.Result
 	Operator     string
 	Verifier     string
+	// The erasure tool's report the record came from, when there is one: its file name and
+	// SHA-256, printed in the erasure certificate's annex so that the kept file can be checked.
+	ReportFilename string
+	ReportSHA256   string
 }
 
 // Impact is the environmental summary of a donation certificate.

@@ -237,5 +237,8 @@ func wipeInfo(w *inventory.WipeRecord, names map[int64]string) *WipeInfo {
 	if w.VerifierID != nil {
 		info.Verifier = names[*w.VerifierID]
 	}
+	if w.ReportSHA256 != nil {
+		info.ReportSHA256, info.ReportFilename = *w.ReportSHA256, deref(w.ReportFilename)
+	}
 	return info
 }

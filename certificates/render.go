@@ -126,6 +126,7 @@ type renderer struct {
 
 	// Tables, wrapped once and drawn by both passes.
 	kindTable, deviceTable, driveTable *table
+	reportTable                        *table // the tools' reports of the erasure certificate, nil without one
 	weekTable, skillTable              *table
 	missingTable, extraTable           *table // the donor's list reconciliation
 
@@ -552,4 +553,9 @@ func (r *renderer) erasureBody() {
 
 	r.heading(fmt.Sprintf("%s (%d)", r.l.T("drives"), len(doc.Drives)), r.driveTable.headerH+r.driveTable.firstRowH())
 	r.table(r.driveTable)
+	if r.reportTable != nil {
+		r.heading(r.l.T("reports"), r.reportTable.headerH+r.reportTable.firstRowH())
+		r.table(r.reportTable)
+		r.paragraph(r.l.T("reports.note"), false, sizeSmall, marginL, contentW)
+	}
 }

@@ -109,6 +109,7 @@ func NewSchema(deps Deps) (*graphql.Schema, error) {
 	b.addTags()
 	b.addStorage()
 	b.addWipes()
+	b.addWipeReports()
 	b.addEvents()
 	b.addFlags()
 	b.addRepairs()

@@ -13,15 +13,17 @@ import (
 
 	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/impact"
+	"github.com/digital-inclusion/refurb/internal/idempotency"
 	"github.com/digital-inclusion/refurb/internal/ratelimit"
 	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/requests"
 )
 
-// The daily job purges what has expired (rate-limit windows, asset lists never confirmed),
-// folds the device counts and the impact summaries, anonymises closed device requests past
-// their retention (docs/requests.md) and asks the follow-ups of hand-outs three months old
-// (docs/impact.md). Every instance looks hourly whether it is due; the jobs table's row,
+// The daily job purges what has expired (rate-limit windows, asset lists and wipe reports never
+// confirmed, idempotency keys older than a day), folds the device counts and the impact
+// summaries, anonymises closed device requests past their retention (docs/requests.md) and asks
+// the follow-ups of hand-outs three months old (docs/impact.md). Every instance looks hourly
+// whether it is due; the jobs table's row,
 // locked while the job runs, makes it run once a day whichever and however many instances there
 // are (docs/operations.md).
 const (
@@ -75,6 +77,12 @@ func RunDaily(ctx context.Context, db *bun.DB, logger *slog.Logger) (ran bool, e
 			return err
 		}
 		if _, err := inventory.PurgeHeldImports(ctx, tx); err != nil {
+			return err
+		}
+		if _, err := inventory.PurgeHeldWipeReports(ctx, tx); err != nil {
+			return err
+		}
+		if _, err := idempotency.Purge(ctx, tx); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, "SELECT refurb_fold_device_counts()"); err != nil {

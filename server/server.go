@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -17,6 +18,8 @@ import (
 	"github.com/digital-inclusion/refurb/certificates"
 	"github.com/digital-inclusion/refurb/graph"
 	"github.com/digital-inclusion/refurb/impact"
+	"github.com/digital-inclusion/refurb/internal/database"
+	"github.com/digital-inclusion/refurb/internal/idempotency"
 	"github.com/digital-inclusion/refurb/internal/reqinfo"
 	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/migrations"
@@ -92,9 +95,31 @@ func Handler(cfg Config, deps Deps) (http.Handler, error) {
 	mux.Handle("/graphql/", gql)
 	mux.Handle("/", pages)
 
+	// scs answers a session it cannot load or save with a bare 500; the database's absence is
+	// a 503 with a sentence and when to try again, like every other route's.
+	deps.Sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
+		id := reqinfo.From(r.Context()).ID
+		if database.Unavailable(err) || database.DiskFull(err) {
+			deps.Logger.WarnContext(r.Context(), "session: database unavailable", "request_id", id, "err", err)
+			w.Header().Set("Retry-After", strconv.Itoa(database.RetryAfterSeconds))
+			http.Error(w, "the database is unavailable: try again in a few seconds", http.StatusServiceUnavailable)
+			return
+		}
+		deps.Logger.ErrorContext(r.Context(), "session", "request_id", id, "err", err)
+		http.Error(w, "internal error (request "+id+")", http.StatusInternalServerError)
+	}
+	// A signed-in client's request sent again with its Idempotency-Key (a form's hidden field)
+	// gets the first answer (internal/idempotency); refusals are presented by the route's layer.
+	idem := idempotency.New(deps.DB, func(w http.ResponseWriter, r *http.Request, err error) {
+		if routeOf(r.URL.Path) == "/graphql" {
+			gql.WriteError(w, r, err)
+			return
+		}
+		pages.Refuse(w, r, err)
+	}, deps.Logger)
 	authed := deps.Auth.Middleware(deps.Sessions, func(r *http.Request, err error) {
 		deps.Logger.ErrorContext(r.Context(), "authenticate request", "request_id", reqinfo.From(r.Context()).ID, "err", err)
-	})(mux)
+	})(idem.Wrap(mux))
 
 	// Probes and metrics skip authentication and sessions: they are polled often and must not
 	// touch the sessions table.

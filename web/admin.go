@@ -62,11 +62,11 @@ func (h *Handler) adminIndex(w http.ResponseWriter, r *http.Request) {
 
 // usersData is the users page.
 type usersData struct {
-	Users    []auth.User
-	Roles    []auth.Role
+	Users []auth.User
+	Roles []auth.Role
 	// DefaultRole is the role the creation form offers first.
 	DefaultRole string
-	Partners []requests.Partner
+	Partners    []requests.Partner
 	// partnerNames names each partner organisation by id.
 	partnerNames map[int64]string
 	Form         url.Values

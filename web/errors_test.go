@@ -1,6 +1,7 @@
 package web
 
 import (
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"net/http"
@@ -9,8 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
+
 	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/certificates"
+	"github.com/digital-inclusion/refurb/internal/idempotency"
 	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/requests"
 	"github.com/digital-inclusion/refurb/validation"
@@ -60,6 +64,10 @@ func TestErrorTable(t *testing.T) {
 		{"hour rule", fmt.Errorf("log hours: %w", &workshops.RuleError{Rule: workshops.RuleDayCap, Field: "minutes", Message: "over 12 hours"}), 422, "minutes", "A day has at most 12 hours."},
 		{"entry already reviewed", &workshops.TransitionError{EntryID: 1, From: workshops.StatusApproved, To: workshops.StatusRejected}, 409, "", "already reviewed"},
 		{"field error", fmt.Errorf("add devices: %w", field), 422, "serial", "Please check serial: is already in this donation"},
+		{"database away", fmt.Errorf("select: %w", driver.ErrBadConn), 503, "", "unavailable"},
+		{"disk full", fmt.Errorf("insert: %w", &pgconn.PgError{Code: "53100"}), 503, "", "disk is full"},
+		{"form sent again with other values", idempotency.ErrKeyReused, 422, "", "already sent with other values"},
+		{"form still being processed", idempotency.ErrInProgress, 409, "", "still being processed"},
 		{"anything else", errors.New("connection reset"), 500, "", ""},
 	}
 	reached := make([]bool, len(rows))

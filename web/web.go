@@ -134,6 +134,11 @@ func (h *Handler) routes() {
 	m.HandleFunc("POST /intake/{number}/import", h.checkImport)
 	m.HandleFunc("POST /intake/{number}/import/confirm", h.confirmImport)
 	m.HandleFunc("POST /imports", h.importAssetList)
+	m.HandleFunc("GET /wipe-reports", h.wipeReportsPage)
+	m.HandleFunc("POST /wipe-reports", h.importWipeReports)
+	m.HandleFunc("POST /wipe-reports/check", h.checkWipeReports)
+	m.HandleFunc("POST /wipe-reports/confirm", h.confirmWipeReports)
+	m.HandleFunc("GET /wipe-reports/{sha256}", h.wipeReportFile)
 	m.HandleFunc("GET /labels", h.labelSheet)
 	m.HandleFunc("GET /labels/{file}", h.labelPNG)
 	m.HandleFunc("POST /labels/reserve", h.reserveLabels)
@@ -343,11 +348,15 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 		h.fail(w, r, fmt.Errorf("render %s: %w", name, err))
 		return
 	}
+	page := buf.Bytes()
+	if v.User != nil {
+		page = withFormKeys(page)
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Content-Language", v.L.Code)
 	w.Header().Set("Vary", "Cookie, Accept-Language")
 	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	w.Write(page)
 }
 
 func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
@@ -361,8 +370,15 @@ func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
 }
 
 // fail answers an unexpected error without its detail, which goes to the log with the request id.
+// The database's absence is no bug: it is answered 503 with a sentence and when to try again.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	id := reqinfo.From(r.Context()).ID
+	if e := explain(h.requestLocale(r), err); e.status == http.StatusServiceUnavailable {
+		h.log.WarnContext(r.Context(), "database unavailable", "request_id", id, "path", r.URL.Path, "err", err)
+		e.setHeaders(w)
+		http.Error(w, e.message, e.status)
+		return
+	}
 	h.log.ErrorContext(r.Context(), "request failed", "request_id", id, "path", r.URL.Path, "err", err)
 	http.Error(w, "internal error (request "+id+")", http.StatusInternalServerError)
 }

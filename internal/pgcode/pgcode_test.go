@@ -31,6 +31,7 @@ func TestOwnCodesMatchTheMigrations(t *testing.T) {
 		pgcode.HourEntryFrozen:          "HourEntryFrozen",
 		pgcode.FollowUpRefused:          "FollowUpRefused",
 		pgcode.FollowUpAnswered:         "FollowUpAnswered",
+		pgcode.WipeReportMismatch:       "WipeReportMismatch",
 	}
 	raise := regexp.MustCompile(`ERRCODE = '(RF\d{3})';(.*)`)
 	raised := map[string]bool{}
