@@ -14,6 +14,7 @@ import (
 
 	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/certificates"
+	"github.com/digital-inclusion/refurb/impact"
 	"github.com/digital-inclusion/refurb/internal/idempotency"
 	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/requests"
@@ -56,6 +57,8 @@ func TestErrorTable(t *testing.T) {
 		{"certificate wipe required", &certificates.WipeRequiredError{Missing: []certificates.MissingWipe{{DeviceTag: "DI-000001-X", MediumID: 1, Serial: "S9"}}}, 422, "", "not sanitized yet S9"},
 		{"request not found", requests.ErrNotFound, 404, "", "Not found"},
 		{"request changed", requests.ErrConflict, 409, "", "nothing was changed"},
+		{"follow-up answered twice", requests.ErrFollowUpAnswered, 409, "", "answered already"},
+		{"donor's impact not found", impact.ErrNotFound, 404, "", "Not found"},
 		{"open request limit", &requests.LimitError{Limit: 3}, 422, "", "already have 3 open requests"},
 		{"request move refused", &requests.StateError{From: requests.StatusHandedOut, To: requests.StatusHandedOut, Reason: "once"}, 422, "", "from Handed out to Handed out: once"},
 		{"allocation refused", &requests.AllocationError{DeviceTag: "DI-000001-X", Reason: "it is wiped, not ready"}, 422, "", "not ready"},
