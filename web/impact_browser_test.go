@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
@@ -34,6 +35,17 @@ func TestBrowserImpact(t *testing.T) {
 	signOut := func() {
 		t.Helper()
 		b.load("sign out", chromedp.Click(chromedp.CSS(`header form[action="/logout"] button`)))
+	}
+	// Every impact page: no axe-core violation at all, minor ones included.
+	check := func(name string) {
+		t.Helper()
+		b.check(name)
+		ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+		defer cancel()
+		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`axe.run(document).then(r => r.violations.length)`, chromedp.EvalAwaitPromise))
+		if err != nil || n != 0 {
+			b.t.Errorf("axe on %s: %d violations (%v), want none", name, n, err)
+		}
 	}
 	openTables := func() {
 		b.do("open the data tables", chromedp.Evaluate[chromedp.Void](`document.querySelectorAll("details").forEach(d => d.open = true)`))
@@ -70,9 +82,9 @@ func TestBrowserImpact(t *testing.T) {
 		if n := b.eval(`String(document.querySelectorAll("svg.chart rect.c1, svg.chart rect.c2, svg.chart rect.c3").length)`); n == "0" {
 			t.Error("the charts draw no bar")
 		}
-		b.check("impact dashboard")
+		check("impact dashboard")
 		openTables()
-		b.check("impact dashboard with its tables open")
+		check("impact dashboard with its tables open")
 		b.shot("impact-dashboard-1024.png")
 
 		// Last year, in German: the same structure.
@@ -80,14 +92,14 @@ func TestBrowserImpact(t *testing.T) {
 		b.load("German", chromedp.Click(chromedp.CSS(`header form[action="/lang"] button[value=de]`)))
 		b.wantText("h1", "Wirkung")
 		openTables()
-		b.check("impact dashboard in German, last year")
+		check("impact dashboard in German, last year")
 		b.load("French", chromedp.Click(chromedp.CSS(`header form[action="/lang"] button[value=fr]`)))
-		b.check("impact dashboard in French")
+		check("impact dashboard in French")
 		b.load("English", chromedp.Click(chromedp.CSS(`header form[action="/lang"] button[value=en]`)))
 
 		b.do("phone viewport", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(2)))
 		b.open("/impact")
-		b.check("impact dashboard on a phone")
+		check("impact dashboard on a phone")
 		b.shot("impact-dashboard-390x844.png")
 		if w := b.eval(`String(document.documentElement.scrollWidth)`); w != "390" {
 			t.Errorf("the dashboard on a 390 px phone is %s px wide: it scrolls sideways", w)
@@ -102,7 +114,7 @@ func TestBrowserImpact(t *testing.T) {
 		b.load("issue", chromedp.Click(chromedp.CSS(`form[action="/impact/report"] button`)))
 		b.wantText("main .msg", "Report IR-")
 		b.wantText("#report-list", "IR-")
-		b.check("impact dashboard after issuing the report")
+		check("impact dashboard after issuing the report")
 		signOut()
 	})
 
@@ -111,11 +123,11 @@ func TestBrowserImpact(t *testing.T) {
 		signIn("donor@example.org")
 		b.open("/donations")
 		b.wantText("#h-impact", "impact")
-		b.check("donations with the donor's impact")
+		check("donations with the donor's impact")
 		if st := b.open("/donors/" + strconv.FormatInt(e.donorID, 10)); st != 200 {
 			t.Errorf("the donor's page: %d", st)
 		}
-		b.check("donor page")
+		check("donor page")
 		signOut()
 	})
 
@@ -123,10 +135,10 @@ func TestBrowserImpact(t *testing.T) {
 		b.t = t
 		signIn("sw@example.org")
 		b.open("/follow-ups")
-		b.check("follow-ups")
+		check("follow-ups")
 		id := strconv.FormatInt(e.requestID, 10)
 		b.load("open the follow-up", chromedp.Click(chromedp.CSS(`a[href="/requests/`+id+`/follow-up"]`)))
-		b.check("follow-up form")
+		check("follow-up form")
 		b.do("answer", chromedp.Click(chromedp.CSS(`input[name=in_use][value=yes]`)), chromedp.Click(chromedp.CSS(`input[name=use][value=school]`)),
 			chromedp.Click(chromedp.CSS(`input[name=use][value=job_search]`)), chromedp.Click(chromedp.CSS(`input[name=problem][value=connectivity]`)))
 		b.load("send", chromedp.Click(chromedp.CSS(`form[action$="/follow-up"] button`)))
@@ -135,6 +147,6 @@ func TestBrowserImpact(t *testing.T) {
 		if got := b.text("dl.facts"); !strings.Contains(got, "Job search") || !strings.Contains(got, "No internet access") {
 			t.Errorf("the answered follow-up: %q", got)
 		}
-		b.check("answered follow-up")
+		check("answered follow-up")
 	})
 }
