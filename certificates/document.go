@@ -29,6 +29,12 @@ type Document struct {
 	// Attendance is what an attendance certificate shows about its trainee.
 	Attendance *workshops.CertificateData
 
+	// Report is what an annual impact report shows.
+	Report *ImpactReport
+	// Reconciliation compares a donation certificate's donor lists with what arrived
+	// (render_reconcile.go); nil or without lists: not printed.
+	Reconciliation *inventory.Reconciliation
+
 	// donorIsPerson keeps a private donor's name off the public verification page.
 	donorIsPerson bool
 }
@@ -83,6 +89,10 @@ type WipeInfo struct {
 	Result       inventory.Result
 	Operator     string
 	Verifier     string
+	// The erasure tool's report the record came from, when there is one: its file name and
+	// SHA-256, printed in the erasure certificate's annex so that the kept file can be checked.
+	ReportFilename string
+	ReportSHA256   string
 }
 
 // Impact is the environmental summary of a donation certificate.

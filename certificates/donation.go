@@ -29,6 +29,9 @@ func gatherDonation(ctx context.Context, tx bun.IDB, donationID int64) (*gathere
 		g.factorSetID = &set.ID
 	}
 	doc.Impact, g.factors = computeImpact(doc.Devices, set)
+	if doc.Reconciliation, err = inventory.NewStore(tx).Reconcile(ctx, donationID); err != nil {
+		return nil, err
+	}
 	return g, nil
 }
 
@@ -233,6 +236,9 @@ func wipeInfo(w *inventory.WipeRecord, names map[int64]string) *WipeInfo {
 		Verification: w.Verification, FinishedAt: w.FinishedAt, Result: w.Result, Operator: names[w.OperatorID]}
 	if w.VerifierID != nil {
 		info.Verifier = names[*w.VerifierID]
+	}
+	if w.ReportSHA256 != nil {
+		info.ReportSHA256, info.ReportFilename = *w.ReportSHA256, deref(w.ReportFilename)
 	}
 	return info
 }

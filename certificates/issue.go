@@ -46,7 +46,11 @@ func (s *Store) Issue(ctx context.Context, subjectID int64, kind Kind, language 
 		if err := sub.lock(ctx, tx, subjectID); err != nil {
 			return err
 		}
-		g, err := sp.gather(ctx, tx, subjectID)
+		gather := sp.gather
+		if sp.byStore {
+			gather = s.gatherImpactReport
+		}
+		g, err := gather(ctx, tx, subjectID)
 		if err != nil {
 			return err
 		}

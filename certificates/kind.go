@@ -22,10 +22,12 @@ const (
 	KindErasure    Kind = "erasure"
 	KindHandover   Kind = "handover"
 	KindAttendance Kind = "attendance"
+	// KindImpactReport is the annual impact report (report.go), about a year.
+	KindImpactReport Kind = "impact_report"
 )
 
 // Kinds lists every kind.
-var Kinds = []Kind{KindDonation, KindErasure, KindHandover, KindAttendance}
+var Kinds = []Kind{KindDonation, KindErasure, KindHandover, KindAttendance, KindImpactReport}
 
 // Valid reports whether k is a known kind.
 func (k Kind) Valid() bool { return slices.Contains(Kinds, k) }
@@ -39,6 +41,9 @@ const (
 	SubjectDonation      Subject = "Donation"
 	SubjectDeviceRequest Subject = "DeviceRequest"
 	SubjectTrainee       Subject = "Trainee"
+	// SubjectReportYear is a calendar year: issueCertificate takes it as the global id of an
+	// ImpactReportYear, issueImpactReport as a number.
+	SubjectReportYear Subject = "ImpactReportYear"
 )
 
 // spec is what issuing one kind of certificate takes. Issue does the same for every kind
@@ -57,6 +62,9 @@ type spec struct {
 	gather gatherer
 	// languages the kind is written in; nil: Languages.
 	languages []string
+	// byStore: the Store gathers the kind with what the composition root gave it (the annual
+	// report's ImpactReporter); gather only marks it available.
+	byStore bool
 }
 
 // langs returns the languages a certificate of the kind can be written in.
@@ -88,6 +96,8 @@ var kinds = map[Kind]spec{
 	KindErasure:    {prefix: "EC", subject: SubjectDonation, issuers: auth.Office, gather: gatherErasure},
 	KindHandover:   {prefix: "HC", subject: SubjectDeviceRequest, issuers: auth.Office, gather: gatherHandover, languages: HandoverLanguages},
 	KindAttendance: {prefix: "AC", subject: SubjectTrainee, issuers: auth.Office, gather: gatherAttendance},
+	KindImpactReport: {prefix: "IR", subject: SubjectReportYear, issuers: auth.Office, byStore: true,
+		gather: func(context.Context, bun.IDB, int64) (*gathered, error) { return nil, errNoReporter }},
 }
 
 // SubjectOf returns what a certificate of kind is about, or a field error on "kind" when no
@@ -140,4 +150,8 @@ var subjects = map[Subject]subjectSpec{
 	SubjectDonation:      {column: "donation_id", lock: lockDonation, link: func(c *Certificate, id int64) { c.DonationID = &id }},
 	SubjectDeviceRequest: {column: "device_request_id", lock: lockRequest, link: func(c *Certificate, id int64) { c.DeviceRequestID = &id }},
 	SubjectTrainee:       {column: "trainee_id", lock: lockTrainee, link: func(c *Certificate, id int64) { c.TraineeID = &id }},
+	SubjectReportYear: {column: "report_year", lock: lockYear, link: func(c *Certificate, id int64) {
+		y := int(id)
+		c.ReportYear = &y
+	}},
 }

@@ -9,7 +9,7 @@ import (
 )
 
 // numberRe is the CHECK on certificates.number in the migration.
-var numberRe = regexp.MustCompile(`^(DC|EC|HC|AC)-[0-9]{4}-[0-9]{5,}$`)
+var numberRe = regexp.MustCompile(`^(DC|EC|HC|AC|IR)-[0-9]{4}-[0-9]{5,}$`)
 
 func TestKindTable(t *testing.T) {
 	prefixes := map[string]Kind{}
@@ -48,6 +48,7 @@ func TestSubjectOf(t *testing.T) {
 		{KindErasure, SubjectDonation, ""},
 		{KindHandover, SubjectDeviceRequest, ""},
 		{KindAttendance, SubjectTrainee, ""},
+		{KindImpactReport, SubjectReportYear, ""},
 		{"receipt", "", `unknown kind "receipt"`},
 	}
 	for _, tt := range tests {

@@ -46,7 +46,8 @@ func Render(w io.Writer, doc *Document) error {
 	if !ok {
 		return fmt.Errorf("certificates: unknown language %q", doc.Language)
 	}
-	if (doc.Kind != KindDonation && doc.Kind != KindErasure && doc.Kind != KindHandover && (doc.Kind != KindAttendance || doc.Attendance == nil)) ||
+	if (doc.Kind != KindDonation && doc.Kind != KindErasure && doc.Kind != KindHandover && (doc.Kind != KindAttendance || doc.Attendance == nil) &&
+		(doc.Kind != KindImpactReport || doc.Report == nil)) ||
 		(doc.Kind == KindHandover) != (doc.Handover != nil) {
 		return fmt.Errorf("certificates: cannot render a %s certificate", doc.Kind)
 	}
@@ -125,7 +126,9 @@ type renderer struct {
 
 	// Tables, wrapped once and drawn by both passes.
 	kindTable, deviceTable, driveTable *table
+	reportTable                        *table // the tools' reports of the erasure certificate, nil without one
 	weekTable, skillTable              *table
+	missingTable, extraTable           *table // the donor's list reconciliation
 
 	draw  bool // false on the counting pass
 	page  int
@@ -152,6 +155,7 @@ func (r *renderer) needsFallback() bool {
 	texts := []string{doc.Org.Name, doc.Org.Address, doc.Org.RegistrationNumber, doc.Donor.Name, doc.Donor.Address,
 		doc.Donor.RegistrationNumber, doc.Donation.Place, doc.Donation.DonorReference}
 	texts = append(texts, r.attendanceTexts()...)
+	texts = append(texts, r.reportTexts()...)
 	for _, s := range texts {
 		if !goCovers(s) {
 			return true
@@ -355,9 +359,12 @@ func (r *renderer) flow() {
 		r.handoverBody()
 	case KindAttendance:
 		r.attendanceBody()
+	case KindImpactReport:
+		r.reportBody()
 	case KindDonation:
 		r.parties()
 		r.donationBody()
+		r.reconcileBody()
 	default:
 		r.parties()
 		r.erasureBody()
@@ -546,4 +553,9 @@ func (r *renderer) erasureBody() {
 
 	r.heading(fmt.Sprintf("%s (%d)", r.l.T("drives"), len(doc.Drives)), r.driveTable.headerH+r.driveTable.firstRowH())
 	r.table(r.driveTable)
+	if r.reportTable != nil {
+		r.heading(r.l.T("reports"), r.reportTable.headerH+r.reportTable.firstRowH())
+		r.table(r.reportTable)
+		r.paragraph(r.l.T("reports.note"), false, sizeSmall, marginL, contentW)
+	}
 }

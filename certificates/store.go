@@ -22,6 +22,8 @@ type Store struct {
 	publicURL string
 	tz        *time.Location
 	limiter   *ratelimit.Limiter
+	// reporter gathers annual impact reports (WithImpactReports).
+	reporter ImpactReporter
 }
 
 // NewStore returns a Store on db (connected as the application role). publicURL is where

@@ -148,7 +148,12 @@ func (r *renderer) prepare() {
 		r.prepareAttendance()
 		return
 	}
+	if doc.Kind == KindImpactReport {
+		r.prepareReport()
+		return
+	}
 	if doc.Kind == KindDonation {
+		r.prepareReconcile()
 		// Totals by kind.
 		r.kindTable = r.newTable([]column{
 			{title: l.T("totals.kind"), w: 60},
@@ -260,6 +265,23 @@ func (r *renderer) prepare() {
 			}
 		}
 		r.add(r.driveTable, cells, bold, false)
+	}
+
+	// The annex of the tools' reports: the drive's row, the file and its SHA-256.
+	rcols := []column{
+		{title: l.T("col.n"), w: 8, right: true},
+		{title: l.T("col.report"), w: 64},
+		{title: l.T("col.sha256"), w: contentW - 8 - 64},
+	}
+	for i := range doc.Drives {
+		w := doc.Drives[i].Wipe
+		if w == nil || w.ReportSHA256 == "" {
+			continue
+		}
+		if r.reportTable == nil {
+			r.reportTable = r.newTable(rcols, nil)
+		}
+		r.add(r.reportTable, [][]string{{strconv.Itoa(i + 1)}, {w.ReportFilename}, {w.ReportSHA256}}, nil, false)
 	}
 	_ = pdf.Regular
 }

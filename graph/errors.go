@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/graphql-go/graphql/gqlerrors"
@@ -13,6 +15,9 @@ import (
 
 	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/certificates"
+	"github.com/digital-inclusion/refurb/impact"
+	"github.com/digital-inclusion/refurb/internal/database"
+	"github.com/digital-inclusion/refurb/internal/idempotency"
 	"github.com/digital-inclusion/refurb/internal/reqinfo"
 	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/requests"
@@ -32,6 +37,10 @@ const (
 	CodeWipeRequired      = "WIPE_REQUIRED"
 	CodeRateLimited       = "RATE_LIMITED"
 	CodeInternal          = "INTERNAL"
+	// CodeUnavailable: the database could not be reached or went away (or its disk is full);
+	// nothing was changed that was not committed, and the same request may be sent again after
+	// extensions.retryAfterSeconds. The HTTP status is then 503 (docs/api.md, "Errors").
+	CodeUnavailable = "UNAVAILABLE"
 )
 
 // gqlError is one entry of a response's "errors" list as the client sees it.
@@ -63,6 +72,9 @@ type errorMapping struct {
 // else; an error without a row is an internal error and is hidden from the client.
 func errorMappings() []errorMapping {
 	return []errorMapping{
+		{as: unavailable},
+		{is: idempotency.ErrKeyReused, code: CodeBadUserInput},
+		{is: idempotency.ErrInProgress, code: CodeConflict},
 		{is: auth.ErrUnauthenticated, code: CodeUnauthenticated},
 		{is: auth.ErrInvalidCredentials, code: CodeUnauthenticated},
 		{is: auth.ErrForbidden, code: CodeForbidden},
@@ -119,6 +131,8 @@ func errorMappings() []errorMapping {
 		})},
 		{is: requests.ErrNotFound, code: CodeNotFound},
 		{is: requests.ErrConflict, code: CodeConflict},
+		{is: requests.ErrFollowUpAnswered, code: CodeConflict},
+		{is: impact.ErrNotFound, code: CodeNotFound},
 		{as: as(func(e *requests.StateError) presentation {
 			return presentation{code: CodeInvalidTransition, message: e.Error(), fields: map[string]any{
 				"from":   enumName(e.From),
@@ -153,6 +167,18 @@ func errorMappings() []errorMapping {
 			}}
 		})},
 	}
+}
+
+// unavailable presents the database's absence (internal/database.Unavailable, DiskFull).
+func unavailable(err error) (presentation, bool) {
+	retry := map[string]any{"retryAfterSeconds": database.RetryAfterSeconds}
+	switch {
+	case database.DiskFull(err):
+		return presentation{code: CodeUnavailable, message: "the database's disk is full: nothing was saved; an administrator must free space", fields: retry}, true
+	case database.Unavailable(err):
+		return presentation{code: CodeUnavailable, message: "the database is unavailable: nothing was saved that was not confirmed; try again in a few seconds", fields: retry}, true
+	}
+	return presentation{}, false
 }
 
 // as returns a matcher for errors.As on the error type E, presented by present.
@@ -227,6 +253,10 @@ func (p *presenter) present(ctx context.Context, e gqlerrors.FormattedError) gql
 			out.Extensions[k] = v
 		}
 		out.Extensions["code"] = pr.code
+		if pr.code == CodeUnavailable {
+			// Not the client's fault and not a bug: logged, but as a warning.
+			p.logger.WarnContext(ctx, "graphql: database unavailable", "request_id", reqinfo.From(ctx).ID, "path", pathString(e.Path), "err", cause)
+		}
 		return out
 	}
 	info := reqinfo.From(ctx)
@@ -236,6 +266,27 @@ func (p *presenter) present(ctx context.Context, e gqlerrors.FormattedError) gql
 	out.Message = fmt.Sprintf("internal error (request %s)", id)
 	out.Extensions = map[string]any{"code": CodeInternal, "requestId": id}
 	return out
+}
+
+// WriteError answers a GraphQL request that a middleware refused before it reached the schema
+// (internal/idempotency's refusals, the database's absence), presented by this file's table as a
+// resolver's error would be, with the status its code calls for.
+func (h *Handler) WriteError(w http.ResponseWriter, r *http.Request, err error) {
+	e := h.presenter.present(r.Context(), gqlerrors.FormatError(err))
+	e.Locations = nil
+	status := http.StatusInternalServerError
+	switch e.Extensions["code"] {
+	case CodeBadUserInput:
+		status = http.StatusUnprocessableEntity
+	case CodeConflict:
+		status = http.StatusConflict
+	case CodeUnavailable:
+		status = http.StatusServiceUnavailable
+		w.Header().Set("Retry-After", strconv.Itoa(database.RetryAfterSeconds))
+	}
+	h.writeJSON(w, r, status, struct {
+		Errors []gqlError `json:"errors"`
+	}{[]gqlError{e}})
 }
 
 // lookup returns the presentation of the first mapping that matches err.

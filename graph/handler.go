@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"strconv"
 	"sync/atomic"
 
 	"github.com/graphql-go/graphql"
@@ -16,6 +17,7 @@ import (
 	"github.com/graphql-go/graphql/language/parser"
 
 	"github.com/digital-inclusion/refurb/auth"
+	"github.com/digital-inclusion/refurb/internal/database"
 	"github.com/digital-inclusion/refurb/internal/reqinfo"
 )
 
@@ -267,10 +269,18 @@ func (h *Handler) execute(w http.ResponseWriter, r *http.Request, p params) *htt
 	if data == nil && started(result) {
 		data = json.RawMessage("null")
 	}
-	h.writeJSON(w, r, http.StatusOK, struct {
+	presented := h.presenter.executionErrors(r.Context(), result.Errors)
+	status := http.StatusOK
+	if unavailableIn(presented) {
+		// The database went away under the request: 503 tells proxies, load balancers and
+		// clients to try again later, as the error's code does.
+		status = http.StatusServiceUnavailable
+		w.Header().Set("Retry-After", strconv.Itoa(database.RetryAfterSeconds))
+	}
+	h.writeJSON(w, r, status, struct {
 		Errors []gqlError `json:"errors,omitempty"`
 		Data   any        `json:"data,omitempty"`
-	}{h.presenter.executionErrors(r.Context(), result.Errors), data})
+	}{presented, data})
 	return nil
 }
 
@@ -318,6 +328,16 @@ func (h *Handler) prepare(w http.ResponseWriter, r *http.Request, p params) (*as
 		}}}
 	}
 	return doc, nil
+}
+
+// unavailableIn reports whether one of errs is the database's absence.
+func unavailableIn(errs []gqlError) bool {
+	for _, e := range errs {
+		if e.Extensions["code"] == CodeUnavailable {
+			return true
+		}
+	}
+	return false
 }
 
 // started reports whether graphql-go got as far as running resolvers: errors raised before

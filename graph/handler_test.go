@@ -2,6 +2,7 @@ package graph
 
 import (
 	"bytes"
+	"database/sql/driver"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"github.com/graphql-go/graphql"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/internal/reqinfo"
@@ -133,6 +135,12 @@ func toyError(kind string) error {
 		return fmt.Errorf("insert user alice@example.org: %w", auth.ErrConflict)
 	case "rateLimited":
 		return &auth.RateLimitError{RetryAfter: 90*time.Second + 200*time.Millisecond}
+	case "unavailable":
+		return fmt.Errorf("select device: %w", driver.ErrBadConn)
+	case "recovering":
+		return fmt.Errorf("select device: %w", &pgconn.PgError{Code: "57P03", Message: "the database system is in recovery mode"})
+	case "diskFull":
+		return fmt.Errorf("insert devices: %w", &pgconn.PgError{Code: "53100", Message: "could not extend file"})
 	case "field":
 		return fmt.Errorf("creating user: %w", validation.Field("input.email", "must contain an @"))
 	case "panic":

@@ -9,6 +9,7 @@ import (
 
 	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/certificates"
+	"github.com/digital-inclusion/refurb/impact"
 	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/requests"
 	"github.com/digital-inclusion/refurb/workshops"
@@ -24,6 +25,8 @@ type Deps struct {
 	Requests *requests.Store
 	// Workshops runs the school: trainees, hours, sessions, skills.
 	Workshops *workshops.Store
+	// Impact reads the impact ledger and donors' impact.
+	Impact *impact.Store
 	// PublicURL is where users reach the server (no trailing slash); scan and label URLs start with it.
 	PublicURL string
 }
@@ -106,6 +109,7 @@ func NewSchema(deps Deps) (*graphql.Schema, error) {
 	b.addTags()
 	b.addStorage()
 	b.addWipes()
+	b.addWipeReports()
 	b.addEvents()
 	b.addFlags()
 	b.addRepairs()
@@ -115,6 +119,7 @@ func NewSchema(deps Deps) (*graphql.Schema, error) {
 	b.addOrganisation()
 	b.addRequests()
 	b.addWorkshops()
+	b.addImpact()
 
 	b.query["node"] = &graphql.Field{
 		Type:        b.node,

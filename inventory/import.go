@@ -66,6 +66,10 @@ type ImportDetails struct {
 	Encoding       string     `json:"encoding,omitempty"`
 	Delimiter      string     `json:"delimiter,omitempty"`
 	IgnoredColumns []string   `json:"ignoredColumns,omitempty"`
+	// Lines are the list's rows and what became of each, so that a donation certificate can
+	// reconcile the donor's list with what arrived (Reconcile); imports recorded before lines
+	// were kept have none.
+	Lines []ImportLine `json:"lines,omitempty"`
 }
 
 // RowError is a problem with one row of an asset list.
@@ -101,7 +105,9 @@ type ImportLine struct {
 	Make         string `json:"make,omitempty"`
 	Model        string `json:"model,omitempty"`
 	SerialNumber string `json:"serialNumber,omitempty"`
-	Tag          string `json:"tag,omitempty"` // the new device's asset tag, once created
+	// DonorAssetTag is the donor's own asset tag of the row, when the list has one.
+	DonorAssetTag string `json:"donorAssetTag,omitempty"`
+	Tag           string `json:"tag,omitempty"` // the new device's asset tag, once created
 }
 
 // ImportAssetList reads a donor's asset list (CSV or XLSX, see package assetlist) and adds its
@@ -187,7 +193,8 @@ func (s *Store) ImportAssetListProgress(ctx context.Context, donationID int64, f
 		var create []NewDevice
 		var created []int // indexes into rep.Lines
 		for _, r := range rows {
-			l := ImportLine{Line: r.line, Action: "create", Kind: r.device.Kind, Make: r.device.Make, Model: r.device.Model, SerialNumber: r.device.SerialNumber}
+			l := ImportLine{Line: r.line, Action: "create", Kind: r.device.Kind, Make: r.device.Make, Model: r.device.Model, SerialNumber: r.device.SerialNumber,
+				DonorAssetTag: r.device.DonorAssetTag}
 			if sn := serialKey(r.device.SerialNumber); sn != "" && inDonation[sn] {
 				l.Action = "skip"
 				rep.Skipped++
@@ -220,7 +227,7 @@ func (s *Store) ImportAssetListProgress(ctx context.Context, donationID int64, f
 			DonationID: don.ID, FileSHA256: rep.SHA256, Filename: rep.Filename, Format: rep.Format,
 			Rows: rep.Rows, Created: rep.Created, ImportedBy: actorID(ctx),
 			Report: ImportDetails{Skipped: rep.Skipped, Errors: []RowError{}, Sheet: list.Sheet, Encoding: list.Encoding,
-				Delimiter: list.Delimiter, IgnoredColumns: list.Ignored},
+				Delimiter: list.Delimiter, IgnoredColumns: list.Ignored, Lines: rep.Lines},
 		}
 		if _, err := db.NewInsert().Model(rec).Returning("id").Exec(ctx); err != nil {
 			return dbError("record the import", err)

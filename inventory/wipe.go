@@ -100,6 +100,7 @@ type WipeRecord struct {
 	DINLevel              *string    `bun:"din_level" json:"din_level"`
 	ReportFilename        *string    `bun:"report_filename" json:"report_filename"`
 	ReportSHA256          *string    `bun:"report_sha256" json:"report_sha256"`
+	ReportID              *int64     `bun:"report_id" json:"report_id"` // the stored report it was read from (wipe_reports)
 	CreatedAt             time.Time  `bun:"created_at,nullzero,notnull,default:current_timestamp" json:"created_at"`
 }
 
@@ -127,6 +128,9 @@ type NewWipe struct {
 	// recorded and ErrConflict says so. 0 records whatever the version, for callers that read
 	// none (GraphQL's recordWipe takes no version).
 	Version int
+	// reportID links the record to a stored report: set by ImportWipeReports only, with the
+	// report's file name and SHA-256 (the database checks they agree).
+	reportID *int64
 }
 
 var (
@@ -238,7 +242,7 @@ func (s *Store) RecordWipe(ctx context.Context, n NewWipe) (*WipeRecord, *Device
 // lock: the medium and its device's status, an overwrite of flash media called PURGE, and the
 // verifier.
 func (n *NewWipe) validate(operator int64, now time.Time) (*WipeRecord, error) {
-	w := &WipeRecord{MediumID: n.MediumID, Method: n.Method, Result: n.Result, OperatorID: operator, VerifierID: n.VerifierID}
+	w := &WipeRecord{MediumID: n.MediumID, Method: n.Method, Result: n.Result, OperatorID: operator, VerifierID: n.VerifierID, ReportID: n.reportID}
 	if !n.Method.Valid() {
 		return nil, validation.Field("method", "unknown sanitization method %q", n.Method)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/emersion/go-smtp"
 
+	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/notify"
 	"github.com/digital-inclusion/refurb/requests"
 	rt "github.com/digital-inclusion/refurb/requests/requeststest"
@@ -192,4 +193,22 @@ func TestParseURL(t *testing.T) {
 		}
 	}
 	_ = errors.New
+}
+
+// The follow-up's e-mail asks the three questions in the social worker's language and links
+// to the follow-up page, never naming the beneficiary.
+func TestFollowUpText(t *testing.T) {
+	n := requests.Notification{ID: 1, Kind: "request_follow_up", RequestID: 42, Status: requests.StatusHandedOut,
+		Recipient: auth.Contact{Name: "Sofia", Email: "sofia@example.org", Language: "pt"}}
+	subject, body := notify.Text(n, "https://refurb.example/", "Digital Inclusion")
+	if subject != "Pedido n.º 42: três perguntas, três meses após a entrega" || !strings.Contains(body, "https://refurb.example/requests/42/follow-up\n") ||
+		!strings.Contains(body, "Olá Sofia") || !strings.Contains(body, "Algum problema?") {
+		t.Errorf("got %q\n%s", subject, body)
+	}
+	for _, lang := range []string{"fr", "de", "en", "ar"} {
+		n.Recipient.Language = lang
+		if subject, body := notify.Text(n, "https://refurb.example", ""); !strings.Contains(subject, "42") || !strings.Contains(body, "/requests/42/follow-up") {
+			t.Errorf("%s: %q\n%s", lang, subject, body)
+		}
+	}
 }

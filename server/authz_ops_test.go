@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"encoding/base64"
 	"fmt"
 	"slices"
 
@@ -97,6 +98,13 @@ var azQueries = map[string]azOp{
 		return `query($f: Date!, $t: Date!, $p: ID) { hoursReport(from: $f, to: $t, programmeID: $p) { totalMinutes rows { traineeName } } }`,
 			v("f", day(wt.Today().AddDate(0, -2, 0)), "t", day(wt.Today()), "p", azID("Programme", w.programme.ID))
 	}, officeOnly, map[string]azArg{"programmeID": {kind: kindShared}}},
+	"followUpsToAnswer": {func(*azWorld, *azSide, string) (string, map[string]any) {
+		return `{ followUpsToAnswer { reference partner { name } } }`, nil
+	}, [6]string{unauth, allow, allow, forbid, forbid, scoped}, nil},
+	"impact": {func(*azWorld, *azSide, string) (string, map[string]any) {
+		return `query($f: Date!, $t: Date!) { impact(from: $f, to: $t) { devicesReceived devicesHandedOut } }`,
+			v("f", day(wt.Today().AddDate(-1, 0, 0)), "t", day(wt.Today()))
+	}, officeOnly, nil},
 	"hoursReviewQueue": {func(*azWorld, *azSide, string) (string, map[string]any) {
 		return `{ hoursReviewQueue { weekStart entries { note } } }`, nil
 	}, officeOnly, nil},
@@ -171,6 +179,10 @@ var azMutations = map[string]azOp{
 		return `mutation($r: ID!, $d: ID!, $v: Int!) { allocateDevice(requestID: $r, deviceID: $d, version: $v) { reference } }`,
 			v("r", azID("DeviceRequest", w.approved(s).ID), "d", azID("Device", d.ID), "v", d.Version)
 	}, officeOnly, map[string]azArg{"requestID": {kind: kindRequest}, "deviceID": {kind: kindShared}}},
+	"answerFollowUp": {func(w *azWorld, s *azSide, _ string) (string, map[string]any) {
+		return `mutation($r: ID!) { answerFollowUp(requestID: $r, input: {inUse: YES, problem: NONE, uses: []}) { answeredAt } }`,
+			v("r", azID("DeviceRequest", w.handedOutWithFollowUp(s).ID))
+	}, [6]string{unauth, allow, allow, forbid, forbid, allow}, map[string]azArg{"requestID": {kind: kindRequest}}},
 	"approveHoursWeek": {func(w *azWorld, s *azSide, _ string) (string, map[string]any) {
 		h := w.hours(s)
 		return `mutation($id: ID!, $d: Date!) { approveHoursWeek(traineeID: $id, weekOf: $d) { note } }`, v("id", azID("Trainee", s.trainee.ID), "d", day(h.Date))
@@ -230,6 +242,16 @@ var azMutations = map[string]azOp{
 		return `mutation($r: ID!, $s: String!) { handOutDevice(requestID: $r, signature: $s) { reference } }`,
 			v("r", azID("DeviceRequest", w.allocated(s).ID), "s", rt.Signature())
 	}, officeOnly, map[string]azArg{"requestID": {kind: kindRequest}}},
+	"importWipeReports": {func(w *azWorld, s *azSide, _ string) (string, map[string]any) {
+		_, d := w.donation(s)
+		m := it.Media(w.t, w.inv, w.staff, d.ID)[0]
+		return `mutation($f: [WipeReportFileInput!]!, $d: [WipeReportDecisionInput!]) { importWipeReports(files: $f, decisions: $d) { recorded files { filename } } }`,
+			v("f", []map[string]any{{"filename": "blancco.xml", "content": base64.StdEncoding.EncodeToString(w.blancco(w.t, m))}},
+				"d", []map[string]any{{"key": "none", "mediumID": azID("StorageMedium", m.ID), "deviceTag": d.Tag}})
+	}, workshopOnly, map[string]azArg{"decisions.mediumID": {kind: kindDonor}, "decisions.deviceTag": {kind: kindDonor}}},
+	"issueImpactReport": {func(*azWorld, *azSide, string) (string, map[string]any) {
+		return `mutation($y: Int!) { issueImpactReport(year: $y, language: "en") { number } }`, v("y", wt.Today().Year())
+	}, officeOnly, nil},
 	"issueCertificate": {func(w *azWorld, s *azSide, _ string) (string, map[string]any) {
 		return `mutation($id: ID!) { issueCertificate(subjectID: $id, kind: DONATION, language: "en") { number } }`, v("id", azID("Donation", s.donation.ID))
 	}, officeOnly, map[string]azArg{"subjectID": {kind: kindDonor}}},

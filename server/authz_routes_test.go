@@ -131,10 +131,21 @@ var azRoutes = map[string][]azRoute{
 		{path: func(_ *azWorld, s *azSide) string { return "/certificates/" + s.receipt + ".pdf" }, kind: kindRequest, officeOnly: true},
 		{path: func(_ *azWorld, s *azSide) string { return "/certificates/" + s.attendance + ".pdf" }, kind: kindTrainee, officeOnly: true},
 	},
-	"GET /admin":          {{path: path("/admin")}},
-	"GET /admin/users":    {{path: path("/admin/users")}},
-	"GET /admin/partners": {{path: path("/admin/partners")}},
-	"GET /admin/requests": {{path: path("/admin/requests")}},
+	"GET /donors/{id}": {{path: func(_ *azWorld, s *azSide) string { return "/donors/" + strconv.FormatInt(s.donor.ID, 10) }, kind: kindDonor}},
+	"GET /follow-ups":  {{path: path("/follow-ups")}},
+	"GET /impact":      {{path: path("/impact")}},
+	"GET /impact/{file}": {{path: func(*azWorld, *azSide) string {
+		return "/impact/hand_outs.csv?from=" + wt.Today().AddDate(-1, 0, 0).Format("2006-01-02") + "&to=" + wt.Today().Format("2006-01-02")
+	}}},
+	"GET /requests/{id}/follow-up": {{path: func(_ *azWorld, s *azSide) string {
+		return "/requests/" + strconv.FormatInt(s.handedOut.ID, 10) + "/follow-up"
+	}, kind: kindRequest}},
+	"GET /wipe-reports":          {{path: path("/wipe-reports")}},
+	"GET /wipe-reports/{sha256}": {{path: func(_ *azWorld, s *azSide) string { return "/wipe-reports/" + s.wipeReport }, kind: kindDonor}},
+	"GET /admin":                 {{path: path("/admin")}},
+	"GET /admin/users":           {{path: path("/admin/users")}},
+	"GET /admin/partners":        {{path: path("/admin/partners")}},
+	"GET /admin/requests":        {{path: path("/admin/requests")}},
 
 	"POST /login":                    {{skip: "signs in"}},
 	"POST /logout":                   {{skip: "signs the client out"}},
@@ -187,6 +198,13 @@ var azRoutes = map[string][]azRoute{
 	"POST /admin/partners":            {{path: path("/admin/partners"), form: form("name", "P", "kind", "ngo")}},
 	"POST /admin/requests":            {{path: path("/admin/requests"), form: form("maxOpen", "50")}},
 	"POST /admin/requests/anonymise":  {{skip: "anonymises every old request: administrators only, names nothing"}},
+	"POST /impact/report":             {{path: path("/impact/report"), form: form("year", "2026", "language", "en")}},
+	"POST /requests/{id}/follow-up": {{path: func(w *azWorld, s *azSide) string {
+		return "/requests/" + strconv.FormatInt(w.handedOutWithFollowUp(s).ID, 10) + "/follow-up"
+	}, form: form("inUse", "yes", "problem", "none"), kind: kindRequest}},
+	"POST /wipe-reports":         {{path: path("/wipe-reports"), form: form(), multipart: true}},
+	"POST /wipe-reports/check":   {{path: path("/wipe-reports/check"), form: form(), multipart: true}},
+	"POST /wipe-reports/confirm": {{path: path("/wipe-reports/confirm"), form: form("key", "x")}},
 }
 
 // webRoutes reads the patterns package web registers from its source: a route added there

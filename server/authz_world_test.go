@@ -3,7 +3,9 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -19,6 +21,7 @@ import (
 	"github.com/digital-inclusion/refurb/graph"
 	"github.com/digital-inclusion/refurb/inventory"
 	it "github.com/digital-inclusion/refurb/inventory/inventorytest"
+	"github.com/digital-inclusion/refurb/inventory/wipereport/wipereporttest"
 	"github.com/digital-inclusion/refurb/requests"
 	rt "github.com/digital-inclusion/refurb/requests/requeststest"
 	"github.com/digital-inclusion/refurb/server"
@@ -65,6 +68,8 @@ type azSide struct {
 	medium      inventory.StorageMedium
 	wipe        *inventory.WipeRecord
 	certificate *certificates.Issued
+	// A Blancco report of a drive of the donor's, imported: its SHA-256.
+	wipeReport string
 	// The partner organisation, its social worker, a submitted request and one handed out with
 	// its receipt (a HANDOVER certificate).
 	partner    *requests.Partner
@@ -167,6 +172,13 @@ func (w *azWorld) side(name string) *azSide {
 	if s.certificate, err = w.crt.Issue(w.staff, s.donation.ID, certificates.KindDonation, "en"); err != nil {
 		t.Fatal(err)
 	}
+	_, d := w.donation(s)
+	report := w.blancco(t, it.Media(t, w.inv, w.staff, d.ID)[0])
+	if _, err := w.inv.ImportWipeReports(w.staff, []inventory.WipeReportFile{{Filename: "blancco.xml", Data: report}}, nil, false); err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(report)
+	s.wipeReport = hex.EncodeToString(sum[:])
 
 	s.partner = rt.Partner(t, w.req, w.admin, "Partner "+s.marker(kindRequest), requests.PartnerSocialOffice)
 	if s.workerUser, err = w.srv.Auth.CreateUser(auth.System(t.Context()), auth.NewUser{Email: "worker" + strings.ToLower(name) + "@example.org",
@@ -183,6 +195,7 @@ func (w *azWorld) side(name string) *azSide {
 		t.Fatalf("the receipt of request %d: %v", s.handedOut.ID, err)
 	}
 	s.receipt = num
+	w.askFollowUp(s.handedOut)
 
 	s.trainee = wt.Trainee(t, w.ws, w.staff, "Trainee "+s.marker(kindTrainee))
 	wt.Enrol(t, w.ws, w.staff, s.trainee.ID, w.programme.ID)
@@ -224,6 +237,36 @@ func (w *azWorld) device(s *azSide, kind inventory.Kind) *inventory.Device {
 	_, ds := it.DonationFrom(w.t, w.inv, w.staff, &s.donor.ID, inventory.NewDevice{Kind: kind, Make: "Eizo", Model: "FlexScan " + m,
 		SerialNumber: fmt.Sprintf("SN-%s-%d", m, n)})
 	return &ds[0]
+}
+
+// blancco returns a Blancco report of a passed erasure of medium.
+func (w *azWorld) blancco(t *testing.T, m inventory.StorageMedium) []byte {
+	return wipereporttest.BlanccoXML("Blancco Drive Eraser", "7.9.0", wipereporttest.Blancco{Serial: *m.SerialNumber, Vendor: "Samsung",
+		Model: "SSD 860", State: "Successful", Standard: "NIST 800-88 Purge", Firmware: 1,
+		Start: "2024-03-18T09:12:01+0100", End: "2024-03-18T11:02:00+0100", Verified: "100"})
+}
+
+// askFollowUp dates a handed-out request's hand-out back past requests.FollowUpAfter and asks
+// its follow-up, as the daily job does.
+func (w *azWorld) askFollowUp(r *requests.Request) {
+	w.t.Helper()
+	if _, err := w.srv.DB.Owner.NewRaw("UPDATE device_requests SET handed_out_at = now() - ?::interval - interval '1 day' WHERE id = ?",
+		requests.FollowUpAfter, r.ID).Exec(w.t.Context()); err != nil {
+		w.t.Fatal(err)
+	}
+	if _, err := w.req.AskFollowUps(auth.System(w.t.Context())); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+// handedOut files, allocates and hands out a request of the side's worker, its follow-up asked.
+func (w *azWorld) handedOutWithFollowUp(s *azSide) *requests.Request {
+	r, err := w.req.HandOut(w.staff, w.allocated(s).ID, rt.Signature(), "en")
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	w.askFollowUp(r)
+	return r
 }
 
 // request files a request as the side's social worker.

@@ -12,14 +12,18 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/digital-inclusion/refurb/auth"
+	"github.com/digital-inclusion/refurb/impact"
+	"github.com/digital-inclusion/refurb/internal/idempotency"
 	"github.com/digital-inclusion/refurb/internal/ratelimit"
 	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/requests"
 )
 
-// The daily job purges what has expired (rate-limit windows, asset lists never confirmed),
-// folds the device counts and anonymises closed device requests past their retention
-// (docs/requests.md). Every instance looks hourly whether it is due; the jobs table's row,
+// The daily job purges what has expired (rate-limit windows, asset lists and wipe reports never
+// confirmed, idempotency keys older than a day), folds the device counts and the impact
+// summaries, anonymises closed device requests past their retention (docs/requests.md) and asks
+// the follow-ups of hand-outs three months old (docs/impact.md). Every instance looks hourly
+// whether it is due; the jobs table's row,
 // locked while the job runs, makes it run once a day whichever and however many instances there
 // are (docs/operations.md).
 const (
@@ -55,7 +59,7 @@ func StartJobs(ctx context.Context, db *bun.DB, logger *slog.Logger) {
 // RunDaily runs the daily job unless it ran less than dailyInterval ago or another instance is
 // running it, and reports whether it ran.
 func RunDaily(ctx context.Context, db *bun.DB, logger *slog.Logger) (ran bool, err error) {
-	var anonymised []int64
+	var anonymised, followUps []int64
 	err = db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := tx.ExecContext(ctx, "INSERT INTO jobs (name, last_run) VALUES (?, '-infinity') ON CONFLICT (name) DO NOTHING", dailyJob); err != nil {
 			return fmt.Errorf("register the daily job: %w", err)
@@ -75,11 +79,23 @@ func RunDaily(ctx context.Context, db *bun.DB, logger *slog.Logger) (ran bool, e
 		if _, err := inventory.PurgeHeldImports(ctx, tx); err != nil {
 			return err
 		}
+		if _, err := inventory.PurgeHeldWipeReports(ctx, tx); err != nil {
+			return err
+		}
+		if _, err := idempotency.Purge(ctx, tx); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, "SELECT refurb_fold_device_counts()"); err != nil {
 			return fmt.Errorf("fold device counts: %w", err)
 		}
+		if err := impact.Fold(ctx, tx); err != nil {
+			return err
+		}
 		if anonymised, err = requests.NewStore(tx).Anonymise(auth.System(ctx)); err != nil {
 			return fmt.Errorf("anonymise device requests: %w", err)
+		}
+		if followUps, err = requests.NewStore(tx).AskFollowUps(auth.System(ctx)); err != nil {
+			return fmt.Errorf("ask follow-ups: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE jobs SET last_run = now() WHERE name = ?", dailyJob); err != nil {
 			return fmt.Errorf("record the daily job: %w", err)
@@ -89,6 +105,9 @@ func RunDaily(ctx context.Context, db *bun.DB, logger *slog.Logger) (ran bool, e
 	})
 	if err == nil && len(anonymised) > 0 {
 		logger.InfoContext(ctx, "anonymised device requests", "count", len(anonymised), "request_ids", anonymised)
+	}
+	if err == nil && len(followUps) > 0 {
+		logger.InfoContext(ctx, "asked follow-ups of hand-outs", "count", len(followUps), "request_ids", followUps)
 	}
 	return ran, err
 }

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -16,6 +17,9 @@ import (
 	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/certificates"
 	"github.com/digital-inclusion/refurb/graph"
+	"github.com/digital-inclusion/refurb/impact"
+	"github.com/digital-inclusion/refurb/internal/database"
+	"github.com/digital-inclusion/refurb/internal/idempotency"
 	"github.com/digital-inclusion/refurb/internal/reqinfo"
 	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/migrations"
@@ -67,16 +71,18 @@ func New(cfg Config, deps Deps) (*http.Server, error) {
 
 // Handler returns the server's root handler; tests serve it with httptest.
 func Handler(cfg Config, deps Deps) (http.Handler, error) {
-	certs := certificates.NewStore(deps.DB, cfg.PublicURL)
+	// Annual impact reports are certificates whose figures package impact gathers.
+	certs := certificates.NewStore(deps.DB, cfg.PublicURL).WithImpactReports(impact.AnnualReport)
+	ledger := impact.NewStore(deps.DB)
 	// Requests issue the hand-over receipt through certificates, on the hand-out's transaction.
 	reqs := requests.NewStore(deps.DB).WithIssuer(certs)
 	school := workshops.NewStore(deps.DB)
-	schema, err := graph.NewSchema(graph.Deps{Auth: deps.Auth, Inventory: deps.Inventory, Certificates: certs, Requests: reqs, Workshops: school, PublicURL: cfg.PublicURL})
+	schema, err := graph.NewSchema(graph.Deps{Auth: deps.Auth, Inventory: deps.Inventory, Certificates: certs, Requests: reqs, Workshops: school, Impact: ledger, PublicURL: cfg.PublicURL})
 	if err != nil {
 		return nil, err
 	}
 	pages, err := web.NewHandler(web.Deps{Auth: deps.Auth, Inventory: deps.Inventory, Sessions: deps.Sessions, Logger: deps.Logger, Certificates: certs,
-		Requests: reqs, Workshops: school,
+		Requests: reqs, Workshops: school, Impact: ledger,
 		Config: web.Config{PublicURL: cfg.PublicURL, OrgName: cfg.OrgName, OrgContact: cfg.OrgContact}})
 	if err != nil {
 		return nil, err
@@ -89,9 +95,31 @@ func Handler(cfg Config, deps Deps) (http.Handler, error) {
 	mux.Handle("/graphql/", gql)
 	mux.Handle("/", pages)
 
+	// scs answers a session it cannot load or save with a bare 500; the database's absence is
+	// a 503 with a sentence and when to try again, like every other route's.
+	deps.Sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
+		id := reqinfo.From(r.Context()).ID
+		if database.Unavailable(err) || database.DiskFull(err) {
+			deps.Logger.WarnContext(r.Context(), "session: database unavailable", "request_id", id, "err", err)
+			w.Header().Set("Retry-After", strconv.Itoa(database.RetryAfterSeconds))
+			http.Error(w, "the database is unavailable: try again in a few seconds", http.StatusServiceUnavailable)
+			return
+		}
+		deps.Logger.ErrorContext(r.Context(), "session", "request_id", id, "err", err)
+		http.Error(w, "internal error (request "+id+")", http.StatusInternalServerError)
+	}
+	// A signed-in client's request sent again with its Idempotency-Key (a form's hidden field)
+	// gets the first answer (internal/idempotency); refusals are presented by the route's layer.
+	idem := idempotency.New(deps.DB, func(w http.ResponseWriter, r *http.Request, err error) {
+		if routeOf(r.URL.Path) == "/graphql" {
+			gql.WriteError(w, r, err)
+			return
+		}
+		pages.Refuse(w, r, err)
+	}, deps.Logger)
 	authed := deps.Auth.Middleware(deps.Sessions, func(r *http.Request, err error) {
 		deps.Logger.ErrorContext(r.Context(), "authenticate request", "request_id", reqinfo.From(r.Context()).ID, "err", err)
-	})(mux)
+	})(idem.Wrap(mux))
 
 	// Probes and metrics skip authentication and sessions: they are polled often and must not
 	// touch the sessions table.
@@ -196,7 +224,7 @@ func routeOf(path string) string {
 		return path
 	}
 	for _, prefix := range []string{"/D/", "/d/", "/devices/", "/labels", "/certificates/", "/verify/", "/intake", "/bench", "/static/",
-		"/hours", "/progress", "/pin", "/benches", "/T/", "/t/", "/review", "/trainees", "/programmes", "/sessions", "/reports/", "/requests", "/admin"} {
+		"/hours", "/progress", "/pin", "/benches", "/T/", "/t/", "/review", "/trainees", "/programmes", "/sessions", "/reports/", "/requests", "/admin", "/impact", "/donors", "/follow-ups"} {
 		if strings.HasPrefix(path, prefix) {
 			return strings.TrimSuffix(prefix, "/")
 		}

@@ -23,6 +23,7 @@ var certKeys = []string{
 	"kind.attendance",
 	"kind.donation",
 	"kind.erasure",
+	"kind.impact_report",
 	"mine.certificates",
 	"mine.devices",
 	"mine.more",
@@ -196,6 +197,8 @@ type donationsData struct {
 	Donations []myDonation
 	Next      string
 	Issue     bool // the user may issue certificates from this page
+	// Impact is a donor's own impact (web/impact.go), for a donor's users.
+	Impact []figure
 }
 
 // Outcome names what became of a device.
@@ -234,6 +237,14 @@ func (h *Handler) myDonations(w http.ResponseWriter, r *http.Request) {
 		v.Title = d.T["mine.staff_title"]
 	}
 	v.Nav = "donations"
+	if id := scope.DonorID(); id != 0 && h.impact != nil {
+		im, err := h.impact.Donor(ctx, id)
+		if err != nil {
+			h.problem(w, r, v, err)
+			return
+		}
+		d.Impact = donorFigures(v, im)
+	}
 	page, err := h.inventory.Donations(ctx, 0, inventory.Page{First: 10, After: r.URL.Query().Get("after")})
 	if err != nil {
 		h.problem(w, r, v, err)

@@ -11,6 +11,9 @@ import (
 
 	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/certificates"
+	"github.com/digital-inclusion/refurb/impact"
+	"github.com/digital-inclusion/refurb/internal/database"
+	"github.com/digital-inclusion/refurb/internal/idempotency"
 	"github.com/digital-inclusion/refurb/internal/reqinfo"
 	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/requests"
@@ -34,6 +37,7 @@ import (
 //	422 the input is wrong: every field error, on every route (pages, labels, POST /imports),
 //	    a refused move, a missing wipe
 //	429 too many requests; Retry-After says when to come back
+//	503 the database is away (or its disk full); Retry-After says when to try again
 //
 // 400 is left to requests that cannot be read at all (a form or body that does not parse, a
 // hidden field a page always sends), which no domain error describes; anything without a row
@@ -62,6 +66,19 @@ type errorRow struct {
 // field error (a tag error, an oversized file) comes before the field error's row.
 func errorRows() []errorRow {
 	return []errorRow{
+		// The database went away under the request, or its disk is full: nothing half-written,
+		// try again (docs/operations.md, "Faults").
+		{as: func(err error, l *locale) (explanation, bool) {
+			switch {
+			case database.DiskFull(err):
+				return explanation{status: http.StatusServiceUnavailable, message: l.T("problem.disk_full"), retryAfter: database.RetryAfterSeconds * time.Second}, true
+			case database.Unavailable(err):
+				return explanation{status: http.StatusServiceUnavailable, message: l.T("problem.unavailable"), retryAfter: database.RetryAfterSeconds * time.Second}, true
+			}
+			return explanation{}, false
+		}},
+		{is: idempotency.ErrKeyReused, status: http.StatusUnprocessableEntity, message: "problem.idempotency_reused"},
+		{is: idempotency.ErrInProgress, status: http.StatusConflict, message: "problem.idempotency_busy"},
 		{is: auth.ErrUnauthenticated, status: http.StatusUnauthorized, message: "problem.signin"},
 		{is: auth.ErrInvalidCredentials, status: http.StatusUnauthorized, message: "login.invalid"},
 		{is: auth.ErrForbidden, status: http.StatusForbidden, message: "problem.forbidden"},
@@ -110,6 +127,8 @@ func errorRows() []errorRow {
 
 		{is: requests.ErrNotFound, status: http.StatusNotFound, message: "problem.notfound"},
 		{is: requests.ErrConflict, status: http.StatusConflict, message: "req.conflict"},
+		{is: requests.ErrFollowUpAnswered, status: http.StatusConflict, message: "fu.already"},
+		{is: impact.ErrNotFound, status: http.StatusNotFound, message: "problem.notfound"},
 		{as: typed(http.StatusUnprocessableEntity, func(e *requests.LimitError, l *locale) explanation {
 			return explanation{message: l.T("req.limit", "Limit", e.Limit)}
 		})},
@@ -207,7 +226,7 @@ func (e explanation) setHeaders(w http.ResponseWriter) {
 	switch e.status {
 	case http.StatusUnauthorized:
 		w.Header().Set("WWW-Authenticate", `Bearer realm="refurb"`)
-	case http.StatusTooManyRequests:
+	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(e.retryAfter.Seconds()))))
 	}
 }
@@ -263,4 +282,20 @@ func (h *Handler) jsonError(w http.ResponseWriter, r *http.Request, err error) {
 		body["error"], body["field"] = e.detail, e.field
 	}
 	writeJSON(w, e.status, body)
+}
+
+// Refuse answers a request that a middleware refused before it reached a page
+// (internal/idempotency's refusals, the database's absence): in JSON for the JSON routes and
+// for clients that ask for it, else on a page of its own.
+func (h *Handler) Refuse(w http.ResponseWriter, r *http.Request, err error) {
+	if r.URL.Path == "/imports" || strings.Contains(r.Header.Get("Accept"), "application/json") {
+		h.jsonError(w, r, err)
+		return
+	}
+	v, verr := h.newView(r, "problem.title")
+	if verr != nil {
+		h.plainError(w, r, err)
+		return
+	}
+	h.problem(w, r, v, err)
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"net/http"
@@ -9,8 +10,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
+
 	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/certificates"
+	"github.com/digital-inclusion/refurb/impact"
+	"github.com/digital-inclusion/refurb/internal/idempotency"
 	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/requests"
 	"github.com/digital-inclusion/refurb/validation"
@@ -52,6 +57,8 @@ func TestErrorTable(t *testing.T) {
 		{"certificate wipe required", &certificates.WipeRequiredError{Missing: []certificates.MissingWipe{{DeviceTag: "DI-000001-X", MediumID: 1, Serial: "S9"}}}, 422, "", "not sanitized yet S9"},
 		{"request not found", requests.ErrNotFound, 404, "", "Not found"},
 		{"request changed", requests.ErrConflict, 409, "", "nothing was changed"},
+		{"follow-up answered twice", requests.ErrFollowUpAnswered, 409, "", "answered already"},
+		{"donor's impact not found", impact.ErrNotFound, 404, "", "Not found"},
 		{"open request limit", &requests.LimitError{Limit: 3}, 422, "", "already have 3 open requests"},
 		{"request move refused", &requests.StateError{From: requests.StatusHandedOut, To: requests.StatusHandedOut, Reason: "once"}, 422, "", "from Handed out to Handed out: once"},
 		{"allocation refused", &requests.AllocationError{DeviceTag: "DI-000001-X", Reason: "it is wiped, not ready"}, 422, "", "not ready"},
@@ -60,6 +67,10 @@ func TestErrorTable(t *testing.T) {
 		{"hour rule", fmt.Errorf("log hours: %w", &workshops.RuleError{Rule: workshops.RuleDayCap, Field: "minutes", Message: "over 12 hours"}), 422, "minutes", "A day has at most 12 hours."},
 		{"entry already reviewed", &workshops.TransitionError{EntryID: 1, From: workshops.StatusApproved, To: workshops.StatusRejected}, 409, "", "already reviewed"},
 		{"field error", fmt.Errorf("add devices: %w", field), 422, "serial", "Please check serial: is already in this donation"},
+		{"database away", fmt.Errorf("select: %w", driver.ErrBadConn), 503, "", "unavailable"},
+		{"disk full", fmt.Errorf("insert: %w", &pgconn.PgError{Code: "53100"}), 503, "", "disk is full"},
+		{"form sent again with other values", idempotency.ErrKeyReused, 422, "", "already sent with other values"},
+		{"form still being processed", idempotency.ErrInProgress, 409, "", "still being processed"},
 		{"anything else", errors.New("connection reset"), 500, "", ""},
 	}
 	reached := make([]bool, len(rows))

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/digital-inclusion/refurb/auth"
+	"github.com/digital-inclusion/refurb/certificates"
 	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/workshops"
 )
@@ -59,6 +60,9 @@ func TestMessagesComplete(t *testing.T) {
 	}
 	for _, r := range auth.Roles {
 		ids["role."+string(r)] = true
+	}
+	for _, k := range certificates.Kinds {
+		ids["cert.kind."+string(k)] = true // the verification page names every kind
 	}
 	for _, m := range []inventory.Method{inventory.MethodClear, inventory.MethodPurge, inventory.MethodDestroy} {
 		ids["wipe.method."+string(m)] = true

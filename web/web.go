@@ -21,6 +21,7 @@ import (
 
 	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/certificates"
+	"github.com/digital-inclusion/refurb/impact"
 	"github.com/digital-inclusion/refurb/internal/reqinfo"
 	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/requests"
@@ -52,6 +53,8 @@ type Deps struct {
 	Requests *requests.Store
 	// Workshops runs the school: trainees, hours, sessions, skills (web/workshops.go).
 	Workshops *workshops.Store
+	// Impact reads the impact ledger and donors' impact (web/impact.go).
+	Impact *impact.Store
 }
 
 // Handler serves the pages.
@@ -61,6 +64,7 @@ type Handler struct {
 	certificates *certificates.Store
 	requests     *requests.Store
 	workshops    *workshops.Store
+	impact       *impact.Store
 	sessions     *scs.SessionManager
 	log          *slog.Logger
 	cfg          Config
@@ -90,7 +94,7 @@ func NewHandler(deps Deps) (*Handler, error) {
 		return nil, err
 	}
 	h := &Handler{auth: deps.Auth, inventory: deps.Inventory, sessions: deps.Sessions, log: deps.Logger, cfg: cfg,
-		tr: tr, static: static, mux: http.NewServeMux(), certificates: deps.Certificates, requests: deps.Requests, workshops: deps.Workshops}
+		tr: tr, static: static, mux: http.NewServeMux(), certificates: deps.Certificates, requests: deps.Requests, workshops: deps.Workshops, impact: deps.Impact}
 	if h.asset, err = assetVersion(static); err != nil {
 		return nil, err
 	}
@@ -130,6 +134,11 @@ func (h *Handler) routes() {
 	m.HandleFunc("POST /intake/{number}/import", h.checkImport)
 	m.HandleFunc("POST /intake/{number}/import/confirm", h.confirmImport)
 	m.HandleFunc("POST /imports", h.importAssetList)
+	m.HandleFunc("GET /wipe-reports", h.wipeReportsPage)
+	m.HandleFunc("POST /wipe-reports", h.importWipeReports)
+	m.HandleFunc("POST /wipe-reports/check", h.checkWipeReports)
+	m.HandleFunc("POST /wipe-reports/confirm", h.confirmWipeReports)
+	m.HandleFunc("GET /wipe-reports/{sha256}", h.wipeReportFile)
 	m.HandleFunc("GET /labels", h.labelSheet)
 	m.HandleFunc("GET /labels/{file}", h.labelPNG)
 	m.HandleFunc("POST /labels/reserve", h.reserveLabels)
@@ -142,6 +151,9 @@ func (h *Handler) routes() {
 	m.HandleFunc("/", h.notFound)
 	if h.workshops != nil {
 		h.workshopRoutes()
+	}
+	if h.impact != nil {
+		h.impactRoutes()
 	}
 }
 
@@ -336,11 +348,15 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 		h.fail(w, r, fmt.Errorf("render %s: %w", name, err))
 		return
 	}
+	page := buf.Bytes()
+	if v.User != nil {
+		page = withFormKeys(page)
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Content-Language", v.L.Code)
 	w.Header().Set("Vary", "Cookie, Accept-Language")
 	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	w.Write(page)
 }
 
 func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
@@ -354,8 +370,15 @@ func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
 }
 
 // fail answers an unexpected error without its detail, which goes to the log with the request id.
+// The database's absence is no bug: it is answered 503 with a sentence and when to try again.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	id := reqinfo.From(r.Context()).ID
+	if e := explain(h.requestLocale(r), err); e.status == http.StatusServiceUnavailable {
+		h.log.WarnContext(r.Context(), "database unavailable", "request_id", id, "path", r.URL.Path, "err", err)
+		e.setHeaders(w)
+		http.Error(w, e.message, e.status)
+		return
+	}
 	h.log.ErrorContext(r.Context(), "request failed", "request_id", id, "path", r.URL.Path, "err", err)
 	http.Error(w, "internal error (request "+id+")", http.StatusInternalServerError)
 }
@@ -413,6 +436,7 @@ var funcs = template.FuncMap{
 	},
 	"upper":              strings.ToUpper,
 	"list":               func(xs ...string) []string { return xs },
+	"pair":               func(a, b any) []any { return []any{a, b} },
 	"methods":            methodsFor,
 	"statusClass":        func(s inventory.Status) string { return "s-" + string(s) },
 	"requestStatusClass": requestStatusClass,

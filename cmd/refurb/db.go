@@ -10,6 +10,9 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/uptrace/bun"
@@ -29,12 +32,42 @@ type dbHandle struct {
 	cluster *pgcluster.Cluster
 	app     *bun.DB
 	owner   *bun.DB
+	release func() // lets another server have the private data directory; nil when not held
+	// stopSupervising ends the server's watch over the private cluster and waits for it.
+	stopSupervising func()
 }
 
 func openDBHandle(ctx context.Context, cfg dbConfig, logger *slog.Logger) (*dbHandle, error) {
+	return openDB(ctx, cfg, logger, false)
+}
+
+// openServerDBHandle is openDBHandle for `refurb serve`, which on the private database must be
+// the only server: each would stop the cluster under the other when it exits. Other commands
+// attach to the cluster a server runs.
+func openServerDBHandle(ctx context.Context, cfg dbConfig, logger *slog.Logger) (*dbHandle, error) {
+	return openDB(ctx, cfg, logger, true)
+}
+
+func openDB(ctx context.Context, cfg dbConfig, logger *slog.Logger, serving bool) (*dbHandle, error) {
 	h := &dbHandle{cfg: cfg, log: logger}
 	if cfg.URL == "" {
-		c, err := pgcluster.Start(ctx, pgcluster.Options{DataDir: cfg.DataDir, Logger: logger})
+		start := func(dataDir string) (*pgcluster.Cluster, error) {
+			if serving {
+				release, err := claimServer(dataDir)
+				if err != nil {
+					return nil, err
+				}
+				c, err := pgcluster.Start(ctx, pgcluster.Options{DataDir: dataDir, Logger: logger})
+				if err != nil {
+					release()
+					return nil, err
+				}
+				h.release = release
+				return c, nil
+			}
+			return pgcluster.Start(ctx, pgcluster.Options{DataDir: dataDir, Logger: logger})
+		}
+		c, err := start(cfg.DataDir)
 		if errors.Is(err, pgcluster.ErrUnreachable) && cfg.DataDir == defaultDataDir {
 			// Run as root from a checkout under a 0700 home (/root), PostgreSQL's own user cannot
 			// reach ./var/postgres. Rather than fail `make run`, keep the cluster under
@@ -44,12 +77,20 @@ func openDBHandle(ctx context.Context, cfg dbConfig, logger *slog.Logger) (*dbHa
 				return nil, err
 			}
 			logger.Warn("the data directory is out of reach of the postgres user; using another", "data_dir", alt)
-			c, err = pgcluster.Start(ctx, pgcluster.Options{DataDir: alt, Logger: logger})
+			c, err = start(alt)
 		}
 		if err != nil {
 			return nil, err
 		}
 		h.cluster = c
+		if serving {
+			// The server keeps its private PostgreSQL running: started again if it dies (a
+			// crash, a full disk that stopped it), so that the server recovers by itself.
+			sctx, cancel := context.WithCancel(ctx)
+			done := make(chan struct{})
+			go func() { defer close(done); c.Supervise(sctx) }()
+			h.stopSupervising = func() { cancel(); <-done }
+		}
 		h.cfg.URL = c.URL("refurb")
 		h.cfg.MigrateURL = h.cfg.URL
 	}
@@ -165,8 +206,51 @@ func (h *dbHandle) Close(ctx context.Context) error {
 	if h.owner != nil {
 		h.owner.Close()
 	}
-	if h.cluster != nil {
-		return h.cluster.Stop(context.WithoutCancel(ctx))
+	if h.stopSupervising != nil {
+		h.stopSupervising()
 	}
-	return nil
+	var err error
+	if h.cluster != nil {
+		err = h.cluster.Stop(context.WithoutCancel(ctx))
+	}
+	if h.release != nil {
+		h.release()
+	}
+	return err
+}
+
+// claimServer makes this process the server of the private data directory dataDir until the
+// returned function is called or the process ends (however it ends: the kernel drops the lock
+// of a killed process), or refuses with a sentence naming the server that has it. The lock is a
+// file beside the data directory, which must stay empty until initdb has run.
+func claimServer(dataDir string) (func(), error) {
+	abs, err := filepath.Abs(dataDir)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
+		return nil, fmt.Errorf("private database: %w", err)
+	}
+	path := abs + ".serve.lock"
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("private database: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		b, _ := io.ReadAll(io.LimitReader(f, 32))
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			who := "another refurb serve"
+			if pid := strings.TrimSpace(string(b)); pid != "" {
+				who += " (process " + pid + ")"
+			}
+			return nil, fmt.Errorf("%s already serves the private database in %s: stop it first, or give this one its own -data-dir (several servers share one database through DATABASE_URL)", who, abs)
+		}
+		return nil, fmt.Errorf("private database: lock %s: %w", path, err)
+	}
+	// Say who holds it, for the next one's message.
+	if err := f.Truncate(0); err == nil {
+		f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0) //nolint:errcheck // only a note
+	}
+	return func() { f.Close() }, nil
 }

@@ -48,6 +48,8 @@ Commands:
   tokens revoke --id ID
   import FILE --donation NUMBER [--dry-run]   import a donor's asset list (CSV or XLSX)
   demo --devices N          fill the database with realistic demo data
+  backup FILE               write a backup of the database (pg_dump's custom format)
+  restore FILE              restore a backup into an empty database
   org show | org set --name N [--address A] [--registration-number R] [--logo FILE]
                             the issuer printed on certificates
   partners create --name N --kind KIND [--address A] [--contact C]
@@ -77,6 +79,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runImport(ctx, e, args)
 	case "demo":
 		return runDemo(ctx, e, args)
+	case "backup":
+		return runBackup(ctx, e, args)
+	case "restore":
+		return runRestore(ctx, e, args)
 	case "org":
 		return runOrg(ctx, e, args)
 	case "partners":

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -10,6 +11,7 @@ import (
 	"net/url"
 	"runtime/debug"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/digital-inclusion/refurb/auth"
@@ -91,7 +93,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		debug.SetGCPercent(300)
 	}
 	start := time.Now()
-	h, err := openDBHandle(ctx, c.db, logger)
+	h, err := openServerDBHandle(ctx, c.db, logger)
 	if err != nil {
 		return err
 	}
@@ -155,6 +157,9 @@ func runServe(ctx context.Context, e env, args []string) error {
 	// collect it and give it back, so that an idle server holds only what it uses.
 	debug.FreeOSMemory()
 	ln, err := net.Listen("tcp", c.listenAddr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return fmt.Errorf("cannot listen on %s: another program (another refurb serve?) already uses that address: stop it or choose another -listen-addr", c.listenAddr)
+	}
 	if err != nil {
 		return err
 	}

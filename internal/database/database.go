@@ -17,6 +17,9 @@ import (
 	"github.com/digital-inclusion/refurb/migrations"
 )
 
+// ConnectTimeout bounds each new connection unless the URL sets connect_timeout.
+const ConnectTimeout = 5 * time.Second
+
 // Options tune a connection pool.
 type Options struct {
 	// AsApp makes every connection SET ROLE to migrations.AppRole, so that the application
@@ -37,6 +40,12 @@ func Open(ctx context.Context, url string, opts Options) (*bun.DB, error) {
 	}
 	if opts.Tracer != nil {
 		cfg.Tracer = opts.Tracer
+	}
+	if cfg.ConnectTimeout == 0 {
+		// Without it a connection to a server that does not answer (a network partition, a
+		// host gone) waits for the operating system's TCP timeout, minutes: requests would hang
+		// instead of being answered 503 (see Unavailable).
+		cfg.ConnectTimeout = ConnectTimeout
 	}
 	// bun writes its arguments into the SQL text, so nearly every statement it sends is new:
 	// pgx's default (prepare each new text and keep it, 512 a connection) would cost each one

@@ -36,7 +36,7 @@ import (
 // Version numbers what Generate produces for given options and seed. Bump it with a change to
 // the generator that changes the data, so that cached demo databases (the benchmarks' templates)
 // are generated again.
-const Version = 3
+const Version = 4
 
 // Options say how much to generate.
 type Options struct {
@@ -69,6 +69,8 @@ type Result struct {
 	Requests, SocialWorkers int64
 	// The workshop as a school (workshops.go): added once, with the first devices.
 	Trainees, Sessions, HourEntries int64
+	// FollowUps are the follow-ups of hand-outs asked, most of them answered (followups.go).
+	FollowUps int64
 
 	Load      time.Duration            // generating and copying every row
 	CopyTimes map[string]time.Duration // time spent in COPY, by table
@@ -85,9 +87,10 @@ const chunkDevices = 20000
 // beats maintaining them row by row.
 const rebuildIndexesFrom = 20000
 
-// tables are the tables Generate writes in bulk, in the order their rows are copied.
+// tables are the tables Generate writes in bulk, in the order their rows are copied (follow-ups
+// last, written by statements).
 var tables = []string{"donors", "donations", "devices", "storage_media", "wipe_records", "repair_logs",
-	"repair_workers", "qa_checks", "device_flags", "device_events", "device_requests", "device_request_events"}
+	"repair_workers", "qa_checks", "device_flags", "device_events", "device_requests", "device_request_events", "request_follow_ups"}
 
 // Generate adds demonstration data to the database db, which must connect as the owner of the
 // schema (the migrating role), in one transaction.
@@ -215,6 +218,7 @@ func generate(ctx context.Context, c *pgx.Conn, opts Options) (*Result, error) {
 		}
 	}
 
+	firstRequest := g.next.request
 	t0 := time.Now()
 	if err := g.load(ctx, tx, res); err != nil {
 		return nil, err
@@ -225,6 +229,9 @@ func generate(ctx context.Context, c *pgx.Conn, opts Options) (*Result, error) {
 		return nil, err
 	}
 	if err := g.addWorkshops(ctx, tx, res); err != nil {
+		return nil, err
+	}
+	if err := g.addFollowUps(ctx, tx, firstRequest, res); err != nil {
 		return nil, err
 	}
 	if !replica {
@@ -246,6 +253,11 @@ func generate(ctx context.Context, c *pgx.Conn, opts Options) (*Result, error) {
 		if _, err := tx.Exec(ctx, "SELECT refurb_recount_devices()"); err != nil {
 			return nil, fmt.Errorf("demo: count devices: %w", err)
 		}
+	}
+	// The impact ledger's summaries (docs/impact.md): its triggers did not fire under replica,
+	// and without it they saw the requests copied in their final state.
+	if _, err := tx.Exec(ctx, "SELECT refurb_impact_rebuild()"); err != nil {
+		return nil, fmt.Errorf("demo: summarise impact: %w", err)
 	}
 	t0 = time.Now()
 	for _, ix := range rebuild {

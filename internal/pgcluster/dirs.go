@@ -341,3 +341,23 @@ func lockDir(ctx context.Context, dir string) (func(), error) {
 		}
 	}
 }
+
+// FindProgram returns the path of one of PostgreSQL's client programs (pg_dump, pg_restore,
+// pg_amcheck): in the directory FindBinDir finds, so that it matches the server programs, else
+// on PATH (a machine with the client programs only, for a PostgreSQL elsewhere).
+func FindProgram(name string) (string, error) {
+	if dir, err := FindBinDir(); err == nil {
+		if p := filepath.Join(dir, name); isExecutable(p) {
+			return p, nil
+		}
+	}
+	if p, err := exec.LookPath(name); err == nil {
+		return p, nil
+	}
+	return "", fmt.Errorf("no PostgreSQL program %s found: install PostgreSQL's client programs (Debian: apt-get install postgresql-client)", name)
+}
+
+func isExecutable(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.Mode().IsRegular() && fi.Mode().Perm()&0o111 != 0
+}

@@ -38,6 +38,10 @@ import (
 // cannot reach the data directory, typically one under root's 0700 home.
 var ErrUnreachable = errors.New("data directory out of reach of the PostgreSQL user")
 
+// ErrDiskFull means that PostgreSQL could not start or initialise its data directory because
+// the disk holding it is full.
+var ErrDiskFull = errors.New("disk full")
+
 // ErrNoBinaries means no PostgreSQL server binaries (postgres, initdb, pg_ctl) were found.
 var ErrNoBinaries = errors.New("no PostgreSQL server binaries found: install them (Debian: apt-get install postgresql) or set DATABASE_URL to an existing database")
 
@@ -86,6 +90,7 @@ type Cluster struct {
 	runAs   *osUser
 	log     *slog.Logger
 	started bool
+	fast    bool // Options.Fast, for a restart
 }
 
 // Start starts the cluster in opts.DataDir, initialising the directory first if it holds no
@@ -129,7 +134,7 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Cluster{binDir: binDir, dataDir: dataDir, socketDir: socketDir, runAs: runAs, log: log}
+	c := &Cluster{binDir: binDir, dataDir: dataDir, socketDir: socketDir, runAs: runAs, log: log, fast: opts.Fast}
 
 	// Two processes starting on the same data directory at once (two terminals, parallel
 	// tests) would otherwise both run initdb or pg_ctl start; the loser waits here and then
@@ -161,6 +166,9 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 		return c, nil
 	}
 	if err := c.writeConf(opts.Fast); err != nil {
+		return nil, err
+	}
+	if err := c.clearStale(ctx); err != nil {
 		return nil, err
 	}
 	t0 := time.Now()
@@ -237,6 +245,9 @@ func (c *Cluster) initdb(ctx context.Context, fast bool) error {
 		args = append(args, "--no-sync")
 	}
 	out, err := c.run(ctx, "initdb", args...)
+	if err != nil && bytes.Contains(out, []byte("No space left on device")) {
+		return diskFullError(fmt.Sprintf("PostgreSQL cannot initialise %s: the disk holding it is full (%s free): free some space and start again", c.dataDir, freeSpace(c.dataDir)))
+	}
 	if err != nil {
 		return fmt.Errorf("initialise PostgreSQL data directory %s: %w%s", c.dataDir, err, outputNote(out))
 	}
@@ -329,6 +340,9 @@ func (c *Cluster) start(ctx context.Context) error {
 				c.log.Info("attached to PostgreSQL started concurrently", "data_dir", c.dataDir)
 				return nil
 			}
+		}
+		if full := c.diskFull(logFrom); full != nil {
+			return full
 		}
 		return fmt.Errorf("start PostgreSQL in %s: %w%s%s", c.dataDir, err, outputNote(out), c.logNote(logFrom))
 	}

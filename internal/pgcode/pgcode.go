@@ -21,6 +21,12 @@ const (
 	UndefinedTable        = "42P01"
 	DuplicateDatabase     = "42P04"
 	ObjectInUse           = "55006" // e.g. a template database with a session on it
+	LockNotAvailable      = "55P03" // lock_timeout passed, or NOWAIT
+	DiskFull              = "53100" // a write refused: no space left on the data directory's disk
+	TooManyConnections    = "53300"
+	AdminShutdown         = "57P01" // the server is shutting down, or its postmaster died
+	CrashShutdown         = "57P02" // another server process crashed: every session is ended
+	CannotConnectNow      = "57P03" // the server is starting up or recovering after a crash
 )
 
 // Refurb's own codes, class RF.
@@ -60,13 +66,30 @@ const (
 	SessionFull = "RF033"
 	// HourEntryFrozen: a change to an hour entry other than its review.
 	HourEntryFrozen = "RF034"
+
+	// Impact (migrations/2026120660*), RF060 to RF069.
+
+	// FollowUpRefused: a follow-up asked about a request that was not handed out, or created
+	// answered (migrations/20261206600001_add_follow_ups).
+	FollowUpRefused = "RF060"
+	// FollowUpAnswered: a follow-up answered again, or its request or date changed.
+	FollowUpAnswered = "RF061"
+
+	// Wipe reports (migrations/20261206700001_create_wipe_reports), RF070 to RF079.
+
+	// WipeReportMismatch: a sanitization record linked to a stored report with another file
+	// name or SHA-256 than the report's.
+	WipeReportMismatch = "RF070"
 )
 
 // Own lists Refurb's own codes, for the test that holds them against the migrations.
 func Own() []string {
 	return []string{TransitionRefused, WipeRequired, ReadyRefused, TagNeverIssued, SupersedeRefused,
 		RequestTransitionRefused, DeviceNeedsRequest, AllocationRefused,
-		DayCapExceeded, HoursInFuture, HoursTransitionRefused, SessionFull, HourEntryFrozen}
+		DayCapExceeded, HoursInFuture, HoursTransitionRefused, SessionFull, HourEntryFrozen,
+		FollowUpRefused, FollowUpAnswered,
+
+		WipeReportMismatch}
 }
 
 // Of returns the SQLSTATE of err and the PostgreSQL error, or "" and nil when err is not one.

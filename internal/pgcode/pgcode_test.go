@@ -29,6 +29,9 @@ func TestOwnCodesMatchTheMigrations(t *testing.T) {
 		pgcode.HoursTransitionRefused:   "HoursTransitionRefused",
 		pgcode.SessionFull:              "SessionFull",
 		pgcode.HourEntryFrozen:          "HourEntryFrozen",
+		pgcode.FollowUpRefused:          "FollowUpRefused",
+		pgcode.FollowUpAnswered:         "FollowUpAnswered",
+		pgcode.WipeReportMismatch:       "WipeReportMismatch",
 	}
 	raise := regexp.MustCompile(`ERRCODE = '(RF\d{3})';(.*)`)
 	raised := map[string]bool{}

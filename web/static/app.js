@@ -52,6 +52,10 @@
           list.innerHTML = next.innerHTML;
           var empty = old.querySelector("ol.log + p.muted");
           if (empty && next.children.length) { empty.remove(); }
+          // Each scan is a request of its own: take the key of the next one from the answer
+          // (a form sent again keeps its key, and gets the first answer instead of a second move).
+          var key = bench.querySelector("input[name=idempotency_key]"), nextKey = fresh.querySelector("input[name=idempotency_key]");
+          if (key && nextKey) { key.value = nextKey.value; }
           var latest = list.querySelector("[data-latest]");
           if (latest) { cue(latest.getAttribute("data-latest") === "ok"); }
         })

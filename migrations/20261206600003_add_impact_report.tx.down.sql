@@ -1,0 +1,13 @@
+DROP TRIGGER certificates_check_supersede_report ON certificates;
+DROP FUNCTION certificates_check_supersede_report();
+DROP INDEX certificates_issued_idx;
+DELETE FROM certificate_factors WHERE certificate_id IN (SELECT id FROM certificates WHERE kind = 'impact_report');
+DELETE FROM certificates WHERE kind = 'impact_report';
+DELETE FROM certificate_counters WHERE kind = 'impact_report';
+ALTER TABLE certificates DROP COLUMN report_year;
+ALTER TABLE certificate_counters DROP CONSTRAINT certificate_counters_kind_check;
+ALTER TABLE certificate_counters ADD CONSTRAINT certificate_counters_kind_check CHECK (kind IN ('donation', 'erasure', 'handover', 'attendance'));
+ALTER TABLE certificates DROP CONSTRAINT certificates_kind_check;
+ALTER TABLE certificates ADD CONSTRAINT certificates_kind_check CHECK (kind IN ('donation', 'erasure', 'handover', 'attendance'));
+ALTER TABLE certificates DROP CONSTRAINT certificates_number_check;
+ALTER TABLE certificates ADD CONSTRAINT certificates_number_check CHECK (number ~ '^(DC|EC|HC|AC)-[0-9]{4}-[0-9]{5,}$');
