@@ -53,8 +53,6 @@ var (
 	workshopOnly = [6]string{unauth, allow, allow, allow, forbid, forbid}
 )
 
-func none(*azWorld, *azSide, string) map[string]any { return nil }
-
 func v(kv ...any) map[string]any {
 	m := map[string]any{}
 	for i := 0; i+1 < len(kv); i += 2 {
