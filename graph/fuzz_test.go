@@ -74,7 +74,7 @@ func FuzzRequest(f *testing.F) {
 			p, herr = h.readPost(w, r)
 		}
 		if herr == nil {
-			_, herr = h.prepare(w, r, p)
+			_, _, herr = h.prepare(w, r, p)
 		}
 		stop()
 		if herr == nil {

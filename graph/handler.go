@@ -46,6 +46,10 @@ type Config struct {
 	// MaxResponseBytes bounds the response while it executes (budget.go); a response that
 	// grows past it is cut and answered with one error (default 4 MiB).
 	MaxResponseBytes int64
+	// Reference, when set, runs every query that our executor runs (exec.go) on graphql-go's
+	// executor as well and calls Reference with the query and the difference whenever the two
+	// answers differ. It doubles the work of a query: tests set it, servers do not.
+	Reference func(query, difference string)
 }
 
 // The defaults of Config.
@@ -237,14 +241,48 @@ func readGet(r *http.Request) (params, *httpError) {
 	return p, nil
 }
 
-// execute runs one request and writes its result, or returns why it cannot run.
+// execute runs one request and writes its result, or returns why it cannot run. Queries run
+// on our executor (exec.go); mutations, introspection and variables that do not fit their
+// types on graphql-go's.
 func (h *Handler) execute(w http.ResponseWriter, r *http.Request, p params) *httpError {
-	doc, herr := h.prepare(w, r, p)
+	doc, op, herr := h.prepare(w, r, p)
 	if herr != nil {
 		return herr
 	}
-	scope := &requestScope{budget: &responseBudget{limit: h.cfg.MaxResponseBytes}} // see loaders.go and budget.go
-	result := graphql.Execute(graphql.ExecuteParams{
+	if fastPath(doc, op) {
+		scope := &requestScope{budget: &responseBudget{limit: h.cfg.MaxResponseBytes}} // see loaders.go and budget.go
+		data, errs, err := executeQuery(r.Context(), h.schema, doc, op, p.Variables, scope)
+		if _, ok := errors.AsType[errVariables](err); !ok {
+			if h.cfg.Reference != nil {
+				h.compare(r, p, doc, scope, data, errs, err)
+			}
+			if je, ok := errors.AsType[jsonError](err); ok {
+				h.encodingFailed(w, r, je.err)
+				return nil
+			}
+			var raw any
+			if data != nil {
+				raw = json.RawMessage(data)
+			}
+			h.respond(w, r, scope, raw, errs)
+			return nil
+		}
+	}
+	scope := &requestScope{budget: &responseBudget{limit: h.cfg.MaxResponseBytes}}
+	result := h.executeReference(r, doc, p, scope)
+	// The GraphQL spec leaves data out when execution did not start (a variable that does not
+	// fit the operation) and has it null when a non-null root field failed.
+	data := any(result.Data)
+	if data == nil && started(result) {
+		data = json.RawMessage("null")
+	}
+	h.respond(w, r, scope, data, result.Errors)
+	return nil
+}
+
+// executeReference runs a request on graphql-go's executor.
+func (h *Handler) executeReference(r *http.Request, doc *ast.Document, p params, scope *requestScope) *graphql.Result {
+	return graphql.Execute(graphql.ExecuteParams{
 		Schema:        *h.schema,
 		AST:           doc,
 		OperationName: p.OperationName,
@@ -252,6 +290,10 @@ func (h *Handler) execute(w http.ResponseWriter, r *http.Request, p params) *htt
 		Context:       r.Context(),
 		Root:          scope,
 	})
+}
+
+// respond writes an executed request's data and errors.
+func (h *Handler) respond(w http.ResponseWriter, r *http.Request, scope *requestScope, data any, errs []gqlerrors.FormattedError) {
 	if scope.budget.spent() {
 		// What was built is partial and whatever errors it collected follow from the cut.
 		h.writeJSON(w, r, http.StatusOK, struct {
@@ -261,15 +303,9 @@ func (h *Handler) execute(w http.ResponseWriter, r *http.Request, p params) *htt
 			Message:    responseTooLargeMessage(h.cfg.MaxResponseBytes),
 			Extensions: map[string]any{"code": CodeBadUserInput, "maxResponseBytes": h.cfg.MaxResponseBytes},
 		}}, nil})
-		return nil
+		return
 	}
-	// The GraphQL spec leaves data out when execution did not start (a variable that does not
-	// fit the operation) and has it null when a non-null root field failed.
-	data := any(result.Data)
-	if data == nil && started(result) {
-		data = json.RawMessage("null")
-	}
-	presented := h.presenter.executionErrors(r.Context(), result.Errors)
+	presented := h.presenter.executionErrors(r.Context(), errs)
 	status := http.StatusOK
 	if unavailableIn(presented) {
 		// The database went away under the request: 503 tells proxies, load balancers and
@@ -281,27 +317,26 @@ func (h *Handler) execute(w http.ResponseWriter, r *http.Request, p params) *htt
 		Errors []gqlError `json:"errors,omitempty"`
 		Data   any        `json:"data,omitempty"`
 	}{presented, data})
-	return nil
 }
 
 // prepare checks a request up to its execution and returns the document to execute: the
 // query's size, its parse and validation (cached), the operation and whether the method allows
 // it (over GET, the safe method, which caches, prefetchers and links may repeat, only queries
 // run), and the cost estimate with the request's variables.
-func (h *Handler) prepare(w http.ResponseWriter, r *http.Request, p params) (*ast.Document, *httpError) {
+func (h *Handler) prepare(w http.ResponseWriter, r *http.Request, p params) (*ast.Document, *ast.OperationDefinition, *httpError) {
 	if p.Query == "" {
-		return nil, badRequest(http.StatusBadRequest, "query is required")
+		return nil, nil, badRequest(http.StatusBadRequest, "query is required")
 	}
 	if len(p.Query) > h.cfg.MaxQueryBytes {
-		return nil, badRequest(http.StatusRequestEntityTooLarge, "query is %d bytes; the limit is %d", len(p.Query), h.cfg.MaxQueryBytes)
+		return nil, nil, badRequest(http.StatusRequestEntityTooLarge, "query is %d bytes; the limit is %d", len(p.Query), h.cfg.MaxQueryBytes)
 	}
 	doc, errs := h.document(r, p.Query)
 	if errs != nil {
-		return nil, errs
+		return nil, nil, errs
 	}
 	op, herr := selectOperation(doc, p.OperationName)
 	if herr != nil {
-		return nil, herr
+		return nil, nil, herr
 	}
 	name := "anonymous"
 	if op.Name != nil && op.Name.Value != "" {
@@ -312,22 +347,22 @@ func (h *Handler) prepare(w http.ResponseWriter, r *http.Request, p params) (*as
 	case ast.OperationTypeMutation:
 		if r.Method == http.MethodGet {
 			w.Header().Set("Allow", "POST")
-			return nil, badRequest(http.StatusMethodNotAllowed, "mutations must be sent with POST, not GET")
+			return nil, nil, badRequest(http.StatusMethodNotAllowed, "mutations must be sent with POST, not GET")
 		}
 		if h.schema.MutationType() == nil {
-			return nil, badRequest(http.StatusBadRequest, "this API has no mutations")
+			return nil, nil, badRequest(http.StatusBadRequest, "this API has no mutations")
 		}
 	case ast.OperationTypeSubscription:
-		return nil, badRequest(http.StatusBadRequest, "subscriptions are not supported")
+		return nil, nil, badRequest(http.StatusBadRequest, "subscriptions are not supported")
 	}
 	if cost := estimateCost(h.schema, doc, op, p.Variables, h.cfg.ListEstimate); cost > h.cfg.MaxCost {
-		return nil, &httpError{status: http.StatusBadRequest, errors: []gqlError{{
+		return nil, nil, &httpError{status: http.StatusBadRequest, errors: []gqlError{{
 			Message:    costMessage(cost, h.cfg.MaxCost),
 			Locations:  locationOf(op),
 			Extensions: map[string]any{"code": CodeBadUserInput, "cost": cost, "maxCost": h.cfg.MaxCost},
 		}}}
 	}
-	return doc, nil
+	return doc, op, nil
 }
 
 // unavailableIn reports whether one of errs is the database's absence.
@@ -421,13 +456,21 @@ func selectOperation(doc *ast.Document, operationName string) (*ast.OperationDef
 func (h *Handler) writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
 	body, err := json.Marshal(v)
 	if err != nil {
-		// A resolver returned a value that JSON cannot hold, such as NaN.
-		status = http.StatusInternalServerError
-		body, _ = json.Marshal(struct {
-			Errors []gqlError `json:"errors"`
-		}{[]gqlError{h.presenter.present(r.Context(), gqlerrors.FormatError(fmt.Errorf("encoding the response: %w", err)))}})
+		h.encodingFailed(w, r, err)
+		return
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
+	w.Write(body)
+}
+
+// encodingFailed answers a request whose result JSON cannot hold: a resolver returned a value
+// such as NaN.
+func (h *Handler) encodingFailed(w http.ResponseWriter, r *http.Request, err error) {
+	body, _ := json.Marshal(struct {
+		Errors []gqlError `json:"errors"`
+	}{[]gqlError{h.presenter.present(r.Context(), gqlerrors.FormatError(fmt.Errorf("encoding the response: %w", err)))}})
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(http.StatusInternalServerError)
 	w.Write(body)
 }

@@ -171,6 +171,9 @@ func newTestServer(t testing.TB, cfg Config) *testServer {
 	t.Helper()
 	var log bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&syncWriter{w: &log}, nil))
+	if _, bench := t.(*testing.B); !bench && cfg.Reference == nil {
+		cfg.Reference = func(query, difference string) { t.Errorf("the executors differ on\n%s\n%s", query, difference) }
+	}
 	return &testServer{t: t, handler: NewHandler(toySchema(t), cfg, logger), log: &log}
 }
 

@@ -31,7 +31,7 @@ func TestImportsQuery(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := graph.NewHandler(schema, graph.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	h := graph.NewHandler(schema, graph.Config{Reference: referenceCheck(t)}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	ctx := auth.System(context.Background())
 	now := time.Now()
 	don, _, err := store.RecordDonation(ctx, inventory.NewDonation{ReceivedOn: time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)})

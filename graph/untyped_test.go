@@ -9,7 +9,7 @@ import (
 // TestUntypedVariables: variables that graphql-go's parser leaves without a type are a 400, not
 // the 500 of its validation's panic (FuzzRequest found `query($s:)`).
 func TestUntypedVariables(t *testing.T) {
-	s := &testServer{t: t, handler: NewHandler(realSchema(t), Config{}, nil)}
+	s := &testServer{t: t, handler: NewHandler(realSchema(t), Config{Reference: func(q, d string) { t.Errorf("the executors differ on\n%s\n%s", q, d) }}, nil)}
 	for _, q := range []string{
 		`query($s:) { device(tag: $s) { tag } }`,
 		`query($s: !) { device(tag: $s) { tag } }`,

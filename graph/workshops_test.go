@@ -43,7 +43,7 @@ func newWSEnv(t *testing.T) *wsEnv {
 	}
 	h := e.Auth.Middleware(auth.NewSessions(e.DB.App.DB, false), func(r *http.Request, err error) {
 		t.Errorf("authenticate request: %v", err)
-	})(graph.NewHandler(schema, graph.Config{}, slog.New(slog.NewTextHandler(testLog{t}, nil))))
+	})(graph.NewHandler(schema, graph.Config{Reference: referenceCheck(t)}, slog.New(slog.NewTextHandler(testLog{t}, nil))))
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	a := e.Actors
