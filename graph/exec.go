@@ -42,6 +42,13 @@ type execution struct {
 	fragments map[string]ast.Definition
 	vars      map[string]any
 	errs      []gqlerrors.FormattedError
+	plan      *docPlan
+	args      []columnArgs // of the columns whose arguments use variables
+}
+
+type columnArgs struct {
+	c    *column
+	args map[string]any
 }
 
 // object is one object of the response: its fields' values once completed (nil, a leaf's
@@ -56,19 +63,25 @@ type object struct {
 }
 
 // column is one response field of a batch, worked out once for all its objects.
+//
+// Columns are cached with their document (exec_plan.go) and shared by every request that runs
+// it: nothing in them may change once built. info lacks the request's RootValue and
+// VariableValues (execution.info adds them); args are nil when they use variables
+// (execution.argsOf computes them per request).
 type column struct {
-	key  string
-	typ  graphql.Output
-	asts []*ast.Field
-	def  *graphql.FieldDefinition // nil for __typename
-	args map[string]any
-	info graphql.ResolveInfo
+	key    string
+	typ    graphql.Output
+	asts   []*ast.Field
+	def    *graphql.FieldDefinition // nil for __typename
+	args   map[string]any
+	varies bool // args use variables
+	info   graphql.ResolveInfo
 }
 
 // batch is objects of one runtime type reached by the same selections.
 type batch struct {
 	typ     *graphql.Object
-	sets    []*ast.Field // the fields whose selection sets select the objects' fields; nil at the root
+	parent  *column // the field whose selection sets select the objects' fields; nil at the root
 	objects []*object
 	sources []any
 }
@@ -112,6 +125,28 @@ func introspects(set *ast.SelectionSet, fragments map[string]ast.Definition, dep
 	return false
 }
 
+// info is c's ResolveInfo for this request.
+func (e *execution) info(c *column) graphql.ResolveInfo {
+	info := c.info
+	info.RootValue, info.VariableValues = e.root, e.vars
+	return info
+}
+
+// argsOf is c's arguments for this request.
+func (e *execution) argsOf(c *column) map[string]any {
+	if !c.varies {
+		return c.args
+	}
+	for _, a := range e.args {
+		if a.c == c {
+			return a.args
+		}
+	}
+	args := argumentValues(c.def.Args, c.asts[0].Arguments, e.vars)
+	e.args = append(e.args, columnArgs{c, args})
+	return args
+}
+
 func fragmentsOf(doc *ast.Document) map[string]ast.Definition {
 	fragments := map[string]ast.Definition{}
 	for _, d := range doc.Definitions {
@@ -124,8 +159,8 @@ func fragmentsOf(doc *ast.Document) map[string]ast.Definition {
 
 // executeQuery runs the query op of doc and returns its data as JSON and its errors; an
 // errVariables error means the variables do not fit and nothing ran.
-func executeQuery(ctx context.Context, schema *graphql.Schema, doc *ast.Document, op *ast.OperationDefinition, variables map[string]any, root any) (data []byte, errs []gqlerrors.FormattedError, err error) {
-	e := &execution{schema: schema, ctx: ctx, root: root, op: op, fragments: fragmentsOf(doc)}
+func executeQuery(ctx context.Context, schema *graphql.Schema, plan *docPlan, op *ast.OperationDefinition, variables map[string]any, root any) (data []byte, errs []gqlerrors.FormattedError, err error) {
+	e := &execution{schema: schema, ctx: ctx, root: root, op: op, fragments: plan.fragments, plan: plan}
 	vars, ok := e.variables(op.VariableDefinitions, variables)
 	if !ok {
 		return nil, nil, errVariables{}
@@ -158,15 +193,7 @@ func executeQuery(ctx context.Context, schema *graphql.Schema, doc *ast.Document
 // run resolves, then completes, every field of a batch's objects, and returns the batches of
 // the objects its fields returned.
 func (e *execution) run(b *batch) []*batch {
-	var sets []*ast.SelectionSet
-	if b.sets == nil {
-		sets = []*ast.SelectionSet{e.op.SelectionSet}
-	} else {
-		for _, f := range b.sets {
-			sets = append(sets, f.SelectionSet)
-		}
-	}
-	cols := e.columns(b.typ, sets)
+	cols := e.plan.columns(e, b.typ, b.parent)
 	for _, o := range b.objects {
 		o.cols, o.values = cols, make([]any, len(cols))
 	}
@@ -198,7 +225,7 @@ func (e *execution) run(b *batch) []*batch {
 			out, ok := e.complete(c, c.typ, v, o, nil, func(t *graphql.Object, child *object, source any) {
 				k := kids[t]
 				if k == nil {
-					k = &batch{typ: t, sets: c.asts}
+					k = &batch{typ: t, parent: c}
 					kids[t] = k
 					order = append(order, k)
 				}
@@ -231,7 +258,7 @@ func (e *execution) resolve(c *column, parent *graphql.Object, source any, o *ob
 	if resolve == nil {
 		resolve = defaultResolve
 	}
-	v, err := resolve(graphql.ResolveParams{Source: source, Args: c.args, Info: c.info, Context: e.ctx})
+	v, err := resolve(graphql.ResolveParams{Source: source, Args: e.argsOf(c), Info: e.info(c), Context: e.ctx})
 	if err != nil {
 		e.fail(err, c, o, nil)
 		return failure{}
@@ -341,7 +368,7 @@ func (e *execution) completeList(c *column, t *graphql.List, v any, o *object, i
 }
 
 func (e *execution) completeObject(c *column, t *graphql.Object, v any, o *object, index []int, add func(*graphql.Object, *object, any)) (any, bool) {
-	if t.IsTypeOf != nil && !t.IsTypeOf(graphql.IsTypeOfParams{Value: v, Info: c.info, Context: e.ctx}) {
+	if t.IsTypeOf != nil && !t.IsTypeOf(graphql.IsTypeOfParams{Value: v, Info: e.info(c), Context: e.ctx}) {
 		e.fail(fmt.Errorf(`Expected value of type "%v" but got: %T.`, t, v), c, o, index)
 		return nil, false
 	}
@@ -352,7 +379,7 @@ func (e *execution) completeObject(c *column, t *graphql.Object, v any, o *objec
 
 // runtimeType is the object type of v returned for the abstract type t.
 func (e *execution) runtimeType(c *column, t graphql.Abstract, v any) (*graphql.Object, error) {
-	p := graphql.ResolveTypeParams{Value: v, Info: c.info, Context: e.ctx}
+	p := graphql.ResolveTypeParams{Value: v, Info: e.info(c), Context: e.ctx}
 	var rt *graphql.Object
 	switch a := t.(type) {
 	case *graphql.Union:
@@ -366,7 +393,7 @@ func (e *execution) runtimeType(c *column, t graphql.Abstract, v any) (*graphql.
 	}
 	if rt == nil {
 		for _, pt := range e.schema.PossibleTypes(t) {
-			if pt.IsTypeOf != nil && pt.IsTypeOf(graphql.IsTypeOfParams{Value: v, Info: c.info, Context: e.ctx}) {
+			if pt.IsTypeOf != nil && pt.IsTypeOf(graphql.IsTypeOfParams{Value: v, Info: e.info(c), Context: e.ctx}) {
 				rt = pt
 				break
 			}

@@ -109,7 +109,8 @@ type Handler struct {
 	cfg       Config
 	logger    *slog.Logger
 	rules     []graphql.ValidationRuleFn
-	documents *docCache // valid documents by query text
+	documents *docCache  // valid documents by query text
+	plans     *planCache // our executor's plans of the documents it ran (exec_plan.go)
 	presenter *presenter
 	graphiql  *graphiql // nil unless Config.GraphiQL
 	// signedInRules and signedInDocuments validate and cache the documents of signed-in callers
@@ -142,6 +143,7 @@ func NewHandler(schema *graphql.Schema, cfg Config, logger *slog.Logger) *Handle
 		logger:    logger,
 		rules:     rules,
 		documents: newCache(),
+		plans:     newPlanCache(planDocuments),
 		presenter: &presenter{mappings: errorMappings(), logger: logger},
 	}
 	if !cfg.Introspection {
@@ -251,7 +253,7 @@ func (h *Handler) execute(w http.ResponseWriter, r *http.Request, p params) *htt
 	}
 	if fastPath(doc, op) {
 		scope := &requestScope{budget: &responseBudget{limit: h.cfg.MaxResponseBytes}} // see loaders.go and budget.go
-		data, errs, err := executeQuery(r.Context(), h.schema, doc, op, p.Variables, scope)
+		data, errs, err := executeQuery(r.Context(), h.schema, h.plans.get(doc), op, p.Variables, scope)
 		if _, ok := errors.AsType[errVariables](err); !ok {
 			if h.cfg.Reference != nil {
 				h.compare(r, p, doc, scope, data, errs, err)

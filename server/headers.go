@@ -33,16 +33,25 @@ const hstsMaxAge = "max-age=63072000; includeSubDomains"
 // pages, certificates, label sheets, imports) that must stay out of shared and browser caches.
 // Static assets, versioned in their URL, set long caching themselves.
 func secureHeaders(https bool, next http.Handler) http.Handler {
+	// Built once and shared by every response: a handler that changes one of them with Set
+	// replaces the slice, and Add cannot write into it (its capacity is its length).
+	set := http.Header{}
+	set.Set("Content-Security-Policy", PageCSP)
+	set.Set("X-Content-Type-Options", "nosniff")
+	set.Set("Referrer-Policy", "no-referrer")
+	set.Set("X-Frame-Options", "DENY")
+	set.Set("Cross-Origin-Opener-Policy", "same-origin")
+	set.Set("Permissions-Policy", PermissionsPolicy)
+	if https {
+		set.Set("Strict-Transport-Security", hstsMaxAge)
+	}
+	for k, v := range set {
+		set[k] = v[:len(v):len(v)]
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", PageCSP)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "no-referrer")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		h.Set("Permissions-Policy", PermissionsPolicy)
-		if https {
-			h.Set("Strict-Transport-Security", hstsMaxAge)
+		for k, v := range set {
+			h[k] = v
 		}
 		next.ServeHTTP(&cachingWriter{ResponseWriter: w}, r)
 	})
