@@ -118,7 +118,16 @@ func NewSchema(deps Deps) (*graphql.Schema, error) {
 	b.addCertificates()
 	b.addOrganisation()
 	b.addRequests()
-	b.addWorkshops()
+	b.addProgrammes()
+	b.addTrainees()
+	b.addHours()
+	b.addHoursReview()
+	b.addSessions()
+	b.addSkills()
+	b.addSkillAssessments()
+	b.addProgress()
+	b.addTraineeWork()
+	b.addHoursReport()
 	b.addImpact()
 
 	b.query["node"] = &graphql.Field{
