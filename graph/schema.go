@@ -132,7 +132,12 @@ func NewSchema(deps Deps) (*graphql.Schema, error) {
 	b.addProgress()
 	b.addTraineeWork()
 	b.addHoursReport()
+	b.addFollowUps()
 	b.addImpact()
+	b.addImpactEnvironment()
+	b.addImpactPeople()
+	b.addImpactEmployability()
+	b.addDonorImpact()
 
 	b.query["node"] = &graphql.Field{
 		Type:        b.node,
