@@ -110,6 +110,7 @@ func NewSchema(deps Deps) (*graphql.Schema, error) {
 	b.addStorage()
 	b.addWipes()
 	b.addWipeReports()
+	b.addWipeReportImport()
 	b.addEvents()
 	b.addFlags()
 	b.addRepairs()
