@@ -9,19 +9,88 @@ import (
 
 	"github.com/digital-inclusion/refurb/certificates"
 	"github.com/digital-inclusion/refurb/impact"
-	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/requests"
 	"github.com/digital-inclusion/refurb/workshops"
 )
 
-// addImpact adds the impact ledger, a donor's impact, the annual report and the follow-up of a
-// hand-out (docs/impact.md). Who may read what is package impact's and requests'.
+// addImpact adds the impact ledger of a period (docs/impact.md), its downloads and the annual
+// impact report. The ledger's parts add their fields to Impact (addImpactEnvironment,
+// addImpactPeople, addImpactEmployability); a donor's impact and the follow-up of a hand-out are
+// areas of their own (donorimpact.go, followups.go). Who may read what is package impact's.
 func (b *builder) addImpact() {
 	st := func() *impact.Store { return b.deps.Impact }
-	inUse := newEnum("FollowUpInUse", "Is the device still in use three months after its hand-out?", requests.InUses)
-	use := newEnum("FollowUpUse", "What the device is used for.", requests.Uses)
-	problem := newEnum("FollowUpProblem", "A problem with the device: NONE, HARDWARE, SOFTWARE, CONNECTIVITY (no internet), SKILLS (needs help to use it), OTHER.", requests.Problems)
+	download := graphql.NewObject(graphql.ObjectConfig{
+		Name:        "ImpactDownload",
+		Description: "One table of the ledger as files (signed in as staff).",
+		Fields: graphql.Fields{
+			"table":   {Type: nonNull(graphql.String)},
+			"csvURL":  {Type: nonNull(graphql.String)},
+			"xlsxURL": {Type: nonNull(graphql.String)},
+		},
+	})
+	impactT := graphql.NewObject(graphql.ObjectConfig{
+		Name:        "Impact",
+		Description: "The impact ledger of a period of days (docs/impact.md): environment, people and employability.",
+		Fields: b.fields("Impact", func() graphql.Fields {
+			return graphql.Fields{
+				"from": {Type: nonNull(b.dateT), Resolve: ledgerField(func(l *impact.Ledger) any { return l.From })},
+				"to":   {Type: nonNull(b.dateT), Resolve: ledgerField(func(l *impact.Ledger) any { return l.To })},
+				"downloads": {Type: listOf(download), Description: "Each table of the ledger as CSV and XLSX.", Resolve: func(p graphql.ResolveParams) (any, error) {
+					l := p.Source.(*impact.Ledger)
+					q := url.Values{"from": {l.From.Format(time.DateOnly)}, "to": {l.To.Format(time.DateOnly)}}.Encode()
+					var out []map[string]any
+					for _, name := range impact.TableNames {
+						base := b.deps.PublicURL + "/impact/" + name
+						out = append(out, map[string]any{"table": name, "csvURL": base + ".csv?" + q, "xlsxURL": base + ".xlsx?" + q})
+					}
+					return out, nil
+				}},
+			}
+		}),
+	})
+	b.register(download, impactT)
 
+	b.query["impact"] = &graphql.Field{
+		Type:        nonNull(impactT),
+		Description: "The impact ledger from the day from to the day to, both included (Europe/Luxembourg). Staff and administrators.",
+		Args: graphql.FieldConfigArgument{
+			"from": {Type: nonNull(b.dateT)},
+			"to":   {Type: nonNull(b.dateT)},
+		},
+		Resolve: func(p graphql.ResolveParams) (any, error) {
+			from, err := requiredDate(p.Args, "from")
+			if err != nil {
+				return nil, err
+			}
+			to, err := requiredDate(p.Args, "to")
+			if err != nil {
+				return nil, err
+			}
+			return st().Ledger(p.Context, from, to)
+		},
+	}
+	b.mutation["issueImpactReport"] = &graphql.Field{
+		Type:        nonNull(b.object("Certificate")),
+		Description: "Issues the annual impact report of a year (the current one: up to today) in fr, de or en, a certificate IR-2026-00042; a re-issue supersedes the year's previous report. Staff and administrators.",
+		Args: graphql.FieldConfigArgument{
+			"year":     {Type: nonNull(graphql.Int)},
+			"language": {Type: graphql.String, DefaultValue: "fr"},
+		},
+		Resolve: func(p graphql.ResolveParams) (any, error) {
+			year, _ := p.Args["year"].(int)
+			lang, _ := p.Args["language"].(string)
+			issued, err := b.deps.Certificates.IssueImpactReport(p.Context, year, strings.ToLower(strings.TrimSpace(lang)))
+			if err != nil {
+				return nil, err
+			}
+			return certificateNode{Certificate: issued.Certificate, token: issued.Token}, nil
+		},
+	}
+}
+
+// addImpactEnvironment adds the ledger's devices: their flows by month and kind, their ages, and
+// the factor sets the hand-outs counted with.
+func (b *builder) addImpactEnvironment() {
 	flows := func(name, description string, extra graphql.Fields) *graphql.Object {
 		field := func(t graphql.Output, description string, get func(*impact.Flows) any) *graphql.Field {
 			return &graphql.Field{Type: t, Description: description, Resolve: flowField(get)}
@@ -79,6 +148,32 @@ func (b *builder) addImpact() {
 			"co2eAvoidedKg": of(nonNull(graphql.Float), func(s *impact.FactorSetUse) any { return s.CO2eAvoidedKG }),
 		},
 	})
+	b.register(age, month, kind, monthKind, factorSet)
+
+	b.extend("Impact", graphql.Fields{
+		"devicesReceived":   {Type: nonNull(graphql.Int), Resolve: ledgerField(func(l *impact.Ledger) any { return l.Devices.Received })},
+		"devicesHandedOut":  {Type: nonNull(graphql.Int), Resolve: ledgerField(func(l *impact.Ledger) any { return l.Devices.HandedOut })},
+		"devicesRecycled":   {Type: nonNull(graphql.Int), Description: "Recycled or dismantled (kgRecycled weighs the same devices).", Resolve: ledgerField(func(l *impact.Ledger) any { return l.Devices.Recycled })},
+		"devicesDismantled": {Type: nonNull(graphql.Int), Description: "Of devicesRecycled, those dismantled for parts.", Resolve: ledgerField(func(l *impact.Ledger) any { return l.Devices.Dismantled })},
+		"devicesReturned":   {Type: nonNull(graphql.Int), Description: "Brought back by beneficiaries.", Resolve: ledgerField(func(l *impact.Ledger) any { return l.Devices.Returned })},
+		"kgReceived":        {Type: nonNull(graphql.Float), Resolve: ledgerField(func(l *impact.Ledger) any { return l.Devices.KGReceived })},
+		"kgReused":          {Type: nonNull(graphql.Float), Description: "Weight of the devices handed out.", Resolve: ledgerField(func(l *impact.Ledger) any { return l.Devices.KGReused })},
+		"kgRecycled":        {Type: nonNull(graphql.Float), Resolve: ledgerField(func(l *impact.Ledger) any { return l.Devices.KGRecycled })},
+		"co2eAvoidedKg": {Type: nonNull(graphql.Float), Description: "Estimated manufacturing emissions the hand-outs avoided, each with the factor set in force at its moment.",
+			Resolve: ledgerField(func(l *impact.Ledger) any { return l.Devices.CO2eAvoidedKG })},
+		"factorSets":      {Type: listOf(factorSet), Resolve: ledgerField(func(l *impact.Ledger) any { return pointers(l.FactorSets) })},
+		"spansFactorSets": {Type: nonNull(graphql.Boolean), Description: "The period's hand-outs counted with more than one factor set.", Resolve: ledgerField(func(l *impact.Ledger) any { return l.SpansFactorSets() })},
+		"age":             {Type: nonNull(age), Resolve: ledgerField(func(l *impact.Ledger) any { return &l.Age })},
+		"months":          {Type: listOf(month), Description: "Every month of the period.", Resolve: ledgerField(func(l *impact.Ledger) any { return pointers(l.Months) })},
+		"kinds":           {Type: listOf(kind), Description: "Kinds with a flow.", Resolve: ledgerField(func(l *impact.Ledger) any { return pointers(l.Kinds) })},
+		"monthKinds":      {Type: listOf(monthKind), Description: "Months and kinds with a flow.", Resolve: ledgerField(func(l *impact.Ledger) any { return pointers(l.MonthKinds) })},
+	})
+}
+
+// addImpactPeople adds the ledger's people: the requests handed out by partner kind and purpose,
+// the waits, the queue and the follow-ups' answers.
+func (b *builder) addImpactPeople() {
+	inUse, use, problem := b.enum("FollowUpInUse"), b.enum("FollowUpUse"), b.enum("FollowUpProblem")
 	handOuts := graphql.NewObject(graphql.ObjectConfig{
 		Name:        "ImpactHandOuts",
 		Description: "The requests handed out for one kind of partner organisation and one purpose.",
@@ -121,6 +216,22 @@ func (b *builder) addImpact() {
 			}},
 		},
 	})
+	b.register(handOuts, queuePoint, inUseCount, useCount, problemCount, followUps)
+
+	b.extend("Impact", graphql.Fields{
+		"requestsHandedOut": {Type: nonNull(graphql.Int), Resolve: ledgerField(func(l *impact.Ledger) any { return l.RequestsHandedOut })},
+		"handOuts":          {Type: listOf(handOuts), Description: "Requests handed out by partner kind and purpose.", Resolve: ledgerField(func(l *impact.Ledger) any { return pointers(l.ByPartner) })},
+		"medianDaysRequestToHandOut": {Type: graphql.Float, Description: "Calendar days from request to hand-out, median; null when no request was handed out in the period.",
+			Resolve: ledgerField(func(l *impact.Ledger) any { return l.MedianWaitDays })},
+		"p90DaysRequestToHandOut": {Type: graphql.Float, Description: "The same, 90th percentile.", Resolve: ledgerField(func(l *impact.Ledger) any { return l.P90WaitDays })},
+		"queue":                   {Type: listOf(queuePoint), Description: "At the end of each month of the period (the last: its last day).", Resolve: ledgerField(func(l *impact.Ledger) any { return pointers(l.Queue) })},
+		"followUps":               {Type: nonNull(followUps), Resolve: ledgerField(func(l *impact.Ledger) any { return &l.FollowUps })},
+	})
+}
+
+// addImpactEmployability adds the ledger's school: the trainees' approved hours by programme and
+// month, the skills certified and the certificates issued.
+func (b *builder) addImpactEmployability() {
 	hours := graphql.NewObject(graphql.ObjectConfig{
 		Name:        "ImpactHours",
 		Description: "A programme's approved trainee hours, in a month or the whole period.",
@@ -162,220 +273,17 @@ func (b *builder) addImpact() {
 			}
 		}),
 	})
-	download := graphql.NewObject(graphql.ObjectConfig{
-		Name:        "ImpactDownload",
-		Description: "One table of the ledger as files (signed in as staff).",
-		Fields: graphql.Fields{
-			"table":   {Type: nonNull(graphql.String)},
-			"csvURL":  {Type: nonNull(graphql.String)},
-			"xlsxURL": {Type: nonNull(graphql.String)},
-		},
-	})
+	b.register(hours, skillCount, certCount)
 
-	ledger := func(get func(*impact.Ledger) any) graphql.FieldResolveFn {
-		return func(p graphql.ResolveParams) (any, error) { return get(p.Source.(*impact.Ledger)), nil }
-	}
-	impactT := graphql.NewObject(graphql.ObjectConfig{
-		Name:        "Impact",
-		Description: "The impact ledger of a period of days (docs/impact.md): environment, people and employability.",
-		Fields: graphql.Fields{
-			"from":              {Type: nonNull(b.dateT), Resolve: ledger(func(l *impact.Ledger) any { return l.From })},
-			"to":                {Type: nonNull(b.dateT), Resolve: ledger(func(l *impact.Ledger) any { return l.To })},
-			"devicesReceived":   {Type: nonNull(graphql.Int), Resolve: ledger(func(l *impact.Ledger) any { return l.Devices.Received })},
-			"devicesHandedOut":  {Type: nonNull(graphql.Int), Resolve: ledger(func(l *impact.Ledger) any { return l.Devices.HandedOut })},
-			"devicesRecycled":   {Type: nonNull(graphql.Int), Description: "Recycled or dismantled (kgRecycled weighs the same devices).", Resolve: ledger(func(l *impact.Ledger) any { return l.Devices.Recycled })},
-			"devicesDismantled": {Type: nonNull(graphql.Int), Description: "Of devicesRecycled, those dismantled for parts.", Resolve: ledger(func(l *impact.Ledger) any { return l.Devices.Dismantled })},
-			"devicesReturned":   {Type: nonNull(graphql.Int), Description: "Brought back by beneficiaries.", Resolve: ledger(func(l *impact.Ledger) any { return l.Devices.Returned })},
-			"kgReceived":        {Type: nonNull(graphql.Float), Resolve: ledger(func(l *impact.Ledger) any { return l.Devices.KGReceived })},
-			"kgReused":          {Type: nonNull(graphql.Float), Description: "Weight of the devices handed out.", Resolve: ledger(func(l *impact.Ledger) any { return l.Devices.KGReused })},
-			"kgRecycled":        {Type: nonNull(graphql.Float), Resolve: ledger(func(l *impact.Ledger) any { return l.Devices.KGRecycled })},
-			"co2eAvoidedKg": {Type: nonNull(graphql.Float), Description: "Estimated manufacturing emissions the hand-outs avoided, each with the factor set in force at its moment.",
-				Resolve: ledger(func(l *impact.Ledger) any { return l.Devices.CO2eAvoidedKG })},
-			"factorSets":        {Type: listOf(factorSet), Resolve: ledger(func(l *impact.Ledger) any { return pointers(l.FactorSets) })},
-			"spansFactorSets":   {Type: nonNull(graphql.Boolean), Description: "The period's hand-outs counted with more than one factor set.", Resolve: ledger(func(l *impact.Ledger) any { return l.SpansFactorSets() })},
-			"age":               {Type: nonNull(age), Resolve: ledger(func(l *impact.Ledger) any { return &l.Age })},
-			"months":            {Type: listOf(month), Description: "Every month of the period.", Resolve: ledger(func(l *impact.Ledger) any { return pointers(l.Months) })},
-			"kinds":             {Type: listOf(kind), Description: "Kinds with a flow.", Resolve: ledger(func(l *impact.Ledger) any { return pointers(l.Kinds) })},
-			"monthKinds":        {Type: listOf(monthKind), Description: "Months and kinds with a flow.", Resolve: ledger(func(l *impact.Ledger) any { return pointers(l.MonthKinds) })},
-			"requestsHandedOut": {Type: nonNull(graphql.Int), Resolve: ledger(func(l *impact.Ledger) any { return l.RequestsHandedOut })},
-			"handOuts":          {Type: listOf(handOuts), Description: "Requests handed out by partner kind and purpose.", Resolve: ledger(func(l *impact.Ledger) any { return pointers(l.ByPartner) })},
-			"medianDaysRequestToHandOut": {Type: graphql.Float, Description: "Calendar days from request to hand-out, median; null when no request was handed out in the period.",
-				Resolve: ledger(func(l *impact.Ledger) any { return l.MedianWaitDays })},
-			"p90DaysRequestToHandOut": {Type: graphql.Float, Description: "The same, 90th percentile.", Resolve: ledger(func(l *impact.Ledger) any { return l.P90WaitDays })},
-			"queue":                   {Type: listOf(queuePoint), Description: "At the end of each month of the period (the last: its last day).", Resolve: ledger(func(l *impact.Ledger) any { return pointers(l.Queue) })},
-			"followUps":               {Type: nonNull(followUps), Resolve: ledger(func(l *impact.Ledger) any { return &l.FollowUps })},
-			"approvedTraineeMinutes":  {Type: nonNull(graphql.Int), Resolve: ledger(func(l *impact.Ledger) any { return l.TraineeMinutes })},
-			"hoursByProgramme":        {Type: listOf(hours), Resolve: ledger(func(l *impact.Ledger) any { return pointers(l.Programmes) })},
-			"hoursByMonth":            {Type: listOf(hours), Description: "By programme and month.", Resolve: ledger(func(l *impact.Ledger) any { return pointers(l.Hours) })},
-			"skillsCertified":         {Type: nonNull(graphql.Int), Resolve: ledger(func(l *impact.Ledger) any { return l.SkillsCertified })},
-			"skills":                  {Type: listOf(skillCount), Resolve: ledger(func(l *impact.Ledger) any { return pointers(l.Skills) })},
-			"certificatesIssued":      {Type: nonNull(graphql.Int), Resolve: ledger(func(l *impact.Ledger) any { return l.CertificatesIssued })},
-			"certificates":            {Type: listOf(certCount), Resolve: ledger(func(l *impact.Ledger) any { return pointers(l.Certificates) })},
-			"downloads": {Type: listOf(download), Description: "Each table of the ledger as CSV and XLSX.", Resolve: func(p graphql.ResolveParams) (any, error) {
-				l := p.Source.(*impact.Ledger)
-				q := url.Values{"from": {l.From.Format(time.DateOnly)}, "to": {l.To.Format(time.DateOnly)}}.Encode()
-				var out []map[string]any
-				for _, name := range impact.TableNames {
-					base := b.deps.PublicURL + "/impact/" + name
-					out = append(out, map[string]any{"table": name, "csvURL": base + ".csv?" + q, "xlsxURL": base + ".xlsx?" + q})
-				}
-				return out, nil
-			}},
-		},
+	b.extend("Impact", graphql.Fields{
+		"approvedTraineeMinutes": {Type: nonNull(graphql.Int), Resolve: ledgerField(func(l *impact.Ledger) any { return l.TraineeMinutes })},
+		"hoursByProgramme":       {Type: listOf(hours), Resolve: ledgerField(func(l *impact.Ledger) any { return pointers(l.Programmes) })},
+		"hoursByMonth":           {Type: listOf(hours), Description: "By programme and month.", Resolve: ledgerField(func(l *impact.Ledger) any { return pointers(l.Hours) })},
+		"skillsCertified":        {Type: nonNull(graphql.Int), Resolve: ledgerField(func(l *impact.Ledger) any { return l.SkillsCertified })},
+		"skills":                 {Type: listOf(skillCount), Resolve: ledgerField(func(l *impact.Ledger) any { return pointers(l.Skills) })},
+		"certificatesIssued":     {Type: nonNull(graphql.Int), Resolve: ledgerField(func(l *impact.Ledger) any { return l.CertificatesIssued })},
+		"certificates":           {Type: listOf(certCount), Resolve: ledgerField(func(l *impact.Ledger) any { return pointers(l.Certificates) })},
 	})
-
-	donorImpact := graphql.NewObject(graphql.ObjectConfig{
-		Name:        "DonorImpact",
-		Description: "What became of everything a donor gave, as their donation certificates count it.",
-		Fields: graphql.Fields{
-			"devices":        of(nonNull(graphql.Int), func(d *impact.DonorImpact) any { return d.Devices }),
-			"handedOut":      of(nonNull(graphql.Int), func(d *impact.DonorImpact) any { return d.HandedOut }),
-			"recycled":       {Type: nonNull(graphql.Int), Description: "Recycled or dismantled.", Resolve: donorField(func(d *impact.DonorImpact) any { return d.Recycled })},
-			"dismantled":     of(nonNull(graphql.Int), func(d *impact.DonorImpact) any { return d.Dismantled }),
-			"lost":           of(nonNull(graphql.Int), func(d *impact.DonorImpact) any { return d.Lost }),
-			"inStock":        of(nonNull(graphql.Int), func(d *impact.DonorImpact) any { return d.InStock }),
-			"kgReused":       of(nonNull(graphql.Float), func(d *impact.DonorImpact) any { return d.KGReused }),
-			"kgRecycled":     of(nonNull(graphql.Float), func(d *impact.DonorImpact) any { return d.KGRecycled }),
-			"kgInStock":      of(nonNull(graphql.Float), func(d *impact.DonorImpact) any { return d.KGInStock }),
-			"co2eAvoidedKg":  of(nonNull(graphql.Float), func(d *impact.DonorImpact) any { return d.CO2eAvoidedKG }),
-			"factorSets":     {Type: listOf(factorSet), Resolve: donorField(func(d *impact.DonorImpact) any { return pointers(d.FactorSets) })},
-			"peopleEquipped": {Type: nonNull(graphql.Int), Description: "Hand-outs of the donor's devices: a device handed out twice equipped two people.", Resolve: donorField(func(d *impact.DonorImpact) any { return d.PeopleEquipped })},
-		},
-	})
-	b.extend("Donor", graphql.Fields{"impact": {
-		Type:        nonNull(donorImpact),
-		Description: "The donor's impact: staff, administrators and the donor's users.",
-		Resolve: func(p graphql.ResolveParams) (any, error) {
-			return st().Donor(p.Context, p.Source.(*inventory.Donor).ID)
-		},
-	}})
-
-	followUp := graphql.NewObject(graphql.ObjectConfig{
-		Name:        "FollowUp",
-		Description: "Three months after a hand-out, three questions to its social worker; the answers are choices, nothing about the beneficiary.",
-		Fields: graphql.Fields{
-			"askedAt":    of(nonNull(b.timeT), func(f *requests.FollowUp) any { return f.AskedAt }),
-			"answeredAt": of(b.timeT, func(f *requests.FollowUp) any { return f.AnsweredAt }),
-			"inUse": {Type: inUse, Resolve: func(p graphql.ResolveParams) (any, error) {
-				if v := p.Source.(*requests.FollowUp).InUse; v != nil {
-					return *v, nil
-				}
-				return nil, nil
-			}},
-			"uses": of(listOf(use), func(f *requests.FollowUp) any { return f.Uses }),
-			"problem": {Type: problem, Resolve: func(p graphql.ResolveParams) (any, error) {
-				if v := p.Source.(*requests.FollowUp).Problem; v != nil {
-					return *v, nil
-				}
-				return nil, nil
-			}},
-		},
-	})
-	b.extend("DeviceRequest", graphql.Fields{"followUp": {
-		Type:        followUp,
-		Description: "The follow-up, once asked (three months after the hand-out).",
-		Resolve: func(p graphql.ResolveParams) (any, error) {
-			f, err := b.deps.Requests.FollowUp(p.Context, p.Source.(*requests.Request).ID)
-			if f == nil || err != nil {
-				return nil, err
-			}
-			return f, nil
-		},
-	}})
-	answerInput := graphql.NewInputObject(graphql.InputObjectConfig{
-		Name: "FollowUpAnswerInput",
-		Fields: graphql.InputObjectConfigFieldMap{
-			"inUse":   {Type: nonNull(inUse)},
-			"uses":    {Type: graphql.NewList(nonNull(use))},
-			"problem": {Type: nonNull(problem)},
-		},
-	})
-	b.register(inUse, use, problem, age, month, kind, monthKind, factorSet, handOuts, queuePoint, inUseCount, useCount, problemCount,
-		followUps, hours, skillCount, certCount, download, impactT, donorImpact, followUp, answerInput)
-
-	b.query["impact"] = &graphql.Field{
-		Type:        nonNull(impactT),
-		Description: "The impact ledger from the day from to the day to, both included (Europe/Luxembourg). Staff and administrators.",
-		Args: graphql.FieldConfigArgument{
-			"from": {Type: nonNull(b.dateT)},
-			"to":   {Type: nonNull(b.dateT)},
-		},
-		Resolve: func(p graphql.ResolveParams) (any, error) {
-			from, err := requiredDate(p.Args, "from")
-			if err != nil {
-				return nil, err
-			}
-			to, err := requiredDate(p.Args, "to")
-			if err != nil {
-				return nil, err
-			}
-			return st().Ledger(p.Context, from, to)
-		},
-	}
-	b.query["followUpsToAnswer"] = &graphql.Field{
-		Type:        listOf(b.object("DeviceRequest")),
-		Description: "Requests whose follow-up waits for an answer, oldest first: a social worker's own (a coordinator's organisation's), every one for staff.",
-		Args:        graphql.FieldConfigArgument{"first": {Type: graphql.Int, DefaultValue: 50}},
-		Resolve: func(p graphql.ResolveParams) (any, error) {
-			first, _ := p.Args["first"].(int)
-			open, err := b.deps.Requests.OpenFollowUps(p.Context, first)
-			if err != nil {
-				return nil, err
-			}
-			ids := make([]int64, len(open))
-			for i, o := range open {
-				ids[i] = o.RequestID
-			}
-			rs, err := b.deps.Requests.RequestsByID(p.Context, ids)
-			if err != nil {
-				return nil, err
-			}
-			out := make([]*requests.Request, 0, len(ids))
-			for _, id := range ids {
-				if r := rs[id]; r != nil {
-					out = append(out, r)
-				}
-			}
-			return out, nil
-		},
-	}
-	b.mutation["answerFollowUp"] = &graphql.Field{
-		Type:        nonNull(followUp),
-		Description: "Answers a request's follow-up, once: its social worker, their coordinator, or staff.",
-		Args: graphql.FieldConfigArgument{
-			"requestID": {Type: nonNull(graphql.ID)},
-			"input":     {Type: nonNull(answerInput)},
-		},
-		Resolve: func(p graphql.ResolveParams) (any, error) {
-			id, err := idOf("requestID", "DeviceRequest", p.Args["requestID"].(string))
-			if err != nil {
-				return nil, err
-			}
-			in := inputMap(p.Args["input"])
-			a := requests.Answer{Uses: inputEnums[requests.Use](in, "uses")}
-			a.InUse, _ = in["inUse"].(requests.InUse)
-			a.Problem, _ = in["problem"].(requests.Problem)
-			f, err := b.deps.Requests.AnswerFollowUp(p.Context, id, a)
-			return f, inArg("input", err)
-		},
-	}
-	b.mutation["issueImpactReport"] = &graphql.Field{
-		Type:        nonNull(b.object("Certificate")),
-		Description: "Issues the annual impact report of a year (the current one: up to today) in fr, de or en, a certificate IR-2026-00042; a re-issue supersedes the year's previous report. Staff and administrators.",
-		Args: graphql.FieldConfigArgument{
-			"year":     {Type: nonNull(graphql.Int)},
-			"language": {Type: graphql.String, DefaultValue: "fr"},
-		},
-		Resolve: func(p graphql.ResolveParams) (any, error) {
-			year, _ := p.Args["year"].(int)
-			lang, _ := p.Args["language"].(string)
-			issued, err := b.deps.Certificates.IssueImpactReport(p.Context, year, strings.ToLower(strings.TrimSpace(lang)))
-			if err != nil {
-				return nil, err
-			}
-			return certificateNode{Certificate: issued.Certificate, token: issued.Token}, nil
-		},
-	}
 }
 
 // enumCount is a count of an enum value.
@@ -414,8 +322,9 @@ func ageField(get func(*impact.Age) any) graphql.FieldResolveFn {
 	return func(p graphql.ResolveParams) (any, error) { return get(p.Source.(*impact.Age)), nil }
 }
 
-func donorField(get func(*impact.DonorImpact) any) graphql.FieldResolveFn {
-	return func(p graphql.ResolveParams) (any, error) { return get(p.Source.(*impact.DonorImpact)), nil }
+// ledgerField reads a field of Impact from the ledger.
+func ledgerField(get func(*impact.Ledger) any) graphql.FieldResolveFn {
+	return func(p graphql.ResolveParams) (any, error) { return get(p.Source.(*impact.Ledger)), nil }
 }
 
 // monthOrNull is a programme's month, null for the whole period.

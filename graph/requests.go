@@ -1,8 +1,6 @@
 package graph
 
 import (
-	"fmt"
-	"strings"
 	"time"
 
 	"github.com/graphql-go/graphql"
@@ -20,90 +18,29 @@ type (
 	requestCertificatesLoader struct{}
 )
 
-// addRequests adds partner organisations, device requests, triage, matching, allocation, the
-// hand-out and the request policy (docs/requests.md). Who may do what is the requests package's.
+// addRequests adds device requests, their triage and the queue (docs/requests.md); partner
+// organisations, the request policy, matching, allocation and the hand-out are areas of their
+// own (partners.go, requestpolicy.go, matches.go, handout.go). Who may do what is the requests
+// package's.
 func (b *builder) addRequests() {
 	st := b.deps.Requests
-	partnerKind := newEnum("PartnerKind", "What sort of organisation a partner is.", requests.PartnerKinds)
 	status := newEnum("RequestStatus", "Where a device request is: SUBMITTED, then APPROVED, WAITLISTED or REJECTED, then ALLOCATED (a device reserved) and HANDED_OUT; or CANCELLED.", requests.Statuses)
 	purpose := newEnum("RequestPurpose", "What the beneficiary needs the device for.", requests.Purposes)
 	decision := newEnum("RequestDecision", "Triage's answer to a submitted or waitlisted request.", requests.Decisions)
 	urgency := newEnum("RequestUrgency", "Orders the triage queue: HIGH first.", requests.Urgencies)
 	household := newEnum("HouseholdSize", "How many people will share the device: ONE, TWO, THREE_FOUR, FIVE_PLUS.", requests.Households)
 
-	partner := graphql.NewObject(graphql.ObjectConfig{
-		Name:        "PartnerOrganisation",
-		Description: "An organisation whose social workers request devices for the people they follow.",
-		Interfaces:  []*graphql.Interface{b.node},
-		Fields: b.fields("PartnerOrganisation", func() graphql.Fields {
-			return graphql.Fields{
-				"id": {Type: nonNull(graphql.ID), Resolve: func(p graphql.ResolveParams) (any, error) {
-					return globalID("PartnerOrganisation", p.Source.(*requests.Partner).ID), nil
-				}},
-				"name":    {Type: nonNull(graphql.String)},
-				"kind":    {Type: nonNull(partnerKind)},
-				"address": {Type: graphql.String},
-				"contact": {Type: graphql.String},
-				"walkIn":  {Type: nonNull(graphql.Boolean), Description: "The workshop's own organisation for people who come without a social worker."},
-			}
-		}),
-	})
-	addNode(b, partner, func(p graphql.ResolveParams, id int64) (*requests.Partner, error) {
-		ps, err := st.PartnersByID(p.Context, []int64{id})
-		return foundRequest(ps[id], err)
-	})
-
-	reason := graphql.NewObject(graphql.ObjectConfig{
-		Name:        "MatchReason",
-		Description: "One part of a device's score for a request.",
-		Fields: graphql.Fields{
-			"code":   {Type: nonNull(graphql.String), Description: "layout_exact, layout_close, os_language, os_multilingual, ram, battery, grade or year."},
-			"points": {Type: nonNull(graphql.Int)},
-			"value":  {Type: nonNull(graphql.String), Description: "What was read: the layout, the installed system, 8 GB, 87 %, the grade, the year."},
-		},
-	})
-	match := graphql.NewObject(graphql.ObjectConfig{
-		Name:        "DeviceMatch",
-		Description: "A ready device ranked for a request, with why it ranks where it does.",
-		Fields: b.fields("DeviceMatch", func() graphql.Fields {
-			return graphql.Fields{
-				"device": {Type: nonNull(b.object("Device")), Resolve: func(p graphql.ResolveParams) (any, error) {
-					return &p.Source.(*requests.Match).Device, nil
-				}},
-				"score":   {Type: nonNull(graphql.Int)},
-				"reasons": {Type: listOf(reason), Resolve: func(p graphql.ResolveParams) (any, error) { return pointers(p.Source.(*requests.Match).Reasons), nil }},
-				"why": {Type: nonNull(graphql.String), Description: "The reasons as one English sentence.", Resolve: func(p graphql.ResolveParams) (any, error) {
-					return why(p.Source.(*requests.Match).Reasons), nil
-				}},
-			}
-		}),
-	})
-
 	request := graphql.NewObject(graphql.ObjectConfig{
 		Name:        "DeviceRequest",
 		Description: "A request for a device for a beneficiary known only by the social worker's pseudonymous reference.",
 		Interfaces:  []*graphql.Interface{b.node},
-		Fields:      b.fields("DeviceRequest", func() graphql.Fields { return b.requestFields(status, purpose, urgency, household, match) }),
+		Fields:      b.fields("DeviceRequest", func() graphql.Fields { return b.requestFields(status, purpose, urgency, household) }),
 	})
 	addNode(b, request, func(p graphql.ResolveParams, id int64) (*requests.Request, error) {
 		r, err := st.Request(p.Context, id)
 		return foundRequest(r, err)
 	})
 	requestConnection := b.newConnection("DeviceRequestConnection", request)
-
-	policy := graphql.NewObject(graphql.ObjectConfig{
-		Name:        "RequestPolicy",
-		Description: "How requests are rationed and how long their details are kept.",
-		Fields: b.fields("RequestPolicy", func() graphql.Fields {
-			return graphql.Fields{
-				"maxOpenPerSocialWorker": {Type: nonNull(graphql.Int), Resolve: func(p graphql.ResolveParams) (any, error) { return p.Source.(*requests.Policy).MaxOpen, nil }},
-				"openKinds": {Type: listOf(b.enum("DeviceKind")), Description: "The device kinds partners may request now.",
-					Resolve: func(p graphql.ResolveParams) (any, error) { return p.Source.(*requests.Policy).OpenKinds, nil }},
-				"retentionDays": {Type: nonNull(graphql.Int), Description: "Days after which a closed request is anonymised.",
-					Resolve: func(p graphql.ResolveParams) (any, error) { return p.Source.(*requests.Policy).RetentionDays, nil }},
-			}
-		}),
-	})
 
 	submitInput := graphql.NewInputObject(graphql.InputObjectConfig{
 		Name: "SubmitDeviceRequestInput",
@@ -121,7 +58,7 @@ func (b *builder) addRequests() {
 			}
 		}),
 	})
-	b.register(partnerKind, status, purpose, decision, urgency, household, reason, match, requestConnection, policy, submitInput)
+	b.register(status, purpose, decision, urgency, household, requestConnection, submitInput)
 
 	b.query["deviceRequests"] = &graphql.Field{
 		Type:        nonNull(requestConnection),
@@ -151,21 +88,6 @@ func (b *builder) addRequests() {
 			first, _ := p.Args["first"].(int)
 			rs, err := st.Queue(p.Context, inputEnums[requests.Status](p.Args, "status"), first)
 			return pointers(rs), err
-		},
-	}
-	b.query["partnerOrganisations"] = &graphql.Field{
-		Type:        listOf(partner),
-		Description: "Partner organisations by name: every one for staff and administrators, their own for a social worker.",
-		Resolve: func(p graphql.ResolveParams) (any, error) {
-			ps, err := st.Partners(p.Context)
-			return pointers(ps), err
-		},
-	}
-	b.query["requestPolicy"] = &graphql.Field{
-		Type:        nonNull(policy),
-		Description: "The request policy. Those who file or triage requests.",
-		Resolve: func(p graphql.ResolveParams) (any, error) {
-			return st.Policy(p.Context)
 		},
 	}
 
@@ -200,73 +122,6 @@ func (b *builder) addRequests() {
 			return st.Decide(p.Context, id, d, reason)
 		},
 	}
-	b.mutation["allocateDevice"] = &graphql.Field{
-		Type: nonNull(request),
-		Description: "Reserves a ready device of the request's kind for an approved request, in one transaction with the version of the device you saw " +
-			"(CONFLICT when it changed: someone else took it). Staff and administrators.",
-		Args: graphql.FieldConfigArgument{
-			"requestID": {Type: nonNull(graphql.ID)},
-			"deviceID":  {Type: nonNull(graphql.ID)},
-			"version":   {Type: nonNull(graphql.Int)},
-			"pickupOn":  {Type: b.dateT, Description: "When the beneficiary may collect it; default the next working day."},
-		},
-		Resolve: func(p graphql.ResolveParams) (any, error) {
-			rid, err := idOf("requestID", "DeviceRequest", p.Args["requestID"].(string))
-			if err != nil {
-				return nil, err
-			}
-			did, err := idOf("deviceID", "Device", p.Args["deviceID"].(string))
-			if err != nil {
-				return nil, err
-			}
-			r, err := st.Allocate(p.Context, rid, did, p.Args["version"].(int), inputTime(p.Args, "pickupOn"))
-			if err == nil {
-				b.changed(p, nil)
-			}
-			return r, err
-		},
-	}
-	b.mutation["releaseDevice"] = &graphql.Field{
-		Type:        nonNull(request),
-		Description: "Takes the reserved device off an allocated request, which goes back to APPROVED; the device goes back to READY, or LOST with lost. Staff and administrators.",
-		Args: graphql.FieldConfigArgument{
-			"requestID": {Type: nonNull(graphql.ID)},
-			"lost":      {Type: graphql.Boolean, DefaultValue: false},
-		},
-		Resolve: func(p graphql.ResolveParams) (any, error) {
-			rid, err := idOf("requestID", "DeviceRequest", p.Args["requestID"].(string))
-			if err != nil {
-				return nil, err
-			}
-			r, err := st.Release(p.Context, rid, p.Args["lost"].(bool))
-			if err == nil {
-				b.changed(p, nil)
-			}
-			return r, err
-		},
-	}
-	b.mutation["handOutDevice"] = &graphql.Field{
-		Type: nonNull(request),
-		Description: "Records the hand-out at the counter: the beneficiary's signature is stored, request and device move to HANDED_OUT and the hand-over receipt " +
-			"is issued, in one transaction. Staff and administrators.",
-		Args: graphql.FieldConfigArgument{
-			"requestID": {Type: nonNull(graphql.ID)},
-			"signature": {Type: nonNull(graphql.String), Description: "The signature drawn at the counter: a PNG as base64 or a data: URL."},
-			"language":  {Type: graphql.String, Description: "The receipt's language (fr, de, en, pt, ar); default the request's, else fr."},
-		},
-		Resolve: func(p graphql.ResolveParams) (any, error) {
-			rid, err := idOf("requestID", "DeviceRequest", p.Args["requestID"].(string))
-			if err != nil {
-				return nil, err
-			}
-			lang, _ := p.Args["language"].(string)
-			r, err := st.HandOut(p.Context, rid, p.Args["signature"].(string), lang)
-			if err == nil {
-				b.changed(p, nil)
-			}
-			return r, err
-		},
-	}
 	b.mutation["cancelDeviceRequest"] = &graphql.Field{
 		Type:        nonNull(request),
 		Description: "Withdraws an open request: its social worker or coordinator until a device is reserved for it, staff at any open stage (the device goes back to READY).",
@@ -283,38 +138,10 @@ func (b *builder) addRequests() {
 			return r, err
 		},
 	}
-	b.mutation["createPartnerOrganisation"] = &graphql.Field{
-		Type:        nonNull(partner),
-		Description: "Creates a partner organisation. Administrators only.",
-		Args: graphql.FieldConfigArgument{
-			"name":    {Type: nonNull(graphql.String)},
-			"kind":    {Type: nonNull(partnerKind)},
-			"address": {Type: graphql.String},
-			"contact": {Type: graphql.String},
-		},
-		Resolve: func(p graphql.ResolveParams) (any, error) {
-			kind, _ := p.Args["kind"].(requests.PartnerKind)
-			return st.CreatePartner(p.Context, requests.NewPartner{Name: p.Args["name"].(string), Kind: kind,
-				Address: inputString(p.Args, "address"), Contact: inputString(p.Args, "contact")})
-		},
-	}
-	b.mutation["setRequestPolicy"] = &graphql.Field{
-		Type:        nonNull(policy),
-		Description: "Replaces the request policy. Administrators only.",
-		Args: graphql.FieldConfigArgument{
-			"maxOpenPerSocialWorker": {Type: nonNull(graphql.Int)},
-			"openKinds":              {Type: listOf(b.enum("DeviceKind"))},
-			"retentionDays":          {Type: nonNull(graphql.Int)},
-		},
-		Resolve: func(p graphql.ResolveParams) (any, error) {
-			return st.SetPolicy(p.Context, requests.Policy{MaxOpen: p.Args["maxOpenPerSocialWorker"].(int),
-				OpenKinds: inputEnums[inventory.Kind](p.Args, "openKinds"), RetentionDays: p.Args["retentionDays"].(int)})
-		},
-	}
 }
 
-// requestFields are DeviceRequest's fields.
-func (b *builder) requestFields(status, purpose, urgency, household *graphql.Enum, match *graphql.Object) graphql.Fields {
+// requestFields are DeviceRequest's fields; other areas add theirs.
+func (b *builder) requestFields(status, purpose, urgency, household *graphql.Enum) graphql.Fields {
 	st := b.deps.Requests
 	src := func(p graphql.ResolveParams) *requests.Request { return p.Source.(*requests.Request) }
 	optionalTime := func(get func(*requests.Request) *time.Time) graphql.FieldResolveFn {
@@ -386,13 +213,6 @@ func (b *builder) requestFields(status, purpose, urgency, household *graphql.Enu
 					return out, nil
 				}, nil
 			}},
-		"matches": {Type: listOf(match), Description: "Ready devices of the request's kind, best first, with why. Staff and administrators.",
-			Args: graphql.FieldConfigArgument{"first": {Type: graphql.Int, DefaultValue: 10}},
-			Resolve: func(p graphql.ResolveParams) (any, error) {
-				first, _ := p.Args["first"].(int)
-				ms, err := st.Matches(p.Context, src(p).ID, first)
-				return pointers(ms), err
-			}},
 	}
 }
 
@@ -412,23 +232,6 @@ func newSubmitRequestInput(m map[string]any) (requests.NewRequest, error) {
 		n.PartnerID = *pid
 	}
 	return n, nil
-}
-
-// why says a match's reasons in one English sentence.
-func why(rs []requests.Reason) string {
-	words := map[string]string{
-		"layout_exact": "the requested keyboard layout (%s)", "layout_close": "a keyboard layout of the same language (%s)",
-		"os_language": "a system in the beneficiary's language (%s)", "os_multilingual": "a system whose language is chosen at start (%s)",
-		"ram": "%s of memory", "battery": "battery at %s", "grade": "condition grade %s", "year": "made in %s",
-	}
-	parts := make([]string, 0, len(rs))
-	for _, r := range rs {
-		parts = append(parts, fmt.Sprintf(words[r.Code], r.Value)+fmt.Sprintf(" (+%d)", r.Points))
-	}
-	if len(parts) == 0 {
-		return "nothing in particular"
-	}
-	return strings.Join(parts, ", ")
 }
 
 // foundRequest turns requests' ErrNotFound (and a request the actor may not read) into no

@@ -18,23 +18,10 @@ type wipeReportRef struct {
 }
 
 // addWipeReports adds the erasure tools' reports: the report of a sanitization record, and
-// importWipeReports, which reads reports sent in base64 within the GraphQL request's 1 MiB. Larger
-// uploads go to POST /wipe-reports (multipart), which answers the same import as JSON.
+// importWipeReports (addWipeReportImport), which reads reports sent in base64 within the GraphQL
+// request's 1 MiB. Larger uploads go to POST /wipe-reports (multipart), which answers the same
+// import as JSON.
 func (b *builder) addWipeReports() {
-	st := b.deps.Inventory
-	outcome := graphql.NewEnum(graphql.EnumConfig{
-		Name:        "WipeReportOutcome",
-		Description: "What became, or in a dry run would become, of an erasure read from a report.",
-		Values: graphql.EnumValueConfigMap{
-			"RECORD":    {Value: inventory.OutcomeRecord, Description: "Dry run: would be recorded."},
-			"RECORDED":  {Value: inventory.OutcomeRecorded, Description: "Recorded as a sanitization record."},
-			"SKIPPED":   {Value: inventory.OutcomeSkipped, Description: "This report is already recorded for this drive."},
-			"UNMATCHED": {Value: inventory.OutcomeUnmatched, Description: "No drive has this serial: decide (a device's tag) or leave it."},
-			"AMBIGUOUS": {Value: inventory.OutcomeAmbiguous, Description: "Several drives have this serial: pick one (candidates) or leave it."},
-			"BLOCKED":   {Value: inventory.OutcomeBlocked, Description: "The drive's device may not be wiped now (reserved, handed out, recycled, dismantled, lost)."},
-			"REFUSED":   {Value: inventory.OutcomeRefused, Description: "The record would be wrong: message says why."},
-		},
-	})
 	report := graphql.NewObject(graphql.ObjectConfig{
 		Name:        "WipeReport",
 		Description: "An erasure tool's report file a sanitization record was read from, kept as uploaded.",
@@ -48,6 +35,44 @@ func (b *builder) addWipeReports() {
 				Resolve: func(p graphql.ResolveParams) (any, error) {
 					return b.deps.PublicURL + "/wipe-reports/" + p.Source.(wipeReportRef).sha256, nil
 				}},
+		},
+	})
+	b.register(report)
+
+	b.extend("WipeRecord", graphql.Fields{
+		"report": {
+			Type:        report,
+			Description: "The erasure tool's report the record was read from; null for a record typed by hand.",
+			Resolve: func(p graphql.ResolveParams) (any, error) {
+				w := p.Source.(*inventory.WipeRecord)
+				if w.ReportID == nil || w.ReportSHA256 == nil {
+					return nil, nil
+				}
+				name := ""
+				if w.ReportFilename != nil {
+					name = *w.ReportFilename
+				}
+				return wipeReportRef{filename: name, sha256: *w.ReportSHA256}, nil
+			},
+		},
+	})
+}
+
+// addWipeReportImport adds importWipeReports: what an import of reports did, or in a dry run would
+// do, erasure by erasure, and the decisions a person takes for those not matched for sure.
+func (b *builder) addWipeReportImport() {
+	st := b.deps.Inventory
+	outcome := graphql.NewEnum(graphql.EnumConfig{
+		Name:        "WipeReportOutcome",
+		Description: "What became, or in a dry run would become, of an erasure read from a report.",
+		Values: graphql.EnumValueConfigMap{
+			"RECORD":    {Value: inventory.OutcomeRecord, Description: "Dry run: would be recorded."},
+			"RECORDED":  {Value: inventory.OutcomeRecorded, Description: "Recorded as a sanitization record."},
+			"SKIPPED":   {Value: inventory.OutcomeSkipped, Description: "This report is already recorded for this drive."},
+			"UNMATCHED": {Value: inventory.OutcomeUnmatched, Description: "No drive has this serial: decide (a device's tag) or leave it."},
+			"AMBIGUOUS": {Value: inventory.OutcomeAmbiguous, Description: "Several drives have this serial: pick one (candidates) or leave it."},
+			"BLOCKED":   {Value: inventory.OutcomeBlocked, Description: "The drive's device may not be wiped now (reserved, handed out, recycled, dismantled, lost)."},
+			"REFUSED":   {Value: inventory.OutcomeRefused, Description: "The record would be wrong: message says why."},
 		},
 	})
 	candidate := graphql.NewObject(graphql.ObjectConfig{
@@ -137,25 +162,7 @@ func (b *builder) addWipeReports() {
 			"deviceTag": {Type: graphql.String},
 		},
 	})
-	b.register(outcome, report, candidate, erasure, file, result, fileInput, decisionInput)
-
-	b.extend("WipeRecord", graphql.Fields{
-		"report": {
-			Type:        report,
-			Description: "The erasure tool's report the record was read from; null for a record typed by hand.",
-			Resolve: func(p graphql.ResolveParams) (any, error) {
-				w := p.Source.(*inventory.WipeRecord)
-				if w.ReportID == nil || w.ReportSHA256 == nil {
-					return nil, nil
-				}
-				name := ""
-				if w.ReportFilename != nil {
-					name = *w.ReportFilename
-				}
-				return wipeReportRef{filename: name, sha256: *w.ReportSHA256}, nil
-			},
-		},
-	})
+	b.register(outcome, candidate, erasure, file, result, fileInput, decisionInput)
 
 	b.mutation["importWipeReports"] = &graphql.Field{
 		Type: nonNull(result),
@@ -169,29 +176,14 @@ func (b *builder) addWipeReports() {
 			"dryRun":    {Type: graphql.Boolean, DefaultValue: false},
 		},
 		Resolve: func(p graphql.ResolveParams) (any, error) {
-			var files []inventory.WipeReportFile
-			for i, v := range p.Args["files"].([]any) {
-				m := inputMap(v)
-				data, err := base64.StdEncoding.DecodeString(strings.TrimSpace(inputString(m, "content")))
-				if err != nil {
-					return nil, validation.Field(fmt.Sprintf("files[%d].content", i), "is not base64")
-				}
-				files = append(files, inventory.WipeReportFile{Filename: inputString(m, "filename"), Data: data})
+			files, err := newWipeReportFiles(p.Args["files"].([]any))
+			if err != nil {
+				return nil, err
 			}
-			decisions := map[string]inventory.WipeDecision{}
-			if list, ok := p.Args["decisions"].([]any); ok {
-				for i, v := range list {
-					m := inputMap(v)
-					id, err := optionalID(fmt.Sprintf("[%d].mediumID", i), "StorageMedium", m["mediumID"])
-					if err != nil {
-						return nil, inArg("decisions", err)
-					}
-					d := inventory.WipeDecision{DeviceTag: inputString(m, "deviceTag")}
-					if id != nil {
-						d.MediumID = *id
-					}
-					decisions[inputString(m, "key")] = d
-				}
+			list, _ := p.Args["decisions"].([]any)
+			decisions, err := newWipeDecisions(list)
+			if err != nil {
+				return nil, inArg("decisions", err)
 			}
 			dry, _ := p.Args["dryRun"].(bool)
 			imp, err := st.ImportWipeReports(p.Context, files, decisions, dry)
@@ -204,6 +196,40 @@ func (b *builder) addWipeReports() {
 			return imp, nil
 		},
 	}
+}
+
+// newWipeReportFiles reads importWipeReports' files, WipeReportFileInputs.
+func newWipeReportFiles(list []any) ([]inventory.WipeReportFile, error) {
+	var files []inventory.WipeReportFile
+	for i, v := range list {
+		m := inputMap(v)
+		data, err := base64.StdEncoding.DecodeString(strings.TrimSpace(inputString(m, "content")))
+		if err != nil {
+			return nil, validation.Field(fmt.Sprintf("files[%d].content", i), "is not base64")
+		}
+		files = append(files, inventory.WipeReportFile{Filename: inputString(m, "filename"), Data: data})
+	}
+	return files, nil
+}
+
+// newWipeDecisions reads importWipeReports' decisions, WipeReportDecisionInputs, by the key of
+// their erasure; an id's error names its place in the list ([0].mediumID), for the resolver to
+// prefix with the argument.
+func newWipeDecisions(list []any) (map[string]inventory.WipeDecision, error) {
+	decisions := map[string]inventory.WipeDecision{}
+	for i, v := range list {
+		m := inputMap(v)
+		id, err := optionalID(fmt.Sprintf("[%d].mediumID", i), "StorageMedium", m["mediumID"])
+		if err != nil {
+			return nil, err
+		}
+		d := inventory.WipeDecision{DeviceTag: inputString(m, "deviceTag")}
+		if id != nil {
+			d.MediumID = *id
+		}
+		decisions[inputString(m, "key")] = d
+	}
+	return decisions, nil
 }
 
 // field resolves a field of a source of type S with get.
