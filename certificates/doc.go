@@ -20,8 +20,8 @@
 // check of which kinds can be issued (SubjectOf); issue.go is Issue, the same for every kind;
 // donation.go gathers what donation and erasure certificates show, impact.go their impact
 // figures; organisation.go the issuer; read.go downloads and lists; verify.go the public
-// verification and its rate limit (ratelimit.go); render.go, table.go, text.go and qr.go the
-// PDF; errors.go the errors. A new kind is a row in kinds and a file with its gatherer
+// verification and its rate limit (ratelimit.go); render.go, render_text.go, table.go, text.go
+// and qr.go the PDF; errors.go the errors. A new kind is a row in kinds and a file with its gatherer
 // (docs/certificates.md, "Adding a certificate kind").
 //
 // It reads the inventory through package inventory's readers on the issuing transaction and

@@ -3,11 +3,12 @@
 // QA checks, flags, and the device lifecycle with its append-only event history.
 //
 // Files go by concept, each with its models: donors.go, donations.go, intake.go and import.go
-// (what arrives), devices.go, storage.go, wipe.go and wipereports.go (erasure tools' reports,
-// read by package wipereport), repair.go, qa.go, flags.go, note.go,
-// correction.go and event.go (a device and what is done to it), lifecycle.go, kind.go and
-// transition.go (where it may go), tag.go and tags.go (asset tags), policy.go and scope.go (who
-// may do and see what), change.go (how a change to a device is made), store.go and errors.go.
+// (what arrives), devices.go, storage.go, wipe.go, wipereports.go and wipereportfiles.go
+// (erasure tools' reports, read by package wipereport, and their files), repair.go, qa.go,
+// flags.go, note.go, correction.go and event.go (a device and what is done to it), lifecycle.go,
+// kind.go and transition.go (where it may go), tag.go and tags.go (asset tags), policy.go and
+// scope.go (who may do and see what), change.go (how a change to a device is made), store.go and
+// errors.go.
 //
 // Every change to a device is one transaction that locks the device, compares the version the
 // caller saw (changeDevice), checks the rule, writes, appends a device event and bumps the

@@ -4,8 +4,8 @@
 // where trainees sign in with a PIN.
 //
 // Files go by concept, each with its models: programme.go, trainee.go (trainees, enrolments,
-// badges), session.go (sessions and attendance), hours.go and status.go (hour entries, their
-// rules and their state machine), work.go (hours proposed from real work, evidence), skills.go,
+// badges), session.go (sessions and attendance), hours.go, hoursreview.go and status.go (hour
+// entries, their review, their rules and their state machine), work.go (hours proposed from real work, evidence), skills.go,
 // progress.go, report.go and reportfile.go (the funder report as rows, CSV and XLSX), bench.go,
 // certificate.go (what an attendance certificate shows), policy.go, store.go and errors.go.
 //

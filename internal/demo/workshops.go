@@ -63,33 +63,89 @@ func (g *generator) addWorkshops(ctx context.Context, tx pgx.Tx, res *Result) er
 	if real := time.Now(); now.After(real) {
 		now = real
 	}
-	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
-	r := g.rng(0x5c1001, 0)
-
-	type programme struct {
-		id         int64
-		start, end time.Time
-		cap        int
+	s := &school{g: g, tx: tx, today: time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)}
+	if err := s.addProgrammes(ctx); err != nil {
+		return err
 	}
-	var progs []programme
+	if err := s.addTrainees(ctx); err != nil {
+		return err
+	}
+	res.Trainees = int64(len(s.trainees))
+	if err := s.addSessions(ctx); err != nil {
+		return err
+	}
+	res.Sessions = int64(len(s.sessions))
+	entries, err := s.addHourEntries(ctx)
+	if err != nil {
+		return err
+	}
+	res.HourEntries = int64(len(entries))
+	if err := s.attendAndReview(ctx, entries); err != nil {
+		return err
+	}
+	return s.assessSkills(ctx)
+}
+
+// school is the workshops' data as it is added, each step reading what the steps before it
+// added.
+type school struct {
+	g          *generator
+	tx         pgx.Tx
+	today      time.Time
+	programmes []schoolProgramme
+	trainees   []schoolTrainee
+	sessions   []schoolSession
+}
+
+type schoolProgramme struct {
+	id         int64
+	start, end time.Time
+	cap        int
+}
+
+type schoolTrainee struct {
+	id, user   int64
+	programme  schoolProgramme
+	start, end time.Time
+	tutor      int64
+}
+
+type schoolSession struct {
+	id    int64
+	date  time.Time
+	seats int
+}
+
+// schoolEntry is an hour entry as added.
+type schoolEntry struct {
+	id, trainee int64
+	session     *int64
+	date        time.Time
+	logged      *int64
+}
+
+// addProgrammes adds demoProgrammes, each running from some months before today to some
+// after.
+func (s *school) addProgrammes(ctx context.Context) error {
+	g, today := s.g, s.today
 	for i, p := range demoProgrammes {
 		start, end := today.AddDate(0, -p.before, 0), today.AddDate(0, p.after, 0)
 		var id int64
-		if err := tx.QueryRow(ctx, `INSERT INTO programmes (name, funder, target_minutes, weekly_cap_minutes, starts_on, ends_on, tutor_id)
+		if err := s.tx.QueryRow(ctx, `INSERT INTO programmes (name, funder, target_minutes, weekly_cap_minutes, starts_on, ends_on, tutor_id)
 			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id`,
 			p.name, p.funder, p.target*60, p.cap*60, start, end, g.staff[i%len(g.staff)]).Scan(&id); err != nil {
 			return fmt.Errorf("demo: programme %s: %w", p.name, err)
 		}
-		progs = append(progs, programme{id, start, end, p.cap * 60})
+		s.programmes = append(s.programmes, schoolProgramme{id, start, end, p.cap * 60})
 	}
+	return nil
+}
 
-	type trainee struct {
-		id, user   int64
-		programme  programme
-		start, end time.Time
-		tutor      int64
-	}
-	var trainees []trainee
+// addTrainees adds the demo's TRAINEE users' records, then demoTrainees, each enrolled in a
+// programme in turn.
+func (s *school) addTrainees(ctx context.Context) error {
+	g, tx, today := s.g, s.tx, s.today
+	r := g.rng(0x5c1001, 0)
 	add := func(name, langs string, user int64) error {
 		var id int64
 		badge := make([]byte, 10)
@@ -106,18 +162,18 @@ func (g *generator) addWorkshops(ctx context.Context, tx pgx.Tx, res *Result) er
 				return fmt.Errorf("demo: link trainee %d: %w", id, err)
 			}
 		}
-		p := progs[len(trainees)%len(progs)]
+		p := s.programmes[len(s.trainees)%len(s.programmes)]
 		start := p.start.AddDate(0, 0, r.IntN(60))
 		end := start.AddDate(0, 3+r.IntN(4), 0)
 		if end.After(p.end) {
 			end = p.end
 		}
-		t := trainee{id: id, user: user, programme: p, start: start, end: end, tutor: g.staff[r.IntN(len(g.staff))]}
+		t := schoolTrainee{id: id, user: user, programme: p, start: start, end: end, tutor: g.staff[r.IntN(len(g.staff))]}
 		if _, err := tx.Exec(ctx, `INSERT INTO enrolments (trainee_id, programme_id, starts_on, ends_on, tutor_id) VALUES ($1, $2, $3, $4, $5)`,
 			id, p.id, t.start, t.end, t.tutor); err != nil {
 			return fmt.Errorf("demo: enrol trainee %d: %w", id, err)
 		}
-		trainees = append(trainees, t)
+		s.trainees = append(s.trainees, t)
 		return nil
 	}
 	ti := 0
@@ -137,15 +193,13 @@ func (g *generator) addWorkshops(ctx context.Context, tx pgx.Tx, res *Result) er
 			return err
 		}
 	}
-	res.Trainees = int64(len(trainees))
+	return nil
+}
 
-	// Sessions: Tuesdays and Thursdays, 9:00 to 12:00, a year back and two weeks ahead.
-	type session struct {
-		id    int64
-		date  time.Time
-		seats int
-	}
-	var sessions []session
+// addSessions adds the sessions: Tuesdays and Thursdays, 9:00 to 12:00, a year back and two
+// weeks ahead, their topics the skills in turn.
+func (s *school) addSessions(ctx context.Context) error {
+	g, tx, today := s.g, s.tx, s.today
 	var skills []string
 	rows, err := tx.Query(ctx, "SELECT names->>'fr' FROM skills WHERE active ORDER BY position, id")
 	if err != nil {
@@ -162,15 +216,18 @@ func (g *generator) addWorkshops(ctx context.Context, tx pgx.Tx, res *Result) er
 		var id int64
 		if err := tx.QueryRow(ctx, `INSERT INTO workshop_sessions (on_date, start_minute, end_minute, topic, location, supervisor_id, capacity)
 			VALUES ($1, 540, 720, $2, 'Atelier, Bonnevoie', $3, 12) RETURNING id`,
-			d, skills[len(sessions)%len(skills)], g.staff[len(sessions)%len(g.staff)]).Scan(&id); err != nil {
+			d, skills[len(s.sessions)%len(skills)], g.staff[len(s.sessions)%len(g.staff)]).Scan(&id); err != nil {
 			return fmt.Errorf("demo: session: %w", err)
 		}
-		sessions = append(sessions, session{id: id, date: d})
+		s.sessions = append(s.sessions, schoolSession{id: id, date: d})
 	}
-	res.Sessions = int64(len(sessions))
+	return nil
+}
 
-	// The entries: a session's morning, or an afternoon at the bench, on the days of each
-	// enrolment before today.
+// addHourEntries adds the entries: a session's morning, or an afternoon at the bench, on the
+// days of each enrolment before today.
+func (s *school) addHourEntries(ctx context.Context) ([]schoolEntry, error) {
+	g, today, sessions := s.g, s.today, s.sessions
 	var (
 		eTrainee, eLogged, eSession []*int64
 		eDate                       []time.Time
@@ -181,7 +238,7 @@ func (g *generator) addWorkshops(ctx context.Context, tx pgx.Tx, res *Result) er
 	for i := range sessions {
 		byDate[sessions[i].date] = i
 	}
-	for _, t := range trainees {
+	for _, t := range s.trainees {
 		tr := g.rng(0x5c1002, uint64(t.id))
 		for d := t.start; !d.After(t.end) && d.Before(today); d = d.AddDate(0, 0, 1) {
 			tid := t.id
@@ -210,31 +267,29 @@ func (g *generator) addWorkshops(ctx context.Context, tx pgx.Tx, res *Result) er
 			}
 		}
 	}
-	rows, err = tx.Query(ctx, `INSERT INTO hour_entries (trainee_id, logged_by, session_id, on_date, start_minute, minutes, activity, source, logged_at)
+	rows, err := s.tx.Query(ctx, `INSERT INTO hour_entries (trainee_id, logged_by, session_id, on_date, start_minute, minutes, activity, source, logged_at)
 		SELECT t, l, s, d, st, m, a, src, d + make_interval(hours => 18)
 		FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::date[], $5::int[], $6::int[], $7::text[], $8::text[]) AS x(t, l, s, d, st, m, a, src)
 		RETURNING id, trainee_id, session_id, on_date, logged_by`,
 		eTrainee, eLogged, eSession, eDate, eStart, eMinutes, eActivity, eSource)
 	if err != nil {
-		return fmt.Errorf("demo: hour entries: %w", err)
+		return nil, fmt.Errorf("demo: hour entries: %w", err)
 	}
-	type entry struct {
-		id, trainee int64
-		session     *int64
-		date        time.Time
-		logged      *int64
-	}
-	entries, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (entry, error) {
-		var e entry
+	entries, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (schoolEntry, error) {
+		var e schoolEntry
 		return e, row.Scan(&e.id, &e.trainee, &e.session, &e.date, &e.logged)
 	})
 	if err != nil {
-		return fmt.Errorf("demo: hour entries: %w", err)
+		return nil, fmt.Errorf("demo: hour entries: %w", err)
 	}
-	res.HourEntries = int64(len(entries))
+	return entries, nil
+}
 
-	// Attendance, and the reviews: approved or, now and then, rejected with a reason, by a
-	// staff member who did not log the entry; the last two weeks wait for review.
+// attendAndReview adds the attendance of the session entries, and the reviews: approved or,
+// now and then, rejected with a reason, by a staff member who did not log the entry; the last
+// two weeks wait for review.
+func (s *school) attendAndReview(ctx context.Context, entries []schoolEntry) error {
+	g, tx, today := s.g, s.tx, s.today
 	var aSession, aTrainee, aEntry, rID, rBy []int64
 	var rStatus []string
 	var rReason []*string
@@ -271,18 +326,23 @@ func (g *generator) addWorkshops(ctx context.Context, tx pgx.Tx, res *Result) er
 		rID, rBy, rStatus, rReason); err != nil {
 		return fmt.Errorf("demo: reviews: %w", err)
 	}
+	return nil
+}
 
-	// Skills: a few per trainee, observed, then with help, then alone, as the weeks go.
+// assessSkills adds a few skills per trainee, observed, then with help, then alone, as the
+// weeks go.
+func (s *school) assessSkills(ctx context.Context) error {
+	tx, today := s.tx, s.today
 	var skillIDs []int64
-	rows, err = tx.Query(ctx, "SELECT id FROM skills WHERE active ORDER BY position, id")
+	rows, err := tx.Query(ctx, "SELECT id FROM skills WHERE active ORDER BY position, id")
 	if err != nil {
 		return fmt.Errorf("demo: read skills: %w", err)
 	}
 	if skillIDs, err = pgx.CollectRows(rows, pgx.RowTo[int64]); err != nil {
 		return fmt.Errorf("demo: read skills: %w", err)
 	}
-	for _, t := range trainees {
-		sr := g.rng(0x5c1004, uint64(t.id))
+	for _, t := range s.trainees {
+		sr := s.g.rng(0x5c1004, uint64(t.id))
 		for k := 0; k < 2+sr.IntN(3); k++ {
 			skill := skillIDs[sr.IntN(len(skillIDs))]
 			for step, level := range []string{"observed", "assisted", "independent"} {

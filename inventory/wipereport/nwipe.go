@@ -101,9 +101,43 @@ func parseNwipe(filename string, data []byte, loc *time.Location) (*Report, erro
 		}
 		return nil, fail("the PDF could not be read: %v", err)
 	}
+	page, all, err := nwipeErasurePage(pages)
+	if err != nil {
+		return nil, err
+	}
+	v := nwipeValues(page)
+
+	e := Erasure{Model: v["model"], Serial: v["serial"]}
+	if e.Serial == "" || strings.EqualFold(e.Serial, "unknown") {
+		return nil, fail("the report names no serial number for the drive")
+	}
+	if m := nwipeFileRe.FindStringSubmatch(filename); m != nil {
+		if fileKey(m[3]) != fileKey(e.Serial) {
+			return nil, fail("the file name says serial %s but the report inside says %s: was the file renamed?", m[3], e.Serial)
+		}
+	}
+	e.Tool = nwipeTool(all)
+	if err := nwipeStatus(&e, v); err != nil {
+		return nil, err
+	}
+	if err := nwipeMethod(&e, v); err != nil {
+		return nil, err
+	}
+	if err := nwipeVerification(&e, v); err != nil {
+		return nil, err
+	}
+	nwipeProblems(&e, v)
+	if err := nwipeTimes(&e, v, loc); err != nil {
+		return nil, err
+	}
+	return &Report{Format: NwipePDF, Erasures: []Erasure{e}}, nil
+}
+
+// nwipeErasurePage finds the erasure page among the pages, and returns it with the text of
+// every page.
+func nwipeErasurePage(pages [][]textItem) (page, all []textItem, err error) {
 	// The erasure page is the one with the erasure's labels; a system report (several drives
 	// in one file) has several and is refused.
-	var page []textItem
 	found := 0
 	for _, p := range pages {
 		var method, status bool
@@ -122,60 +156,60 @@ func parseNwipe(filename string, data []byte, loc *time.Location) (*Report, erro
 			}
 		}
 	}
-	all := slices.Concat(pages...)
+	all = slices.Concat(pages...)
 	for _, it := range all {
 		if labelKey(it.text) == "system erasure report" {
-			return nil, fail("this is an nwipe system report, with several drives in one file: upload the report of each drive (nwipe_report_…_Serial_…pdf)")
+			return nil, nil, fail("this is an nwipe system report, with several drives in one file: upload the report of each drive (nwipe_report_…_Serial_…pdf)")
 		}
 	}
 	if found == 0 {
 		if len(all) == 0 {
-			return nil, &Error{Msg: "the PDF has no text this reader can see: it is not an nwipe report, or was printed to PDF again (upload the file nwipe wrote)", Err: ErrUnknownFormat}
+			return nil, nil, &Error{Msg: "the PDF has no text this reader can see: it is not an nwipe report, or was printed to PDF again (upload the file nwipe wrote)", Err: ErrUnknownFormat}
 		}
-		return nil, &Error{Msg: "the PDF is not an nwipe erasure report: it has no Method and Status", Err: ErrUnknownFormat}
+		return nil, nil, &Error{Msg: "the PDF is not an nwipe erasure report: it has no Method and Status", Err: ErrUnknownFormat}
 	}
 	if found > 1 {
-		return nil, fail("the PDF has %d erasure pages: upload the report of each drive", found)
+		return nil, nil, fail("the PDF has %d erasure pages: upload the report of each drive", found)
 	}
-	v := nwipeValues(page)
+	return page, all, nil
+}
 
-	e := Erasure{Model: v["model"], Serial: v["serial"]}
-	if e.Serial == "" || strings.EqualFold(e.Serial, "unknown") {
-		return nil, fail("the report names no serial number for the drive")
-	}
-	if m := nwipeFileRe.FindStringSubmatch(filename); m != nil {
-		if fileKey(m[3]) != fileKey(e.Serial) {
-			return nil, fail("the file name says serial %s but the report inside says %s: was the file renamed?", m[3], e.Serial)
-		}
-	}
-	tool := "nwipe"
+// nwipeTool is the tool and its version, from the footer.
+func nwipeTool(all []textItem) string {
 	for _, it := range all {
 		if m := nwipeVersionRe.FindStringSubmatch(it.text); m != nil {
-			tool = "nwipe " + strings.TrimRight(m[1], ".")
-			break
+			return "nwipe " + strings.TrimRight(m[1], ".")
 		}
 	}
-	e.Tool = tool
+	return "nwipe"
+}
 
+// nwipeStatus reads whether nwipe says the drive was erased.
+func nwipeStatus(e *Erasure, v map[string]string) error {
 	status := strings.ToUpper(firstWord(v["status"]))
 	switch status {
 	case "":
-		return nil, fail("the report states no status (ERASED or FAILED)")
+		return fail("the report states no status (ERASED or FAILED)")
 	case "ERASED":
 		e.Passed = true
 	default:
 		e.Warnings = append(e.Warnings, "nwipe status "+status)
 	}
+	return nil
+}
 
+// nwipeMethod reads the method into the category, the standard and the technique, refusing
+// methods that sanitize nothing or that this reader does not know.
+func nwipeMethod(e *Erasure, v map[string]string) error {
 	label := v["method"]
 	if label == "" {
-		return nil, fail("the report states no method")
+		return fail("the report states no method")
 	}
 	if strings.HasPrefix(strings.ToLower(label), "verify") {
-		return nil, fail("the method %q only reads the drive back: it sanitizes nothing", label)
+		return fail("the method %q only reads the drive back: it sanitizes nothing", label)
 	}
 	if strings.Contains(strings.ToLower(label), "unknown") {
-		return nil, fail("nwipe did not know its method (%q)", label)
+		return fail("nwipe did not know its method (%q)", label)
 	}
 	known := false
 	for _, m := range nwipeMethods {
@@ -185,7 +219,7 @@ func parseNwipe(filename string, data []byte, loc *time.Location) (*Report, erro
 		}
 	}
 	if !known {
-		return nil, fail("the method %q is not one this reader knows: record this wipe by hand", label)
+		return fail("the method %q is not one this reader knows: record this wipe by hand", label)
 	}
 	var details []string
 	if p := v["prng"]; p != "" && !strings.HasPrefix(strings.ToLower(p), "n/a") {
@@ -210,7 +244,11 @@ func parseNwipe(filename string, data []byte, loc *time.Location) (*Report, erro
 	if len(e.Technique) > 200 {
 		e.Technique = e.Technique[:200]
 	}
+	return nil
+}
 
+// nwipeVerification reads whether nwipe read the drive back.
+func nwipeVerification(e *Erasure, v map[string]string) error {
 	switch labelKey(v["verify"]) {
 	case "last", "all":
 		// nwipe reads the whole drive back after the last pass, or after every pass.
@@ -218,9 +256,13 @@ func parseNwipe(filename string, data []byte, loc *time.Location) (*Report, erro
 	case "", "none":
 		e.Verification = VerifyNone
 	default:
-		return nil, fail("the verification %q is not Last, All or None", v["verify"])
+		return fail("the verification %q is not Last, All or None", v["verify"])
 	}
+	return nil
+}
 
+// nwipeProblems turns the errors and the information nwipe reports into warnings.
+func nwipeProblems(e *Erasure, v map[string]string) {
 	if m := errorsRe.FindStringSubmatch(v["errors"]); m != nil && m[0] != "0/0/0" {
 		e.Warnings = append(e.Warnings, "errors (pass/sync/verify) "+m[0])
 		e.Passed = false
@@ -232,23 +274,26 @@ func parseNwipe(filename string, data []byte, loc *time.Location) (*Report, erro
 			e.Passed = false
 		}
 	}
+}
 
+// nwipeTimes reads the end time and, if the report has one, the start time.
+func nwipeTimes(e *Erasure, v map[string]string, loc *time.Location) error {
 	end, err := nwipeTime(v["end"], loc)
 	if err != nil {
-		return nil, fail("end time: %v", err)
+		return fail("end time: %v", err)
 	}
 	e.FinishedAt = end
 	if v["start"] != "" {
 		start, err := nwipeTime(v["start"], loc)
 		if err != nil {
-			return nil, fail("start time: %v", err)
+			return fail("start time: %v", err)
 		}
 		if start.After(end) {
-			return nil, fail("the start time %s is after the end time %s", v["start"], v["end"])
+			return fail("the start time %s is after the end time %s", v["start"], v["end"])
 		}
 		e.StartedAt = &start
 	}
-	return &Report{Format: NwipePDF, Erasures: []Erasure{e}}, nil
+	return nil
 }
 
 // nwipeValues reads each label's value: the text to its right on its line, up to the next
