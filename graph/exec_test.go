@@ -83,7 +83,7 @@ func execSchema(t *testing.T) *graphql.Schema {
 				b, err := jsonString(p.Args)
 				return b, err
 			}},
-		"text":    {Type: graphql.String, Resolve: func(graphql.ResolveParams) (any, error) { return "<tag> & \u2028 \x01 é \xff", nil }},
+		"text": {Type: graphql.String, Resolve: func(graphql.ResolveParams) (any, error) { return "<tag> & \u2028 \x01 é \xff", nil }},
 		"nan": {Type: graphql.NewScalar(graphql.ScalarConfig{Name: "Raw", Serialize: func(v any) any { return v }}),
 			Resolve: func(graphql.ResolveParams) (any, error) { return math.Inf(1), nil }},
 		"notList": {Type: graphql.NewList(graphql.Int), Resolve: func(graphql.ResolveParams) (any, error) { return 5, nil }},
