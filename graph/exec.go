@@ -187,7 +187,7 @@ func executeQuery(ctx context.Context, schema *graphql.Schema, plan *docPlan, op
 			data, errs, err = nil, nil, je
 		}
 	}()
-	return appendObject(make([]byte, 0, 1024), result), e.errs, nil
+	return appendObject(make([]byte, 0, 4096), result), e.errs, nil
 }
 
 // run resolves, then completes, every field of a batch's objects, and returns the batches of

@@ -121,6 +121,8 @@ type Handler struct {
 	signedInDocuments *docCache
 
 	validations atomic.Int64 // documents parsed and validated, i.e. cache misses
+	// jsonType is every response's Content-Type, shared: Header.Set would allocate it each time.
+	jsonType []string
 }
 
 // NewHandler returns a Handler that executes requests against schema. The logger receives the
@@ -144,6 +146,7 @@ func NewHandler(schema *graphql.Schema, cfg Config, logger *slog.Logger) *Handle
 		rules:     rules,
 		documents: newCache(),
 		plans:     newPlanCache(planDocuments),
+		jsonType:  []string{"application/json; charset=utf-8"},
 		presenter: &presenter{mappings: errorMappings(), logger: logger},
 	}
 	if !cfg.Introspection {
@@ -315,6 +318,22 @@ func (h *Handler) respond(w http.ResponseWriter, r *http.Request, scope *request
 		status = http.StatusServiceUnavailable
 		w.Header().Set("Retry-After", strconv.Itoa(database.RetryAfterSeconds))
 	}
+	if raw, ok := data.(json.RawMessage); ok {
+		// Our executor's data, written as they are: json.Marshal would check and copy them.
+		body := make([]byte, 0, len(raw)+32)
+		body = append(body, '{')
+		if presented != nil {
+			errs, err := json.Marshal(presented)
+			if err != nil {
+				h.encodingFailed(w, r, err)
+				return
+			}
+			body = append(append(append(body, `"errors":`...), errs...), ',')
+		}
+		body = append(append(append(body, `"data":`...), raw...), '}')
+		h.write(w, status, body)
+		return
+	}
 	h.writeJSON(w, r, status, struct {
 		Errors []gqlError `json:"errors,omitempty"`
 		Data   any        `json:"data,omitempty"`
@@ -461,7 +480,12 @@ func (h *Handler) writeJSON(w http.ResponseWriter, r *http.Request, status int, 
 		h.encodingFailed(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	h.write(w, status, body)
+}
+
+// write sends a JSON body.
+func (h *Handler) write(w http.ResponseWriter, status int, body []byte) {
+	w.Header()["Content-Type"] = h.jsonType
 	w.WriteHeader(status)
 	w.Write(body)
 }

@@ -44,10 +44,10 @@ func scoped[T any](info graphql.ResolveInfo, key any, create func() T) T {
 
 // loader batches the loads of one kind of value during one request. It implements
 // dataloader.Interface and runs dataloader batch functions, but it dispatches a batch when a
-// thunk is first called instead of after a timer. graphql-go completes a query breadth first:
-// every resolver of one depth runs (and calls Load) before the first thunk of that depth is
-// called, so the first call batches the whole depth, say the donations of a page of 100
-// devices, in one statement. dataloader's timer window would add its wait to each depth of
+// thunk is first called instead of after a timer. The executor (exec.go; graphql-go's for
+// mutations likewise, depth by depth) runs a field's
+// resolver for every object of a level before it calls the first thunk, so the first call
+// batches the whole level, say the donations of a page of 100 devices, in one statement. dataloader's timer window would add its wait to each depth of
 // every query, the scan lookup included, and would split a batch whenever the process is slow
 // to issue the loads.
 type loader[K comparable, V any] struct {
@@ -62,13 +62,17 @@ type loader[K comparable, V any] struct {
 var _ dataloader.Interface[int64, int] = (*loader[int64, int])(nil)
 
 func newLoader[K comparable, V any](batch dataloader.BatchFunc[K, V]) *loader[K, V] {
-	return &loader[K, V]{batch: batch, done: map[K]*dataloader.Result[V]{}, queued: map[K]bool{}}
+	// The maps come with the first key: a request makes every loader of an area and uses few.
+	return &loader[K, V]{batch: batch}
 }
 
 // Load queues key for the next batch and returns a thunk that runs the batch when called.
 func (l *loader[K, V]) Load(ctx context.Context, key K) dataloader.Thunk[V] {
 	l.mu.Lock()
 	if _, ok := l.done[key]; !ok && !l.queued[key] {
+		if l.queued == nil {
+			l.queued = map[K]bool{}
+		}
 		l.queued[key] = true
 		l.pending = append(l.pending, key)
 	}
@@ -113,7 +117,10 @@ func (l *loader[K, V]) result(ctx context.Context, key K) *dataloader.Result[V] 
 	if !l.queued[key] { // cleared after it was loaded
 		keys = append(keys, key)
 	}
-	l.pending, l.queued = nil, map[K]bool{}
+	l.pending, l.queued = nil, nil
+	if l.done == nil {
+		l.done = make(map[K]*dataloader.Result[V], len(keys))
+	}
 	results := l.batch(ctx, keys)
 	for i, k := range keys {
 		if i < len(results) && results[i] != nil {
@@ -145,6 +152,9 @@ func (l *loader[K, V]) ClearAll() dataloader.Interface[K, V] {
 func (l *loader[K, V]) Prime(_ context.Context, key K, value V) dataloader.Interface[K, V] {
 	l.mu.Lock()
 	if _, ok := l.done[key]; !ok {
+		if l.done == nil {
+			l.done = map[K]*dataloader.Result[V]{}
+		}
 		l.done[key] = &dataloader.Result[V]{Data: value}
 	}
 	l.mu.Unlock()
