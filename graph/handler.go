@@ -485,7 +485,11 @@ func (h *Handler) writeJSON(w http.ResponseWriter, r *http.Request, status int, 
 
 // write sends a JSON body.
 func (h *Handler) write(w http.ResponseWriter, status int, body []byte) {
-	w.Header()["Content-Type"] = h.jsonType
+	header := w.Header()
+	header["Content-Type"] = h.jsonType
+	// With its length known net/http sends the response in one piece, not chunked (it chunks
+	// a body of over 2 KiB written by a handler that did not say its length).
+	header["Content-Length"] = []string{strconv.Itoa(len(body))}
 	w.WriteHeader(status)
 	w.Write(body)
 }
