@@ -103,6 +103,34 @@ func tagField(field string, err error) error {
 	return validation.Field(field, "%s", err.Error())
 }
 
+// splitCanonicalTag is tagPattern.FindStringSubmatch(s) without the regular expression: the
+// scan parses a tag at every request, and the canonical form is what scanners send.
+func splitCanonicalTag(s string) []string {
+	prefix, rest, ok := strings.Cut(s, "-")
+	if !ok {
+		return nil
+	}
+	number, check, ok := strings.Cut(rest, "-")
+	if !ok || len(prefix) < 1 || len(prefix) > 10 || len(number) < 1 || len(number) > 12 || len(check) != 1 {
+		return nil
+	}
+	alnum := func(c byte) bool { return c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' }
+	for i := range len(prefix) {
+		if !alnum(prefix[i]) {
+			return nil
+		}
+	}
+	for i := range len(number) {
+		if number[i] < '0' || number[i] > '9' {
+			return nil
+		}
+	}
+	if !alnum(check[0]) {
+		return nil
+	}
+	return []string{s, prefix, number, check}
+}
+
 // ParseTag accepts what a person or a scanner may give for a device: the tag in any case, with or
 // without hyphens, or the full URL a label's QR code encodes (…/D/DI-000123-K). It returns the
 // canonical tag and its number, or a *TagError when it is malformed or its check character is
@@ -117,7 +145,7 @@ func ParseTag(s string) (tag string, number int64, err error) {
 		s = s[strings.LastIndex(s, "/")+1:]
 	}
 	upper := strings.ToUpper(s)
-	m := tagPattern.FindStringSubmatch(upper)
+	m := splitCanonicalTag(upper)
 	if m == nil {
 		m = compactTagPattern.FindStringSubmatch(upper)
 	}
