@@ -47,12 +47,61 @@ func (h *Handler) compare(r *http.Request, p params, doc *ast.Document, scope *r
 		raw, _ := json.Marshal(theirs)
 		diffs = append(diffs, fmt.Sprintf("data:\n  ours:    %s\n  theirs: %s", data, raw))
 	}
-	if a, b := errorKeys(errs), errorKeys(result.Errors); !slices.Equal(a, b) {
+	if a, b := errorKeys(errs), errorKeys(result.Errors); !sameErrors(errs, result.Errors, ours) {
 		diffs = append(diffs, fmt.Sprintf("errors:\n  ours:    %q\n  theirs: %q", a, b))
 	}
 	if diffs != nil {
 		h.cfg.Reference(p.Query, strings.Join(diffs, "\n"))
 	}
+}
+
+// sameErrors reports whether the two executors' errors agree. graphql-go stops resolving an
+// object's fields once a non-null one fails, in the order of a map; ours resolves them all.
+// So ours may hold more errors, but only below an object the failure made null.
+func sameErrors(ours, theirs []gqlerrors.FormattedError, data any) bool {
+	count := map[string]int{}
+	for _, k := range errorKeys(ours) {
+		count[k]++
+	}
+	for _, k := range errorKeys(theirs) {
+		if count[k] == 0 {
+			return false
+		}
+		count[k]--
+	}
+	for i, e := range ours {
+		if k := errorKeys(ours[i : i+1])[0]; count[k] > 0 {
+			count[k]--
+			if !underNull(data, e.Path) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// underNull reports whether a proper prefix of path is null in data.
+func underNull(data any, path []any) bool {
+	v := data
+	for _, step := range path[:max(len(path)-1, 0)] {
+		switch x := v.(type) {
+		case map[string]any:
+			key, _ := step.(string)
+			v = x[key]
+		case []any:
+			i, ok := step.(int)
+			if !ok || i < 0 || i >= len(x) {
+				return false
+			}
+			v = x[i]
+		default:
+			return false
+		}
+		if v == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // errorKeys are errs as sorted "path: message (locations)" lines.

@@ -3,6 +3,8 @@ package graph
 import (
 	"encoding/json"
 	"errors"
+	"io"
+	"log/slog"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -10,12 +12,16 @@ import (
 	"testing"
 
 	"github.com/graphql-go/graphql"
+
+	"github.com/digital-inclusion/refurb/internal/fuzztest"
 )
 
 // execSchema exercises what the executor must do as graphql-go does: non-null fields failing
 // at every depth, lists of lists, thunks, an interface and a union, enums, input objects with
 // defaults, directives, aliases, and values JSON must escape or cannot hold.
-func execSchema(t *testing.T) *graphql.Schema {
+// With thunkFails, Item.later fails through its thunk for the item named "bad" (where the two
+// executors part, TestExecutorThunkFailsNonNull).
+func execSchema(t testing.TB, thunkFails bool) *graphql.Schema {
 	t.Helper()
 	color := graphql.NewEnum(graphql.EnumConfig{Name: "Color", Values: graphql.EnumValueConfigMap{
 		"RED": {Value: "red"}, "GREEN": {Value: "green"}}})
@@ -42,7 +48,7 @@ func execSchema(t *testing.T) *graphql.Schema {
 				"later": {Type: graphql.NewNonNull(graphql.String), Resolve: func(p graphql.ResolveParams) (any, error) {
 					name := p.Source.(map[string]any)["name"].(string)
 					return func() (any, error) {
-						if name == "bad" {
+						if thunkFails && name == "bad" {
 							return nil, errors.New("later failed")
 						}
 						return "later " + name, nil
@@ -104,7 +110,7 @@ func jsonString(v any) (string, error) {
 // each is executed by our executor and by graphql-go's, and any difference fails the test.
 // Some answers are also checked as the client reads them (field order, null propagation).
 func TestExecutorAgreesWithGraphqlGo(t *testing.T) {
-	h := NewHandler(execSchema(t), Config{Reference: func(q, d string) { t.Errorf("the executors differ on\n%s\n%s", q, d) }}, nil)
+	h := NewHandler(execSchema(t, true), Config{Reference: func(q, d string) { t.Errorf("the executors differ on\n%s\n%s", q, d) }}, nil)
 	post := func(query string, variables map[string]any) (int, string) {
 		t.Helper()
 		body, _ := json.Marshal(map[string]any{"query": query, "variables": variables})
@@ -158,11 +164,54 @@ func TestExecutorAgreesWithGraphqlGo(t *testing.T) {
 // whose loader fails. graphql-go loses the whole response; the spec (and our executor) null
 // the nearest nullable position and keep the rest.
 func TestExecutorThunkFailsNonNull(t *testing.T) {
-	h := NewHandler(execSchema(t), Config{}, nil)
+	h := NewHandler(execSchema(t, true), Config{}, nil)
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, jsonRequest(`{"query": "{ items { name ... on Item { later } } }"}`))
 	want := `"data":{"items":[{"name":"a\u003cb\u003e\u0026c","later":"later a\u003cb\u003e\u0026c"},null,{"name":"o"}]}`
 	if !strings.Contains(w.Body.String(), want) || !strings.Contains(w.Body.String(), `"path":["items",1,"later"]`) {
 		t.Errorf("got %s\nwant %s and the error at items.1.later", w.Body, want)
 	}
+}
+
+// FuzzExecutor runs queries and variables on both executors (Config.Reference) and fails on any
+// difference in their answers; the seeds are the documents of TestExecutorAgreesWithGraphqlGo.
+// Most mutated documents are refused before execution: those that pass validation are the ones
+// that matter, with variables of every JSON shape.
+func FuzzExecutor(f *testing.F) {
+	for _, q := range []string{
+		`{ items { name ... on Item { n color must oops later self { name } grid } ... on Other { extra } __typename } }`,
+		`{ strict { name must later } both { __typename ... on Item { first: n n } ... on Named { name } } }`,
+		`{ items { ...F } } fragment F on Named { name ... on Item { grid } }`,
+		`{ echo echo2: echo(n: 5, list: 4, filter: {names: ["x"], color: RED}) text notList }`,
+		`{ items { name @skip(if: true) ... on Item @include(if: false) { n } } }`,
+	} {
+		f.Add(q, `{}`)
+	}
+	f.Add(`query($f: Filter, $s: Boolean!, $l: [Int], $n: Int) { echo(filter: $f, list: $l, n: $n) items { name @skip(if: $s) } }`,
+		`{"f": {"color": "RED", "names": "a"}, "s": false, "l": [1, null, 3], "n": 2}`)
+	f.Add(`query($s: Boolean = true) { items @include(if: $s) { name } }`, `{"s": null}`)
+	var query, difference string
+	h := NewHandler(execSchema(f, false), Config{Reference: func(q, d string) { query, difference = q, d }},
+		slog.New(slog.NewTextHandler(io.Discard, nil)))
+	f.Fuzz(func(t *testing.T, q, variables string) {
+		var vars map[string]any
+		if json.Unmarshal([]byte(variables), &vars) != nil {
+			vars = nil
+		}
+		body, err := json.Marshal(map[string]any{"query": q, "variables": vars})
+		if err != nil {
+			return
+		}
+		query, difference = "", ""
+		w := httptest.NewRecorder()
+		stop := fuzztest.Watch(fuzztest.Hang, "query %q with %s", q, variables)
+		h.ServeHTTP(w, jsonRequest(string(body)))
+		stop()
+		if difference != "" {
+			t.Fatalf("the executors differ on\n%s\n%s", query, difference)
+		}
+		if w.Code == http.StatusInternalServerError && !strings.Contains(q, "nan") {
+			t.Fatalf("%s: %d %s", q, w.Code, w.Body)
+		}
+	})
 }
