@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/uptrace/bun"
 
+	"github.com/digital-inclusion/refurb/internal/database"
 	"github.com/digital-inclusion/refurb/internal/pgcode"
 	"github.com/digital-inclusion/refurb/validation"
 )
@@ -311,6 +312,65 @@ func (s *Service) Users(ctx context.Context) ([]User, error) {
 		return nil, fmt.Errorf("select users: %w", err)
 	}
 	return us, nil
+}
+
+// UserQuery picks a page of users for the administration page.
+type UserQuery struct {
+	Search string // part of the e-mail address or of the name, in any case; empty for all
+	Role   Role   // empty for every role
+	After  string // the e-mail address the previous page ended with; empty for the first page
+	Limit  int    // users a page: DefaultUserPage when 0, at most MaxUserPage
+}
+
+// Page sizes of FindUsers.
+const (
+	DefaultUserPage = 50
+	MaxUserPage     = 200
+)
+
+// UserPage is a page of users by e-mail address, and where the next one starts.
+type UserPage struct {
+	Users []User
+	Next  string // the After of the next page; empty on the last page
+}
+
+// FindUsers returns a page of the users q picks, by e-mail address (keyset paging on the
+// unique address: a page costs the same at the first user as at the ten-thousandth).
+// Administrators only.
+func (s *Service) FindUsers(ctx context.Context, q UserQuery) (UserPage, error) {
+	if _, err := Require(ctx, Admins); err != nil {
+		return UserPage{}, err
+	}
+	switch {
+	case q.Limit == 0:
+		q.Limit = DefaultUserPage
+	case q.Limit < 0 || q.Limit > MaxUserPage:
+		return UserPage{}, validation.Field("limit", "must be between 1 and %d", MaxUserPage)
+	}
+	if q.Role != "" && !q.Role.Valid() {
+		return UserPage{}, validation.Field("role", "%q is not a role", q.Role)
+	}
+	var us []User
+	sel := s.db.NewSelect().Model(&us).Order("email").Limit(int64(q.Limit + 1))
+	if search := strings.TrimSpace(q.Search); search != "" {
+		pattern := database.Contains(search)
+		sel.Where("(email ILIKE ? OR name ILIKE ?)", pattern, pattern)
+	}
+	if q.Role != "" {
+		sel.Where("role = ?", q.Role)
+	}
+	if q.After != "" {
+		sel.Where("email > ?", q.After)
+	}
+	if err := sel.Scan(ctx); err != nil {
+		return UserPage{}, fmt.Errorf("select users: %w", err)
+	}
+	page := UserPage{Users: us}
+	if len(us) > q.Limit {
+		page.Users = us[:q.Limit]
+		page.Next = page.Users[q.Limit-1].Email
+	}
+	return page, nil
 }
 
 // CountUsers returns how many users exist; the server creates a first administrator when none do.

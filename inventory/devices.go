@@ -9,6 +9,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/digital-inclusion/refurb/internal/database"
 	"github.com/digital-inclusion/refurb/validation"
 )
 
@@ -181,7 +182,7 @@ func (s *Store) Devices(ctx context.Context, f DeviceFilter, sort DeviceSort, p 
 				return nil, validation.Field("filter.search", "is longer than 100 characters")
 			}
 			// The same expression as devices_search_trgm_idx, so the trigram index answers.
-			like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.ToLower(term)) + "%"
+			like := database.Contains(strings.ToLower(term))
 			q = q.Where(`lower(d.tag || ' ' || coalesce(d.serial_number, '') || ' ' || coalesce(d.make, '') || ' ' || coalesce(d.model, '')) LIKE ?`, like)
 		}
 		return q, nil

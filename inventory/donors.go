@@ -10,6 +10,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/digital-inclusion/refurb/auth"
+	"github.com/digital-inclusion/refurb/internal/database"
 	"github.com/digital-inclusion/refurb/validation"
 )
 
@@ -144,7 +145,7 @@ func (s *Store) Donors(ctx context.Context, search string, p Page) (*DonorPage, 
 	}
 	filter := func(q *bun.SelectQuery) *bun.SelectQuery {
 		if term := strings.TrimSpace(search); term != "" {
-			like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.ToLower(term)) + "%"
+			like := database.Contains(strings.ToLower(term))
 			q = q.Where("lower(name) LIKE ?", like)
 		}
 		return q

@@ -63,6 +63,10 @@ func (h *Handler) adminIndex(w http.ResponseWriter, r *http.Request) {
 // usersData is the users page.
 type usersData struct {
 	Users []auth.User
+	// Query is the search, role and page shown; NextAfter where the next page starts (empty on
+	// the last page).
+	Query     auth.UserQuery
+	NextAfter string
 	Roles []auth.Role
 	// DefaultRole is the role the creation form offers first.
 	DefaultRole string
@@ -92,11 +96,18 @@ func (d *usersData) PartnerName(id *int64) string {
 }
 
 func (h *Handler) showUsers(w http.ResponseWriter, r *http.Request, v *view, status int, d *usersData) {
-	us, err := h.auth.Users(r.Context())
+	q := r.URL.Query()
+	d.Query = auth.UserQuery{Search: strings.TrimSpace(q.Get("q")), Role: auth.Role(q.Get("role")), After: q.Get("after")}
+	if !d.Query.Role.Valid() {
+		d.Query.Role = ""
+	}
+	page, err := h.auth.FindUsers(r.Context(), d.Query)
 	if err != nil {
 		h.problem(w, r, v, err)
 		return
 	}
+	us := page.Users
+	d.NextAfter = page.Next
 	ps, err := h.requests.Partners(r.Context())
 	if err != nil {
 		h.fail(w, r, err)

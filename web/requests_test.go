@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -221,6 +222,30 @@ func TestAdminPages(t *testing.T) {
 	if r = c.post("/admin/users/"+strconv.FormatInt(u.ID, 10)+"/disabled", url.Values{"disabled": {"false"}}); r.status != http.StatusSeeOther {
 		t.Errorf("enable: %d", r.status)
 	}
+	// Finding users: by part of the address or name, by role, and page after page.
+	if r = c.get("/admin/users?q=CARITAS"); r.status != 200 || !strings.Contains(r.body, "coord@caritas.lu") || strings.Contains(r.body, "sam@example.org") {
+		t.Errorf("search: %d", r.status)
+	}
+	if r = c.get("/admin/users?role=staff"); !strings.Contains(r.body, "sam@example.org") || strings.Contains(r.body, "coord@caritas.lu") || strings.Contains(r.body, `rel="next"`) {
+		t.Errorf("staff only: %d", r.status)
+	}
+	if _, err := e.DB.Owner.ExecContext(t.Context(), `INSERT INTO users (email, name, role, password_hash)
+		SELECT 'volunteer' || lpad(n::text, 3, '0') || '@example.org', 'Volunteer ' || n, 'staff', 'x' FROM generate_series(1, 60) n`); err != nil {
+		t.Fatal(err)
+	}
+	r = c.get("/admin/users?role=staff")
+	next := regexp.MustCompile(`rel="next" href="([^"]+)"`).FindStringSubmatch(r.body)
+	if next == nil || strings.Count(r.body, `@example.org</span>`) != auth.DefaultUserPage || strings.Contains(r.body, "volunteer050@") {
+		t.Fatalf("first page of 61 staff: %d, %d users\n%.2000s", r.status, strings.Count(r.body, `@example.org</span>`), r.body)
+	}
+	r = c.get(html.UnescapeString(next[1]))
+	if r.status != 200 || !strings.Contains(r.body, "volunteer050@") || !strings.Contains(r.body, "volunteer060@") || strings.Contains(r.body, "sam@example.org") || strings.Contains(r.body, `rel="next"`) {
+		t.Errorf("second page: %d\n%.2000s", r.status, r.body)
+	}
+	if r = c.get("/admin/users?q=nobody-at-all"); !strings.Contains(r.body, "No user matches.") {
+		t.Errorf("no match: %d", r.status)
+	}
+
 	log, err := e.Auth.AuditLog(e.As(admin), 50)
 	if err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/digital-inclusion/refurb/auth"
+	"github.com/digital-inclusion/refurb/internal/database"
 	"github.com/digital-inclusion/refurb/validation"
 )
 
@@ -270,7 +271,7 @@ func (s *Store) Trainees(ctx context.Context, search string, p Page) (*TraineePa
 	err = s.run(ctx, func(ctx context.Context, tx bun.Tx) error {
 		q := tx.NewSelect().Model(&out.Trainees)
 		if search = strings.TrimSpace(search); search != "" {
-			q = q.Where("t.name ILIKE ?", "%"+escapeLike(search)+"%")
+			q = q.Where("t.name ILIKE ?", database.Contains(search))
 		}
 		n, err := q.OrderExpr("lower(t.name), t.id").Limit(int64(limit) + 1).Offset(offset).ScanAndCount(ctx)
 		if err != nil {
@@ -289,10 +290,6 @@ func (s *Store) Trainees(ctx context.Context, search string, p Page) (*TraineePa
 		out.EndCursor = strconv.FormatInt(offset+int64(len(out.Trainees)), 10)
 	}
 	return out, nil
-}
-
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
 // Totals are a trainee's minutes by status and target, all programmes together.
