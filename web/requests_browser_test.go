@@ -145,6 +145,18 @@ func TestRequestJourneyInTheBrowser(t *testing.T) {
 		b.open("/requests/queue")
 		b.wantText("#decide + p, #decide ~ .table", "HES-2026-041")
 		b.strict("triage queue")
+		// On a phone the queue's rows are cards: no table wider than the screen.
+		b.do("phone viewport", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(2)))
+		if wide := b.eval(`String([...document.querySelectorAll(".table")].filter(t => t.scrollWidth > t.clientWidth + 1).length + (document.documentElement.scrollWidth > 390 ? 100 : 0))`); wide != "0" {
+			t.Errorf("triage queue on a 390 px phone: %s tables wider than the screen (100 more: the page itself)", wide)
+		}
+		b.wantText("#decide ~ .table tbody tr", "HES-2026-041")
+		if label := b.eval(`getComputedStyle(document.querySelector("#decide ~ .table td"), "::before").content`); label == "none" || label == "" {
+			t.Errorf("a queue cell on a phone shows no column name: %q", label)
+		}
+		b.strict("triage queue on a phone")
+		b.shot("triage-queue-390x844.png")
+		b.do("back to the desktop", chromedp.ResetViewport())
 		b.open(requestURL)
 		b.strict("request page (staff, to decide)")
 		b.load("approve", chromedp.Click(chromedp.CSS(`button[name=decision][value=approve]`)))
