@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"errors"
 	"time"
 
 	"github.com/graphql-go/graphql"
@@ -237,14 +238,16 @@ func newSubmitRequestInput(m map[string]any) (requests.NewRequest, error) {
 // foundRequest turns requests' ErrNotFound (and a request the actor may not read) into no
 // value, for node(id:).
 func foundRequest[V any](v V, err error) (V, error) {
-	if err != nil && (isNotFound(err) || err == auth.ErrForbidden) {
+	// errors.Is: a reader that wraps either (with the request's id, say) is still a null here,
+	// which tells another organisation's social worker nothing about the request.
+	if err != nil && (isNotFound(err) || errors.Is(err, auth.ErrForbidden)) {
 		var zero V
 		return zero, nil
 	}
 	return v, err
 }
 
-func isNotFound(err error) bool { return err == requests.ErrNotFound }
+func isNotFound(err error) bool { return errors.Is(err, requests.ErrNotFound) }
 
 func derefString(s *string) string {
 	if s == nil {
