@@ -37,14 +37,14 @@ func (b *responseBudget) spend(n int64) bool { return b.used.Add(n) <= b.limit }
 
 // limitResponses wraps the resolver of every field of the schema's own object types with the
 // response budget.
-func limitResponses(s *graphql.Schema) {
+func limitResponses(s *graphql.Schema, fields *structFields) {
 	for name, t := range s.TypeMap() {
 		obj, ok := t.(*graphql.Object)
 		if !ok || strings.HasPrefix(name, "__") {
 			continue
 		}
 		for _, def := range obj.Fields() {
-			def.Resolve = budgeted(def.Name, def.Type, def.Resolve)
+			def.Resolve = budgeted(def.Name, def.Type, def.Resolve, fields)
 		}
 	}
 }
@@ -54,9 +54,9 @@ func limitResponses(s *graphql.Schema) {
 // the data is thrown away, so only the work matters, and a failing non-null field abandons its
 // whole parent object (and a list of such objects) where an error per nullable field would
 // allocate one error for each of possibly millions of items.
-func budgeted(field string, typ graphql.Output, resolve graphql.FieldResolveFn) graphql.FieldResolveFn {
+func budgeted(field string, typ graphql.Output, resolve graphql.FieldResolveFn, fields *structFields) graphql.FieldResolveFn {
 	if resolve == nil {
-		resolve = defaultResolve
+		resolve = fields.resolve
 	}
 	_, nonNull := typ.(*graphql.NonNull)
 	overhead := int64(len(field) + 4) // "field":,

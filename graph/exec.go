@@ -258,7 +258,7 @@ func (e *execution) resolve(c *column, parent *graphql.Object, source any, o *ob
 	}()
 	resolve := c.def.Resolve
 	if resolve == nil {
-		resolve = defaultResolve
+		resolve = graphql.DefaultResolveFn // as graphql-go; our schema's fields all have one (budget.go)
 	}
 	v, err := resolve(graphql.ResolveParams{Source: source, Args: e.argsOf(c), Info: e.info(c), Context: e.ctx})
 	if err != nil {

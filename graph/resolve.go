@@ -8,21 +8,23 @@ import (
 	"github.com/graphql-go/graphql"
 )
 
-// fieldIndexes caches, by struct type and GraphQL field name, which struct field
+// structFields caches, by struct type and GraphQL field name, which struct field
 // graphql.DefaultResolveFn would read: it looks the field up anew at every call, reading and
 // splitting every struct tag on the way, which made a fifth of a scan's allocations
-// (docs/perf/).
-var fieldIndexes sync.Map // fieldKey → int, -1 for none
+// (docs/perf/). A schema has one (NewSchema), shared by its resolvers.
+type structFields struct {
+	indexes sync.Map // fieldKey → int, -1 for none
+}
 
 type fieldKey struct {
 	t    reflect.Type
 	name string
 }
 
-// defaultResolve is graphql.DefaultResolveFn with the struct field found once per type: the
+// resolve is graphql.DefaultResolveFn with the struct field found once per type: the
 // same rules (the first field whose name matches in any case, or whose json or graphql tag
 // names it), the same results.
-func defaultResolve(p graphql.ResolveParams) (any, error) {
+func (f *structFields) resolve(p graphql.ResolveParams) (any, error) {
 	if _, ok := p.Source.(graphql.FieldResolver); ok {
 		return graphql.DefaultResolveFn(p)
 	}
@@ -37,10 +39,10 @@ func defaultResolve(p graphql.ResolveParams) (any, error) {
 		return graphql.DefaultResolveFn(p)
 	}
 	key := fieldKey{v.Type(), p.Info.FieldName}
-	i, ok := fieldIndexes.Load(key)
+	i, ok := f.indexes.Load(key)
 	if !ok {
 		i = structField(v.Type(), p.Info.FieldName)
-		fieldIndexes.Store(key, i)
+		f.indexes.Store(key, i)
 	}
 	if i.(int) < 0 {
 		return nil, nil

@@ -177,7 +177,7 @@ func NewSchema(deps Deps) (*graphql.Schema, error) {
 			return nil, fmt.Errorf("build GraphQL schema: fields added to %s, which is not an object declared with b.fields", name)
 		}
 	}
-	limitResponses(&s)
+	limitResponses(&s, &structFields{})
 	return &s, nil
 }
 
