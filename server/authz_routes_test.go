@@ -198,6 +198,8 @@ var azRoutes = map[string][]azRoute{
 	"POST /admin/partners":            {{path: path("/admin/partners"), form: form("name", "P", "kind", "ngo")}},
 	"POST /admin/requests":            {{path: path("/admin/requests"), form: form("maxOpen", "50")}},
 	"POST /admin/requests/anonymise":  {{skip: "anonymises every old request: administrators only, names nothing"}},
+	"POST /admin/trainees/retention":  {{path: path("/admin/trainees/retention"), form: form("trainee_days", "90")}},
+	"POST /admin/trainees/anonymise":  {{path: path("/admin/trainees/anonymise"), form: form()}},
 	"POST /impact/report":             {{path: path("/impact/report"), form: form("year", "2026", "language", "en")}},
 	"POST /requests/{id}/follow-up": {{path: func(w *azWorld, s *azSide) string {
 		return "/requests/" + strconv.FormatInt(w.handedOutWithFollowUp(s).ID, 10) + "/follow-up"

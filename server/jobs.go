@@ -17,11 +17,13 @@ import (
 	"github.com/digital-inclusion/refurb/internal/ratelimit"
 	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/requests"
+	"github.com/digital-inclusion/refurb/workshops"
 )
 
 // The daily job purges what has expired (rate-limit windows, asset lists and wipe reports never
 // confirmed, idempotency keys older than a day), folds the device counts and the impact
-// summaries, anonymises closed device requests past their retention (docs/requests.md) and asks
+// summaries, anonymises closed device requests past their retention (docs/requests.md) and the
+// records of trainees who did not consent to keeping them (docs/workshops.md, "Retention"), and asks
 // the follow-ups of hand-outs three months old (docs/impact.md). Every instance looks hourly
 // whether it is due; the jobs table's row,
 // locked while the job runs, makes it run once a day whichever and however many instances there
@@ -59,7 +61,7 @@ func StartJobs(ctx context.Context, db *bun.DB, logger *slog.Logger) {
 // RunDaily runs the daily job unless it ran less than dailyInterval ago or another instance is
 // running it, and reports whether it ran.
 func RunDaily(ctx context.Context, db *bun.DB, logger *slog.Logger) (ran bool, err error) {
-	var anonymised, followUps []int64
+	var anonymised, trainees, followUps []int64
 	err = db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := tx.ExecContext(ctx, "INSERT INTO jobs (name, last_run) VALUES (?, '-infinity') ON CONFLICT (name) DO NOTHING", dailyJob); err != nil {
 			return fmt.Errorf("register the daily job: %w", err)
@@ -94,6 +96,9 @@ func RunDaily(ctx context.Context, db *bun.DB, logger *slog.Logger) (ran bool, e
 		if anonymised, err = requests.NewStore(tx).Anonymise(auth.System(ctx)); err != nil {
 			return fmt.Errorf("anonymise device requests: %w", err)
 		}
+		if trainees, err = workshops.NewStore(tx).Anonymise(auth.System(ctx)); err != nil {
+			return fmt.Errorf("anonymise trainees: %w", err)
+		}
 		if followUps, err = requests.NewStore(tx).AskFollowUps(auth.System(ctx)); err != nil {
 			return fmt.Errorf("ask follow-ups: %w", err)
 		}
@@ -105,6 +110,9 @@ func RunDaily(ctx context.Context, db *bun.DB, logger *slog.Logger) (ran bool, e
 	})
 	if err == nil && len(anonymised) > 0 {
 		logger.InfoContext(ctx, "anonymised device requests", "count", len(anonymised), "request_ids", anonymised)
+	}
+	if err == nil && len(trainees) > 0 {
+		logger.InfoContext(ctx, "anonymised trainees", "count", len(trainees), "trainee_ids", trainees)
 	}
 	if err == nil && len(followUps) > 0 {
 		logger.InfoContext(ctx, "asked follow-ups of hand-outs", "count", len(followUps), "request_ids", followUps)

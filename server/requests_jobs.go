@@ -9,6 +9,7 @@ import (
 	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/notify"
 	"github.com/digital-inclusion/refurb/requests"
+	"github.com/digital-inclusion/refurb/workshops"
 )
 
 // JobsConfig says which background work of device requests the server does besides serving.
@@ -19,14 +20,16 @@ type JobsConfig struct {
 	OrgName   string
 }
 
-// RunJobs does the device requests' background work until ctx ends: it anonymises closed
-// requests past their retention once at start (the daily job does it every day after that,
-// docs/requests.md) and sends notifications when SMTP is configured. Both are safe with
-// several servers on one database: anonymisation never touches an anonymised request again,
-// notifications are claimed with SKIP LOCKED. It logs ids only.
+// RunJobs does the background work of device requests and trainees' records until ctx ends: it
+// anonymises closed requests past their retention and the records of trainees due for it once
+// at start (the daily job does it every day after that, docs/requests.md and docs/workshops.md)
+// and sends notifications when SMTP is configured. All are safe with several servers on one
+// database: anonymisation never touches an anonymised request or record again, notifications
+// are claimed with SKIP LOCKED. It logs ids only.
 func RunJobs(ctx context.Context, cfg JobsConfig, db *bun.DB, logger *slog.Logger) {
 	store := requests.NewStore(db)
 	Anonymise(ctx, store, logger)
+	AnonymiseTrainees(ctx, workshops.NewStore(db), logger)
 	if cfg.SMTP != nil {
 		notify.New(*cfg.SMTP, store, cfg.PublicURL, cfg.OrgName, logger).Run(ctx)
 	}
@@ -43,5 +46,20 @@ func Anonymise(ctx context.Context, store *requests.Store, logger *slog.Logger) 
 	}
 	if len(ids) > 0 {
 		logger.InfoContext(ctx, "anonymised device requests", "count", len(ids), "request_ids", ids)
+	}
+}
+
+// AnonymiseTrainees runs one anonymisation of the records of trainees who did not consent to
+// keeping them, past the retention period, and logs the ids it anonymised (never a name).
+func AnonymiseTrainees(ctx context.Context, store *workshops.Store, logger *slog.Logger) {
+	ids, err := store.Anonymise(auth.System(ctx))
+	if err != nil {
+		if ctx.Err() == nil {
+			logger.ErrorContext(ctx, "anonymise trainees", "err", err, "anonymised", len(ids))
+		}
+		return
+	}
+	if len(ids) > 0 {
+		logger.InfoContext(ctx, "anonymised trainees", "count", len(ids), "trainee_ids", ids)
 	}
 }

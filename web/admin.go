@@ -15,7 +15,8 @@ import (
 
 // The administration pages: users (create them with any role, link them to a donor, a partner
 // organisation or a trainee's record, reset a password, disable and enable them; auth audits
-// every change), partner organisations, and the request policy. Administrators only: the domain
+// every change), partner organisations, and the request policy with the retention of trainees'
+// records (workshops). Administrators only: the domain
 // methods refuse everyone else, and the pages say so.
 
 func (h *Handler) adminRoutes(m *http.ServeMux) {
@@ -30,6 +31,8 @@ func (h *Handler) adminRoutes(m *http.ServeMux) {
 	m.HandleFunc("GET /admin/requests", h.adminPolicy)
 	m.HandleFunc("POST /admin/requests", h.adminSetPolicy)
 	m.HandleFunc("POST /admin/requests/anonymise", h.adminAnonymise)
+	m.HandleFunc("POST /admin/trainees/retention", h.adminSetTraineeRetention)
+	m.HandleFunc("POST /admin/trainees/anonymise", h.adminAnonymiseTrainees)
 }
 
 // admin returns the page's view for an administrator, or answers the others.
@@ -321,6 +324,8 @@ type policyData struct {
 	Policy *requests.Policy
 	Kinds  []inventory.Kind
 	Error  string
+	// TraineeDays is the retention of trainees' records without consent (workshops).
+	TraineeDays int
 }
 
 func (h *Handler) showPolicy(w http.ResponseWriter, r *http.Request, v *view, status int, msg string) {
@@ -329,7 +334,14 @@ func (h *Handler) showPolicy(w http.ResponseWriter, r *http.Request, v *view, st
 		h.problem(w, r, v, err)
 		return
 	}
-	v.Data = &policyData{Policy: p, Kinds: inventory.Kinds, Error: msg}
+	d := &policyData{Policy: p, Kinds: inventory.Kinds, Error: msg}
+	if h.workshops != nil {
+		if d.TraineeDays, err = h.workshops.RetentionDays(r.Context()); err != nil {
+			h.problem(w, r, v, err)
+			return
+		}
+	}
+	v.Data = d
 	h.render(w, r, status, "admin_policy.html", v)
 }
 
@@ -377,5 +389,46 @@ func (h *Handler) adminAnonymise(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.flash(r, v.T("admin.policy.anonymised", "Count", len(ids)), false)
+	http.Redirect(w, r, "/admin/requests", http.StatusSeeOther)
+}
+
+func (h *Handler) adminSetTraineeRetention(w http.ResponseWriter, r *http.Request) {
+	v, ok := h.admin(w, r, "admin.policy.title", true)
+	if !ok {
+		return
+	}
+	if h.workshops == nil {
+		h.notFound(w, r)
+		return
+	}
+	days, _ := strconv.Atoi(r.PostForm.Get("trainee_days"))
+	_, err := h.workshops.SetRetentionDays(r.Context(), days)
+	if msg, status, ok := refusal(v, err); ok {
+		h.showPolicy(w, r, v, status, msg)
+		return
+	}
+	if err != nil {
+		h.problem(w, r, v, err)
+		return
+	}
+	h.flash(r, v.T("retention.admin.saved"), false)
+	http.Redirect(w, r, "/admin/requests", http.StatusSeeOther)
+}
+
+func (h *Handler) adminAnonymiseTrainees(w http.ResponseWriter, r *http.Request) {
+	v, ok := h.admin(w, r, "admin.policy.title", true)
+	if !ok {
+		return
+	}
+	if h.workshops == nil {
+		h.notFound(w, r)
+		return
+	}
+	ids, err := h.workshops.Anonymise(r.Context())
+	if err != nil {
+		h.problem(w, r, v, err)
+		return
+	}
+	h.flash(r, v.T("retention.admin.anonymised", "Count", len(ids)), false)
 	http.Redirect(w, r, "/admin/requests", http.StatusSeeOther)
 }

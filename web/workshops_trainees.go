@@ -126,6 +126,7 @@ type enrolmentView struct {
 
 type traineeData struct {
 	T            *workshops.Trainee
+	Retention    workshops.Retention
 	Progress     *progressData
 	Enrolments   []enrolmentView
 	Programmes   []workshops.Programme
@@ -163,6 +164,12 @@ func (h *Handler) traineePage(w http.ResponseWriter, r *http.Request) {
 	}
 	v.Title = t.Name
 	d := traineeData{T: t, Levels: workshops.Levels, Today: h.today().Format(time.DateOnly), Lang: v.L.Code}
+	retention, err := h.workshops.Retention(ctx, []int64{id})
+	if err != nil {
+		h.wsProblem(w, r, v, err)
+		return
+	}
+	d.Retention = retention[id]
 	if d.Progress, err = h.progress(r, id, v.L.Code); err != nil {
 		h.wsProblem(w, r, v, err)
 		return

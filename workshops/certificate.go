@@ -54,6 +54,9 @@ func (s *Store) CertificateData(ctx context.Context, traineeID int64) (*Certific
 		if err := tx.NewSelect().Model(t).Where("t.id = ?", traineeID).Scan(ctx); err != nil {
 			return dbError("select trainee", err)
 		}
+		if t.AnonymisedAt != nil {
+			return ErrAnonymised
+		}
 		d.TraineeName = t.Name
 		var es []Enrolment
 		if err := tx.NewSelect().Model(&es).Where("e.trainee_id = ?", traineeID).OrderExpr("e.starts_on DESC").Scan(ctx); err != nil {

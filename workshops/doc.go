@@ -7,7 +7,8 @@
 // badges), session.go (sessions and attendance), hours.go, hoursreview.go and status.go (hour
 // entries, their review, their rules and their state machine), work.go (hours proposed from real work, evidence), skills.go,
 // progress.go, report.go and reportfile.go (the funder report as rows, CSV and XLSX), bench.go,
-// certificate.go (what an attendance certificate shows), policy.go, store.go and errors.go.
+// certificate.go (what an attendance certificate shows), retention.go (anonymising the records of
+// trainees who did not consent to keeping them), policy.go, store.go and errors.go.
 //
 // It reads the inventory's wipes, repairs and QA checks through inventory.Store.WorkBy, users
 // through auth (auth.ActiveIn, auth.Names, auth.TraineeUsers), never their tables. The

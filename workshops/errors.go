@@ -13,6 +13,10 @@ var (
 	ErrNotFound = errors.New("not found")
 	// ErrConflict means a unique value is taken or a row changed since it was read.
 	ErrConflict = errors.New("changed by someone else since you read it")
+	// ErrAnonymised means the trainee's record is anonymised (docs/workshops.md, "Retention"):
+	// it does not change and nothing new is recorded about it. A field error on traineeID, so
+	// that every front end shows it.
+	ErrAnonymised error = &validation.FieldError{Field: "traineeID", Message: "the trainee's record is anonymised: nothing more can be recorded about it"}
 )
 
 // Rule names a rule of hour entries and attendance (docs/workshops.md), so that pages can say

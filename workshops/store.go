@@ -116,6 +116,8 @@ func dbError(doing string, err error) error {
 			return &RuleError{Rule: RuleSessionFull, Field: "sessionID", Message: "every place of the session is taken"}
 		case pgcode.HoursTransitionRefused, pgcode.HourEntryFrozen:
 			return &TransitionError{Reason: pgErr.Message}
+		case pgcode.TraineeAnonymised, pgcode.AssessmentFrozen:
+			return ErrAnonymised
 		case pgcode.ForeignKeyViolation:
 			return fmt.Errorf("%s: %w", pgErr.ConstraintName, ErrNotFound)
 		}

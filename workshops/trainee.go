@@ -32,9 +32,12 @@ type Trainee struct {
 	ConsentKeep       *bool      `bun:"consent_keep"`
 	ConsentRecordedOn *time.Time `bun:"consent_recorded_on,type:date"`
 	// BadgeToken is what the trainee's QR badge encodes after PUBLIC_URL/T/.
-	BadgeToken *string   `bun:"badge_token"`
-	CreatedAt  time.Time `bun:"created_at,nullzero,notnull,default:current_timestamp"`
-	UpdatedAt  time.Time `bun:"updated_at,nullzero,notnull,default:current_timestamp"`
+	BadgeToken *string `bun:"badge_token"`
+	// AnonymisedAt is when the record was anonymised (retention.go): its name is then its
+	// number ("#42") and it never changes again.
+	AnonymisedAt *time.Time `bun:"anonymised_at"`
+	CreatedAt    time.Time  `bun:"created_at,nullzero,notnull,default:current_timestamp"`
+	UpdatedAt    time.Time  `bun:"updated_at,nullzero,notnull,default:current_timestamp"`
 }
 
 // Language returns the trainee's first language, "" when none is recorded.

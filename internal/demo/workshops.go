@@ -142,7 +142,9 @@ func (s *school) addProgrammes(ctx context.Context) error {
 }
 
 // addTrainees adds the demo's TRAINEE users' records, then demoTrainees, each enrolled in a
-// programme in turn.
+// programme in turn. A quarter of demoTrainees refused to have their records kept: those whose
+// enrolment ended more than 90 days ago are anonymised at the server's start
+// (docs/workshops.md, "Retention"); the TRAINEE users consented, so that their sign-ins work.
 func (s *school) addTrainees(ctx context.Context) error {
 	g, tx, today := s.g, s.tx, s.today
 	r := g.rng(0x5c1001, 0)
@@ -153,7 +155,7 @@ func (s *school) addTrainees(ctx context.Context) error {
 			badge[i] = badgeAlphabet[r.IntN(len(badgeAlphabet))]
 		}
 		if err := tx.QueryRow(ctx, `INSERT INTO trainees (name, languages, consent_keep, consent_recorded_on, badge_token, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, name, langs, r.IntN(4) != 0, today.AddDate(0, -r.IntN(12), 0), string(badge),
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, name, langs, r.IntN(4) != 0 || user != 0, today.AddDate(0, -r.IntN(12), 0), string(badge),
 			today.AddDate(-1, 0, 0)).Scan(&id); err != nil {
 			return fmt.Errorf("demo: trainee: %w", err)
 		}

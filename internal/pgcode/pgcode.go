@@ -66,6 +66,11 @@ const (
 	SessionFull = "RF033"
 	// HourEntryFrozen: a change to an hour entry other than its review.
 	HourEntryFrozen = "RF034"
+	// TraineeAnonymised: a change to an anonymised trainee's record, or something new recorded
+	// about them (migrations/20261206810001_add_trainee_retention).
+	TraineeAnonymised = "RF038"
+	// AssessmentFrozen: a change to a skill assessment other than the anonymisation's.
+	AssessmentFrozen = "RF039"
 
 	// Impact (migrations/2026120660*), RF060 to RF069.
 
