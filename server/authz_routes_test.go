@@ -127,9 +127,10 @@ var azRoutes = map[string][]azRoute{
 	}, kind: kindTrainee, ownerStatus: http.StatusSeeOther}},
 	"GET /certificates/{file}": {
 		{path: func(_ *azWorld, s *azSide) string { return "/certificates/" + s.certificate.Number + ".pdf" }, kind: kindDonor},
-		// Receipts and attendance certificates are the office's to print (docs/requests.md).
+		// Receipts are the office's to print (docs/requests.md); an attendance certificate is
+		// also its trainee's to download (docs/certificates.md).
 		{path: func(_ *azWorld, s *azSide) string { return "/certificates/" + s.receipt + ".pdf" }, kind: kindRequest, officeOnly: true},
-		{path: func(_ *azWorld, s *azSide) string { return "/certificates/" + s.attendance + ".pdf" }, kind: kindTrainee, officeOnly: true},
+		{path: func(_ *azWorld, s *azSide) string { return "/certificates/" + s.attendance + ".pdf" }, kind: kindTrainee},
 	},
 	"GET /donors/{id}": {{path: func(_ *azWorld, s *azSide) string { return "/donors/" + strconv.FormatInt(s.donor.ID, 10) }, kind: kindDonor}},
 	"GET /follow-ups":  {{path: path("/follow-ups")}},
