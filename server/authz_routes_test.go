@@ -292,7 +292,9 @@ func TestFileRoutesAuthorisation(t *testing.T) {
 					default:
 						t.Errorf("%s %s as %s, side B's: got %d (to %q), want 403 or 404:\n%.2000s", method, target, role, status, location, body)
 					}
-					if leak := w.leak(body+location, role); leak != "" {
+					// The page may repeat the path it was asked for (the language form's next):
+					// what the request named is not the answer's to leak.
+					if leak := w.leak(strings.ReplaceAll(body+location, target, ""), role); leak != "" {
 						t.Errorf("%s %s as %s: the answer holds %s, another party's:\n%.2000s", method, target, role, leak, body)
 					}
 				})
