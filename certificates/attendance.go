@@ -3,6 +3,7 @@ package certificates
 import (
 	"context"
 	"errors"
+	"slices"
 
 	"github.com/uptrace/bun"
 
@@ -42,17 +43,29 @@ func gatherAttendance(ctx context.Context, tx bun.IDB, traineeID int64) (*gather
 }
 
 // ForTrainees returns the attendance certificates of trainees, newest first, without their PDF
-// bytes, by trainee id. Staff and administrators.
+// bytes, by trainee id: every trainee's to staff and administrators, and to a trainee their
+// own (workshops.MaySee), another trainee's id giving nothing. Other roles get
+// auth.ErrForbidden.
 func (s *Store) ForTrainees(ctx context.Context, traineeIDs []int64) (map[int64][]Certificate, error) {
-	if _, err := auth.Require(ctx, auth.Office); err != nil {
+	a, err := auth.Require(ctx, auth.Office|auth.Trainees)
+	if err != nil {
 		return nil, err
+	}
+	if !a.In(auth.Office) {
+		if !MayDownloadOwn(a) {
+			return nil, auth.ErrForbidden
+		}
+		traineeIDs = slices.DeleteFunc(slices.Clone(traineeIDs), func(id int64) bool { return !workshops.MaySee(a, id) })
+	}
+	out := make(map[int64][]Certificate, len(traineeIDs))
+	if len(traineeIDs) == 0 {
+		return out, nil
 	}
 	var cs []Certificate
 	if err := s.db.NewSelect().Model(&cs).Column(listColumns...).Where("c.trainee_id IN (?)", bun.List(traineeIDs)).
 		OrderExpr("c.trainee_id, c.id DESC").Scan(ctx); err != nil {
 		return nil, dbError("select certificates", err)
 	}
-	out := make(map[int64][]Certificate, len(traineeIDs))
 	for _, c := range cs {
 		out[*c.TraineeID] = append(out[*c.TraineeID], c)
 	}

@@ -35,8 +35,9 @@ func collectionPointName(ctx context.Context, tx bun.IDB, id int64) (string, err
 
 // scopeToDonor narrows q, a query of certificates (alias), to the donations the actor may see,
 // by inventory's donor scope (a donor's user: their donor's donations). Who may read
-// certificates at all is certificates' own rule (readers, read.go), checked before: trainees,
-// whom the scope lets see the whole inventory, see no certificates.
+// certificates at all is certificates' own rule (policy.go), checked before: trainees, whom the
+// scope lets see the whole inventory, never come here (scopeToReader gives them their own
+// attendance certificates, ForDonations refuses them).
 func scopeToDonor(ctx context.Context, q *bun.SelectQuery, alias string) (*bun.SelectQuery, error) {
 	scope, err := inventory.DonorScope(ctx)
 	if err != nil {

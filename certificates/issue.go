@@ -115,6 +115,9 @@ func (s *Store) numberAndRender(ctx context.Context, tx bun.IDB, prefix string, 
 		IssuedAt: now.Now, IssuerName: doc.Org.Name, DeviceCount: len(doc.Devices), DriveCount: len(doc.Drives),
 		PDF: buf.Bytes(), SHA256: hex.EncodeToString(pdfSum[:]), TokenHash: tokenSum[:],
 	}
+	if a := doc.Attendance; a != nil {
+		c.PeriodFrom, c.PeriodTo = &a.From, &a.To
+	}
 	if doc.Donor.Name != "" && !doc.donorIsPerson {
 		c.DonorName = &doc.Donor.Name
 	}

@@ -28,26 +28,30 @@ type Certificate struct {
 	// DeviceRequestID is the request a hand-over receipt is about.
 	DeviceRequestID *int64 `bun:"device_request_id"`
 	// ReportYear is the year an annual impact report covers.
-	ReportYear   *int      `bun:"report_year"`
-	Language     string    `bun:"language"`
-	IssuedAt     time.Time `bun:"issued_at,nullzero,notnull,default:current_timestamp"`
-	IssuedBy     *int64    `bun:"issued_by"`
-	IssuerName   string    `bun:"issuer_name"`
-	DonorName    *string   `bun:"donor_name"` // nil for a private person or an anonymous drop-off
-	DeviceCount  int       `bun:"device_count"`
-	DriveCount   int       `bun:"drive_count"`
-	FactorSetID  *int64    `bun:"factor_set_id"`
-	PDF          []byte    `bun:"pdf"`
-	SHA256       string    `bun:"pdf_sha256"`
-	TokenHash    []byte    `bun:"token_hash"`
-	SupersededBy *int64    `bun:"superseded_by"`
+	ReportYear *int `bun:"report_year"`
+	// PeriodFrom and PeriodTo are the period an attendance certificate covers, as printed;
+	// nil for other kinds and for attendance certificates issued before it was kept.
+	PeriodFrom   *time.Time `bun:"period_from,type:date"`
+	PeriodTo     *time.Time `bun:"period_to,type:date"`
+	Language     string     `bun:"language"`
+	IssuedAt     time.Time  `bun:"issued_at,nullzero,notnull,default:current_timestamp"`
+	IssuedBy     *int64     `bun:"issued_by"`
+	IssuerName   string     `bun:"issuer_name"`
+	DonorName    *string    `bun:"donor_name"` // nil for a private person or an anonymous drop-off
+	DeviceCount  int        `bun:"device_count"`
+	DriveCount   int        `bun:"drive_count"`
+	FactorSetID  *int64     `bun:"factor_set_id"`
+	PDF          []byte     `bun:"pdf"`
+	SHA256       string     `bun:"pdf_sha256"`
+	TokenHash    []byte     `bun:"token_hash"`
+	SupersededBy *int64     `bun:"superseded_by"`
 }
 
 // Current reports whether no later certificate replaces c.
 func (c *Certificate) Current() bool { return c.SupersededBy == nil }
 
 // listColumns are the columns read for lists: everything but the PDF bytes.
-var listColumns = []string{"id", "number", "kind", "year", "seq", "donation_id", "device_request_id", "trainee_id", "report_year", "language", "issued_at", "issued_by",
+var listColumns = []string{"id", "number", "kind", "year", "seq", "donation_id", "device_request_id", "trainee_id", "report_year", "period_from", "period_to", "language", "issued_at", "issued_by",
 	"issuer_name", "donor_name", "device_count", "drive_count", "factor_set_id", "pdf_sha256", "superseded_by"}
 
 // Issued is a certificate just issued, with the verification token that only its QR code

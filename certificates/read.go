@@ -9,9 +9,10 @@ import (
 	"github.com/digital-inclusion/refurb/auth"
 )
 
-// PDF returns a certificate with its PDF bytes, to the donor's users, staff and administrators.
-// A donor's user asking for a certificate that is not theirs gets auth.ErrForbidden whether or
-// not the number exists, so that numbers reveal nothing.
+// PDF returns a certificate with its PDF bytes: to staff and administrators any, to a donor's
+// users their donor's donations' certificates, to a trainee the attendance certificates about
+// them (scopeToReader). A donor's user or a trainee asking for a certificate that is not theirs
+// gets auth.ErrForbidden whether or not the number exists, so that numbers reveal nothing.
 func (s *Store) PDF(ctx context.Context, number string) (*Certificate, error) {
 	a, err := auth.Require(ctx, readers)
 	if err != nil {
@@ -19,7 +20,7 @@ func (s *Store) PDF(ctx context.Context, number string) (*Certificate, error) {
 	}
 	c := new(Certificate)
 	number = NormalizeNumber(number)
-	q, err := scopeToDonor(ctx, s.db.NewSelect().Model(c).Where("c.number = ?", number), "c")
+	q, err := scopeToReader(ctx, a, s.db.NewSelect().Model(c).Where("c.number = ?", number), "c")
 	if err != nil {
 		return nil, err
 	}
@@ -28,7 +29,7 @@ func (s *Store) PDF(ctx context.Context, number string) (*Certificate, error) {
 		err = dbError("select certificate", q.Scan(ctx))
 	}
 	if err != nil {
-		if errors.Is(err, ErrNotFound) && a.In(auth.Donors) {
+		if errors.Is(err, ErrNotFound) && !a.In(auth.Office) {
 			return nil, auth.ErrForbidden
 		}
 		return nil, err
@@ -40,7 +41,7 @@ func (s *Store) PDF(ctx context.Context, number string) (*Certificate, error) {
 // by donation id. Staff and administrators see every donation's; a donor's users their
 // donor's; other roles none (auth.ErrForbidden).
 func (s *Store) ForDonations(ctx context.Context, donationIDs []int64) (map[int64][]Certificate, error) {
-	if _, err := auth.Require(ctx, readers); err != nil {
+	if _, err := auth.Require(ctx, donationReaders); err != nil {
 		return nil, err
 	}
 	var cs []Certificate

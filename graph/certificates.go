@@ -2,6 +2,7 @@ package graph
 
 import (
 	"strings"
+	"time"
 
 	"github.com/graphql-go/graphql"
 
@@ -115,7 +116,7 @@ func (b *builder) certificateType(kind *graphql.Enum) *graphql.Object {
 			}},
 			"language": {Type: nonNull(graphql.String), Resolve: certField(func(c certificateNode) any { return c.Language })},
 			"issuedAt": {Type: nonNull(b.timeT), Resolve: certField(func(c certificateNode) any { return c.IssuedAt })},
-			"pdfURL": {Type: nonNull(graphql.String), Description: "The PDF, for the donor's users, staff and administrators.",
+			"pdfURL": {Type: nonNull(graphql.String), Description: "The PDF, for staff and administrators, the donor's users (donations' certificates) and the trainee an attendance certificate is about.",
 				Resolve: func(p graphql.ResolveParams) (any, error) {
 					return st().PDFURL(p.Source.(certificateNode).Number), nil
 				}},
@@ -132,6 +133,10 @@ func (b *builder) certificateType(kind *graphql.Enum) *graphql.Object {
 				}},
 			"current": {Type: nonNull(graphql.Boolean), Description: "False once a re-issue superseded it.",
 				Resolve: func(p graphql.ResolveParams) (any, error) { return p.Source.(certificateNode).Current(), nil }},
+			"periodFrom": {Type: b.dateT, Description: "The first day of the period an attendance certificate covers, as printed; null for other kinds and for those issued before it was kept.",
+				Resolve: certField(func(c certificateNode) any { return optionalDate(c.PeriodFrom) })},
+			"periodTo": {Type: b.dateT, Description: "The last day of the period an attendance certificate covers, as printed.",
+				Resolve: certField(func(c certificateNode) any { return optionalDate(c.PeriodTo) })},
 			"deviceCount": {Type: nonNull(graphql.Int), Resolve: certField(func(c certificateNode) any { return c.DeviceCount })},
 			"driveCount":  {Type: nonNull(graphql.Int), Resolve: certField(func(c certificateNode) any { return c.DriveCount })},
 		},
@@ -222,6 +227,14 @@ func (b *builder) addOrganisation() {
 // certField resolves a Certificate field from the certificate.
 func certField(get func(certificateNode) any) graphql.FieldResolveFn {
 	return func(p graphql.ResolveParams) (any, error) { return get(p.Source.(certificateNode)), nil }
+}
+
+// optionalDate returns d's day, or nil for a nil d (a typed nil would print as a date).
+func optionalDate(d *time.Time) any {
+	if d == nil {
+		return nil
+	}
+	return *d
 }
 
 func optionalString(get func(*certificates.Verification) string) graphql.FieldResolveFn {

@@ -177,7 +177,7 @@ func (b *builder) traineeFields() graphql.Fields {
 				}
 				return b.deps.PublicURL + "/T/" + *t.BadgeToken, nil
 			}},
-		"certificates": {Type: listOf(b.object("Certificate")), Description: "Attendance certificates, newest first. Staff and administrators.",
+		"certificates": {Type: listOf(b.object("Certificate")), Description: "Attendance certificates, newest first, superseded ones included. Staff, administrators and the trainee themselves.",
 			Resolve: func(p graphql.ResolveParams) (any, error) {
 				l := b.workshopLoaders(p).certificates
 				if l == nil {

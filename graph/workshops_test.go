@@ -118,6 +118,15 @@ func TestWorkshopsAuthorisation(t *testing.T) {
 	}
 	A := gid("Trainee", e.Alice.ID)
 	day := yesterday.Format("2006-01-02")
+	certs := certificates.NewStore(e.DB.App, publicURL)
+	aliceCert, err := certs.Issue(staff, e.Alice.ID, certificates.KindAttendance, "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	brunoCert, err := certs.Issue(staff, e.Bruno.ID, certificates.KindAttendance, "en")
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	type op struct {
 		name  string
@@ -139,6 +148,9 @@ func TestWorkshopsAuthorisation(t *testing.T) {
 		{"node WorkshopSession", `query($id: ID!) { node(id: $id) { ... on WorkshopSession { topic } } }`,
 			func() map[string]any { return map[string]any{"id": gid("WorkshopSession", ses.ID)} }, [7]string{unauth, ok, ok, null, null, forbid, forbid}},
 		{"myTrainee", `{ myTrainee { name } }`, none, [7]string{null, null, null, ok, ok, null, null}},
+		{"myTrainee certificates", `{ myTrainee { certificates { number periodFrom periodTo pdfURL current } } }`, none, [7]string{null, null, null, ok, ok, null, null}},
+		{"node Trainee A certificates", `query($id: ID!) { node(id: $id) { ... on Trainee { certificates { number pdfURL } } } }`,
+			func() map[string]any { return map[string]any{"id": A} }, [7]string{unauth, ok, ok, ok, null, forbid, forbid}},
 		{"hourEntries", `{ hourEntries { totalCount nodes { trainee { name } } } }`, none, [7]string{unauth, ok, ok, ok, ok, forbid, forbid}},
 		{"hourEntries of A", `query($id: ID) { hourEntries(traineeID: $id) { totalCount } }`,
 			func() map[string]any { return map[string]any{"id": A} }, [7]string{unauth, ok, ok, ok, nf, forbid, forbid}},
@@ -205,6 +217,24 @@ func TestWorkshopsAuthorisation(t *testing.T) {
 				t.Errorf("%s as %s: got %s (%s, errors %+v), want %s", o.name, role, got, r.Data, r.Errors, want)
 			}
 		}
+	}
+
+	// A trainee's certificates: their own, by myTrainee, node(id:) and the list of trainees;
+	// never another's.
+	for role, want := range map[string][2]string{"traineeA": {aliceCert.Number, brunoCert.Number}, "traineeB": {brunoCert.Number, aliceCert.Number}} {
+		for _, q := range []string{`{ myTrainee { certificates { number periodFrom periodTo } } }`, `{ trainees { nodes { certificates { number } } } }`} {
+			r := e.do(role, q, nil)
+			if len(r.Errors) > 0 || !strings.Contains(string(r.Data), `"number":"`+want[0]+`"`) || strings.Contains(string(r.Data), want[1]) {
+				t.Errorf("%s asks %s: %s %+v, want %s and not %s", role, q, r.Data, r.Errors, want[0], want[1])
+			}
+		}
+	}
+	if r := e.do("traineeB", `query($id: ID!) { node(id: $id) { ... on Trainee { certificates { number } } } }`, map[string]any{"id": A}); strings.Contains(string(r.Data), aliceCert.Number) {
+		t.Errorf("Bruno reads Alice's certificates by node(id:): %s", r.Data)
+	}
+	r := e.do("traineeA", `{ myTrainee { certificates { number periodFrom periodTo } } }`, nil)
+	if p := aliceCert.PeriodFrom.Format("2006-01-02") + `","periodTo":"` + aliceCert.PeriodTo.Format("2006-01-02"); !strings.Contains(string(r.Data), p) {
+		t.Errorf("Alice's certificate's period: %s, want %s", r.Data, p)
 	}
 
 	// What a trainee sees of lists: their own only.

@@ -115,9 +115,15 @@ var azQueries = map[string]azOp{
 	"myTrainee": {func(*azWorld, *azSide, string) (string, map[string]any) {
 		return `{ myTrainee { name } }`, nil
 	}, [6]string{null, null, null, allow, null, null}, nil},
+	"myTrainee (certificates)": {func(*azWorld, *azSide, string) (string, map[string]any) {
+		return `{ myTrainee { name certificates { number periodFrom periodTo pdfURL current } } }`, nil
+	}, [6]string{null, null, null, allow, null, null}, nil},
 	"node": {func(w *azWorld, s *azSide, _ string) (string, map[string]any) {
 		return `query($id: ID!) { node(id: $id) { ... on Device { tag serialNumber } } }`, v("id", azID("Device", s.device.ID))
 	}, [6]string{unauth, allow, allow, allow, allow, forbid}, map[string]azArg{"id": {kind: kindDonor}}},
+	"node (a trainee's certificates)": {func(w *azWorld, s *azSide, _ string) (string, map[string]any) {
+		return `query($id: ID!) { node(id: $id) { ... on Trainee { name certificates { number pdfURL } } } }`, v("id", azID("Trainee", s.trainee.ID))
+	}, [6]string{unauth, allow, allow, allow, forbid, forbid}, map[string]azArg{"id": {kind: kindTrainee}}},
 	"organisation": {func(*azWorld, *azSide, string) (string, map[string]any) {
 		return `{ organisation { name } }`, nil
 	}, [6]string{allow, allow, allow, allow, allow, allow}, nil},
@@ -143,7 +149,7 @@ var azQueries = map[string]azOp{
 		return `{ statusCounts { status count } }`, nil
 	}, [6]string{unauth, allow, allow, allow, scoped, forbid}, nil},
 	"trainees": {func(*azWorld, *azSide, string) (string, map[string]any) {
-		return `{ trainees(first: 200) { nodes { name } } }`, nil
+		return `{ trainees(first: 200) { nodes { name certificates { number } } } }`, nil
 	}, [6]string{unauth, allow, allow, scoped, forbid, forbid}, nil},
 	"users": {func(*azWorld, *azSide, string) (string, map[string]any) {
 		return `{ users { email } }`, nil

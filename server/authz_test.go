@@ -345,6 +345,10 @@ func (w *azWorld) leak(text, role string) string {
 		if m := w.b.marker(k); strings.Contains(text, m) {
 			return m
 		}
+		// A certificate's number carries no marker: side B's trainee's is looked for itself.
+		if k == kindTrainee && strings.Contains(text, w.b.attendance) {
+			return w.b.attendance
+		}
 	}
 	return ""
 }

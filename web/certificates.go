@@ -71,8 +71,9 @@ func ct(v *view) map[string]string {
 	return m
 }
 
-// certificatePDF serves an issued certificate's PDF, byte for byte as stored, to the donor's
-// users, staff and administrators; another donor's user gets 403 whether or not it exists.
+// certificatePDF serves an issued certificate's PDF, byte for byte as stored, to whom the
+// certificates store gives it (staff and administrators, the donor's users, the trainee an
+// attendance certificate is about); anyone else signed in gets 403 whether or not it exists.
 func (h *Handler) certificatePDF(w http.ResponseWriter, r *http.Request) {
 	v, ok := h.signedIn(w, r, "problem.title")
 	if !ok {
@@ -90,7 +91,7 @@ func (h *Handler) certificatePDF(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/pdf")
 	w.Header().Set("Content-Disposition", `inline; filename="`+c.Number+`.pdf"`)
-	w.Header().Set("Cache-Control", "no-store") // a donor's data: kept by no cache
+	w.Header().Set("Cache-Control", "no-store") // a donor's or a trainee's data: kept by no cache
 	w.Header().Set("ETag", `"`+c.SHA256+`"`)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	if r.Header.Get("If-None-Match") == `"`+c.SHA256+`"` {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/digital-inclusion/refurb/auth"
+	"github.com/digital-inclusion/refurb/certificates"
 	"github.com/digital-inclusion/refurb/validation"
 	"github.com/digital-inclusion/refurb/workshops"
 )
@@ -316,6 +317,39 @@ type progressData struct {
 	Names   map[int64]string
 	Percent int
 	PIN     bool
+	// Certificates are the trainee's own attendance certificates on "My progress", newest
+	// first (the trainee's file lists them itself).
+	Certificates []ownCertificate
+}
+
+// ownCertificate is an attendance certificate listed to its trainee, with the name of the
+// language it is written in (in that language), which may not be the page's.
+type ownCertificate struct {
+	certificates.Certificate
+	LanguageName string
+}
+
+// ownCertificates returns the attendance certificates the domain gives the signed-in trainee
+// about their record.
+func (h *Handler) ownCertificates(r *http.Request, traineeID int64) ([]ownCertificate, error) {
+	if h.certificates == nil {
+		return nil, nil
+	}
+	cs, err := h.certificates.ForTrainees(r.Context(), []int64{traineeID})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ownCertificate, 0, len(cs[traineeID]))
+	for _, c := range cs[traineeID] {
+		oc := ownCertificate{Certificate: c, LanguageName: c.Language}
+		for _, l := range languages {
+			if l.Code == c.Language {
+				oc.LanguageName = l.Name
+			}
+		}
+		out = append(out, oc)
+	}
+	return out, nil
 }
 
 // progress gathers a trainee's progress for the pages, skills named in lang.
@@ -380,6 +414,10 @@ func (h *Handler) progressPage(w http.ResponseWriter, r *http.Request) {
 	}
 	d, err := h.progress(r, t.ID, v.L.Code)
 	if err != nil {
+		h.wsProblem(w, r, v, err)
+		return
+	}
+	if d.Certificates, err = h.ownCertificates(r, t.ID); err != nil {
 		h.wsProblem(w, r, v, err)
 		return
 	}

@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"encoding/base64"
 	"fmt"
 	"image"
 	"image/draw"
@@ -26,7 +25,8 @@ import (
 // mode; Alice picks her name, types her PIN and logs hours on the bench page in Arabic (a day
 // over 12 hours refused); the supervisor rejects one entry with a reason and approves the
 // weeks; Alice sees the reason and her progress; the attendance certificate lists the total and
-// the weeks, and its QR code verifies. axe-core finds no serious violation on any new page.
+// the weeks, and its QR code verifies; Alice, back at the bench, finds it on "My progress" in
+// Arabic and downloads it. axe-core finds no serious violation on any new page.
 func TestBrowserWorkshopsJourney(t *testing.T) {
 	ctx := browser(t)
 	e := newEnv(t)
@@ -172,19 +172,7 @@ func TestBrowserWorkshopsJourney(t *testing.T) {
 		b.load("issue", chromedp.Click(chromedp.CSS(`form:has(input[value=certificate]) button`)))
 		b.wantText("main .msg", "Certificate AC-")
 		href := b.eval(`document.querySelector("a[href^='/certificates/AC-']").getAttribute("href")`)
-		ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
-		raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](`fetch(`+strconv.Quote(href)+`).then(r => r.arrayBuffer()).then(buf => {
-			const u = new Uint8Array(buf); let s = "";
-			for (let i = 0; i < u.length; i += 8192) s += String.fromCharCode.apply(null, u.subarray(i, i + 8192));
-			return btoa(s); })`, chromedp.EvalAwaitPromise))
-		cancel()
-		if err != nil {
-			t.Fatal(err)
-		}
-		pdfBytes, err := base64.StdEncoding.DecodeString(raw)
-		if err != nil {
-			t.Fatal(err)
-		}
+		pdfBytes := b.fetch(href)
 		text := strings.Join(strings.Fields(pdftest.Text(t, pdfBytes)), " ")
 		weeks := map[time.Time]int{}
 		for _, l := range []int{0, 2} {
@@ -208,6 +196,33 @@ func TestBrowserWorkshopsJourney(t *testing.T) {
 			t.Errorf("verification of the QR code: %q, want valid", st)
 		}
 		b.check("verification of an attendance certificate")
+	})
+
+	t.Run("trainee downloads", func(t *testing.T) {
+		b.t = t
+		signOut()
+		pinIn()
+		b.open("/progress")
+		if lang := b.eval(`document.documentElement.lang + " " + document.documentElement.dir`); lang != "ar rtl" {
+			t.Errorf("Alice's progress: %q, want ar rtl", lang)
+		}
+		b.wantText("#ws-certs", "شهاداتي")
+		if n := b.eval(`String(document.querySelectorAll("ul.ws-certs li").length)`); n != "1" {
+			t.Errorf("Alice's certificates: %s, want 1", n)
+		}
+		b.wantText("ul.ws-certs", "تنزيل")
+		b.check("progress with a certificate in Arabic")
+		b.shot("workshops-progress-certificates-ar.png")
+		href := b.eval(`document.querySelector("ul.ws-certs a[href^='/certificates/AC-']").getAttribute("href")`)
+		pdfBytes := b.fetch(href)
+		if !strings.HasPrefix(string(pdfBytes), "%PDF") {
+			t.Fatalf("Alice downloads %s: %.40q", href, pdfBytes)
+		}
+		if text := pdftest.Text(t, pdfBytes); !strings.Contains(text, "Alice Example") {
+			t.Errorf("Alice's certificate does not name her:\n%s", text)
+		}
+		b.load("done", chromedp.Click(chromedp.CSS(`form[action="/pin-done"] button`)))
+		signIn("sam@example.org")
 	})
 
 	t.Run("staff pages", func(t *testing.T) {
