@@ -66,6 +66,10 @@ func decodeSignature(s string) ([]byte, error) {
 	return normaliseSignature(raw)
 }
 
+// NormaliseSignature checks a signature PNG as HandOut does (limits, format, ink) and returns
+// it as HandOut stores it, grey on white: the demo data's signatures pass through it too.
+func NormaliseSignature(raw []byte) ([]byte, error) { return normaliseSignature(raw) }
+
 // normaliseSignature checks a PNG signature (size first, from its header, before decoding it)
 // and redraws it in grey on white.
 func normaliseSignature(raw []byte) ([]byte, error) {
