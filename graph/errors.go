@@ -132,6 +132,14 @@ func errorMappings() []errorMapping {
 		{is: requests.ErrNotFound, code: CodeNotFound},
 		{is: requests.ErrConflict, code: CodeConflict},
 		{is: requests.ErrFollowUpAnswered, code: CodeConflict},
+		// Re-issuing the receipt of an anonymised request: the request is there, its signature
+		// is not.
+		{as: func(err error) (presentation, bool) {
+			if !errors.Is(err, requests.ErrAnonymised) {
+				return presentation{}, false
+			}
+			return presentation{code: CodeBadUserInput, message: requests.ErrAnonymised.Error(), fields: map[string]any{"field": "subjectID", "reason": "ANONYMISED"}}, true
+		}},
 		{is: impact.ErrNotFound, code: CodeNotFound},
 		{as: as(func(e *requests.StateError) presentation {
 			return presentation{code: CodeInvalidTransition, message: e.Error(), fields: map[string]any{

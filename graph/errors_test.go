@@ -12,6 +12,7 @@ import (
 
 	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/internal/reqinfo"
+	"github.com/digital-inclusion/refurb/requests"
 )
 
 func TestMappedErrors(t *testing.T) {
@@ -151,6 +152,17 @@ func TestOriginalError(t *testing.T) {
 		if got := originalError(tt.in); got != tt.want {
 			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
 		}
+	}
+}
+
+// TestAnonymisedReceipt: re-issuing the receipt of a request anonymisation emptied names the
+// reason rather than answering a bare NOT_FOUND.
+func TestAnonymisedReceipt(t *testing.T) {
+	p := &presenter{mappings: errorMappings()}
+	pr, ok := p.lookup(fmt.Errorf("issue: %w", requests.ErrAnonymised))
+	if !ok || pr.code != CodeBadUserInput || pr.fields["field"] != "subjectID" || pr.fields["reason"] != "ANONYMISED" ||
+		!strings.Contains(pr.message, "anonymised") || strings.Contains(pr.message, "issue:") {
+		t.Errorf("got %+v %v, want BAD_USER_INPUT on subjectID, reason ANONYMISED, with the sentinel's own words", pr, ok)
 	}
 }
 

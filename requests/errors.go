@@ -12,6 +12,10 @@ var (
 	// ErrConflict means the request or the device changed since the caller read it (two staff
 	// allocating the same device at once: one wins), or a unique value is already taken.
 	ErrConflict = errors.New("changed by someone else since you read it")
+	// ErrAnonymised means the request was anonymised after the retention period: its
+	// signature was deleted, so its hand-over receipt cannot be issued again (the receipts
+	// issued before stay as they were).
+	ErrAnonymised = errors.New("this request was anonymised after the retention period and the beneficiary's signature deleted: its receipt cannot be issued again; the receipts issued before remain")
 )
 
 // StateError says that a request cannot make a move in its state: deciding a request that is

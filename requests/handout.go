@@ -66,6 +66,10 @@ func decodeSignature(s string) ([]byte, error) {
 	return normaliseSignature(raw)
 }
 
+// NormaliseSignature checks a signature PNG as HandOut does (limits, format, ink) and returns
+// it as HandOut stores it, grey on white: the demo data's signatures pass through it too.
+func NormaliseSignature(raw []byte) ([]byte, error) { return normaliseSignature(raw) }
+
 // normaliseSignature checks a PNG signature (size first, from its header, before decoding it)
 // and redraws it in grey on white.
 func normaliseSignature(raw []byte) ([]byte, error) {
@@ -209,8 +213,8 @@ type Receipt struct {
 
 // Receipt reads what the hand-over receipt of a handed-out request shows, and locks the request
 // for the issuing transaction the Store runs on (certificates' gatherer calls it with a Store on
-// its transaction). ErrNotFound for a request that is unknown, not handed out or anonymised.
-// Staff and administrators only.
+// its transaction). ErrNotFound for a request that is unknown or not handed out, ErrAnonymised
+// for one whose signature anonymisation deleted. Staff and administrators only.
 func (s *Store) Receipt(ctx context.Context, id int64) (*Receipt, error) {
 	a, err := auth.Require(ctx, auth.Office)
 	if err != nil {
@@ -221,8 +225,11 @@ func (s *Store) Receipt(ctx context.Context, id int64) (*Receipt, error) {
 		if out.Request, err = lock(ctx, tx, id); err != nil {
 			return err
 		}
-		if out.Request.Status != StatusHandedOut || out.Request.AnonymisedAt != nil {
+		if out.Request.Status != StatusHandedOut {
 			return ErrNotFound
+		}
+		if out.Request.AnonymisedAt != nil {
+			return ErrAnonymised
 		}
 		var sig struct {
 			PNG      []byte    `bun:"png"`

@@ -214,6 +214,13 @@ func TestAnonymise(t *testing.T) {
 	if err := e.DB.Owner.NewRaw("SELECT count(*) FROM device_request_signatures WHERE request_id = ?", old.ID).Scan(ctx, &sigs); err != nil || sigs != 0 {
 		t.Errorf("signatures left: %d, %v", sigs, err)
 	}
+	// Its receipt cannot be issued again, and the error says why (the request is there).
+	if _, err := e.Store.Receipt(e.Staff, old.ID); !errors.Is(err, requests.ErrAnonymised) {
+		t.Errorf("receipt of an anonymised hand-out: got %v, want ErrAnonymised", err)
+	}
+	if _, err := e.Store.Receipt(e.Staff, open.ID); !errors.Is(err, requests.ErrNotFound) {
+		t.Errorf("receipt of a request not handed out: got %v, want ErrNotFound", err)
+	}
 	for _, id := range []int64{recent.ID, open.ID} {
 		if r, _ := e.Store.Request(e.Staff, id); r.Reference == nil || r.AnonymisedAt != nil {
 			t.Errorf("request %d anonymised too early: %+v", id, r)

@@ -128,6 +128,7 @@ func errorRows() []errorRow {
 		{is: requests.ErrNotFound, status: http.StatusNotFound, message: "problem.notfound"},
 		{is: requests.ErrConflict, status: http.StatusConflict, message: "req.conflict"},
 		{is: requests.ErrFollowUpAnswered, status: http.StatusConflict, message: "fu.already"},
+		{is: requests.ErrAnonymised, status: http.StatusUnprocessableEntity, message: "req.receipt_anonymised"},
 		{is: impact.ErrNotFound, status: http.StatusNotFound, message: "problem.notfound"},
 		{as: typed(http.StatusUnprocessableEntity, func(e *requests.LimitError, l *locale) explanation {
 			return explanation{message: l.T("req.limit", "Limit", e.Limit)}

@@ -56,6 +56,7 @@ func TestErrorTable(t *testing.T) {
 		{"certificate issued twice at once", certificates.ErrConflict, 409, "", "at the same time"},
 		{"certificate wipe required", &certificates.WipeRequiredError{Missing: []certificates.MissingWipe{{DeviceTag: "DI-000001-X", MediumID: 1, Serial: "S9"}}}, 422, "", "not sanitized yet S9"},
 		{"request not found", requests.ErrNotFound, 404, "", "Not found"},
+		{"receipt of an anonymised request", fmt.Errorf("issue: %w", requests.ErrAnonymised), 422, "", "signature deleted: its receipt cannot be issued again"},
 		{"request changed", requests.ErrConflict, 409, "", "nothing was changed"},
 		{"follow-up answered twice", requests.ErrFollowUpAnswered, 409, "", "answered already"},
 		{"donor's impact not found", impact.ErrNotFound, 404, "", "Not found"},

@@ -109,13 +109,13 @@ func runDemo(ctx context.Context, e env, args []string) error {
 	}
 	r := func(d time.Duration) time.Duration { return d.Round(10 * time.Millisecond) }
 	fmt.Fprintf(e.stdout, "demo: added %d devices, %d events, %d storage media, %d wipe records, %d repairs, %d QA checks, %d flags, "+
-		"%d donations from %d donors, %d device requests from %d social workers (seed %d)\n", res.Devices, res.Events, res.Media, res.Wipes, res.Repairs, res.QAChecks,
-		res.Flags, res.Donations, res.Donors, res.Requests, res.SocialWorkers, res.Seed)
+		"%d donations from %d donors, %d device requests from %d social workers, %d signatures (seed %d)\n", res.Devices, res.Events, res.Media, res.Wipes, res.Repairs, res.QAChecks,
+		res.Flags, res.Donations, res.Donors, res.Requests, res.SocialWorkers, res.Signatures, res.Seed)
 	if res.Trainees > 0 {
 		fmt.Fprintf(e.stdout, "demo: added %d trainees in 3 programmes, %d sessions, %d hour entries\n", res.Trainees, res.Sessions, res.HourEntries)
 	}
 	var copies []string
-	for _, t := range []string{"devices", "storage_media", "wipe_records", "repair_logs", "qa_checks", "device_flags", "device_events", "device_requests", "device_request_events"} {
+	for _, t := range []string{"devices", "storage_media", "wipe_records", "repair_logs", "qa_checks", "device_flags", "device_events", "device_requests", "device_request_events", "device_request_signatures"} {
 		if d, ok := res.CopyTimes[t]; ok {
 			copies = append(copies, fmt.Sprintf("%s %v", t, r(d)))
 		}

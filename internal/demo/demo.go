@@ -36,7 +36,7 @@ import (
 // Version numbers what Generate produces for given options and seed. Bump it with a change to
 // the generator that changes the data, so that cached demo databases (the benchmarks' templates)
 // are generated again.
-const Version = 4
+const Version = 5
 
 // Options say how much to generate.
 type Options struct {
@@ -67,6 +67,9 @@ type Result struct {
 	// Requests are the device requests added (one for each device reserved or handed out, and
 	// the queue); SocialWorkers the partner organisations' people.
 	Requests, SocialWorkers int64
+	// Signatures are the hand-outs' signatures (signature.go): one for each request handed
+	// out and not yet anonymised.
+	Signatures int64
 	// The workshop as a school (workshops.go): added once, with the first devices.
 	Trainees, Sessions, HourEntries int64
 	// FollowUps are the follow-ups of hand-outs asked, most of them answered (followups.go).
@@ -90,7 +93,7 @@ const rebuildIndexesFrom = 20000
 // tables are the tables Generate writes in bulk, in the order their rows are copied (follow-ups
 // last, written by statements).
 var tables = []string{"donors", "donations", "devices", "storage_media", "wipe_records", "repair_logs",
-	"repair_workers", "qa_checks", "device_flags", "device_events", "device_requests", "device_request_events", "request_follow_ups"}
+	"repair_workers", "qa_checks", "device_flags", "device_events", "device_requests", "device_request_events", "device_request_signatures", "request_follow_ups"}
 
 // Generate adds demonstration data to the database db, which must connect as the owner of the
 // schema (the migrating role), in one transaction.
@@ -145,7 +148,7 @@ func generate(ctx context.Context, c *pgx.Conn, opts Options) (*Result, error) {
 
 	// Writers wait for us and we for them; readers (a running server) carry on. Two demo
 	// loads at once run one after the other, and the second sees the first's devices.
-	if _, err := tx.Exec(ctx, "LOCK TABLE donors, donations, donation_counters, devices, storage_media, wipe_records, repair_logs, repair_workers, qa_checks, device_flags, device_events, device_requests, device_request_events IN EXCLUSIVE MODE"); err != nil {
+	if _, err := tx.Exec(ctx, "LOCK TABLE donors, donations, donation_counters, devices, storage_media, wipe_records, repair_logs, repair_workers, qa_checks, device_flags, device_events, device_requests, device_request_events, device_request_signatures IN EXCLUSIVE MODE"); err != nil {
 		return nil, fmt.Errorf("demo: lock tables: %w", err)
 	}
 	var existing int64
@@ -197,7 +200,7 @@ func generate(ctx context.Context, c *pgx.Conn, opts Options) (*Result, error) {
 		return nil, fmt.Errorf("demo: read role: %w", err)
 	}
 	if !super {
-		for _, t := range []string{"device_requests", "device_request_events"} {
+		for _, t := range []string{"device_requests", "device_request_events", "device_request_signatures"} {
 			if _, err := tx.Exec(ctx, "ALTER TABLE "+t+" NO FORCE ROW LEVEL SECURITY"); err != nil {
 				return nil, fmt.Errorf("demo: lift row-level security on %s: %w", t, err)
 			}
@@ -242,7 +245,7 @@ func generate(ctx context.Context, c *pgx.Conn, opts Options) (*Result, error) {
 		}
 	}
 	if !super {
-		for _, t := range []string{"device_requests", "device_request_events"} {
+		for _, t := range []string{"device_requests", "device_request_events", "device_request_signatures"} {
 			if _, err := tx.Exec(ctx, "ALTER TABLE "+t+" FORCE ROW LEVEL SECURITY"); err != nil {
 				return nil, fmt.Errorf("demo: force row-level security on %s: %w", t, err)
 			}

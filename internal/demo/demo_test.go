@@ -328,7 +328,8 @@ func TestGenerateReproducible(t *testing.T) {
 		db := pgtest.New(t)
 		generate(t, db.Owner, demo.Options{Devices: 30, Seed: 7})
 		var s string
-		if err := db.Owner.NewRaw(`SELECT md5(string_agg(concat_ws('|', tag, kind, make, model, serial_number, status, version), ',' ORDER BY id)) FROM devices`).
+		if err := db.Owner.NewRaw(`SELECT md5(string_agg(concat_ws('|', tag, kind, make, model, serial_number, status, version), ',' ORDER BY id))
+			|| coalesce((SELECT md5(string_agg(request_id || ':' || md5(png), ',' ORDER BY request_id)) FROM device_request_signatures), '') FROM devices`).
 			Scan(context.Background(), &s); err != nil {
 			t.Fatal(err)
 		}

@@ -12,3 +12,9 @@ func GenerateWithTriggers(ctx context.Context, db *bun.DB, opts Options) (*Resul
 	opts.noReplica = true
 	return Generate(ctx, db, opts)
 }
+
+// Signatures returns the signatures the demo draws from seed.
+func Signatures(seed uint64) ([][]byte, error) {
+	g := &generator{opts: Options{Seed: seed}}
+	return g.signatures()
+}

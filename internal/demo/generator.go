@@ -39,6 +39,8 @@ type generator struct {
 	workshop        int64
 	centres         []int64 // recycling centres
 	partner         int64
+	// signaturePNGs are the hand-outs' signatures (signature.go), drawn once.
+	signaturePNGs [][]byte
 
 	donors    []donorRow
 	byKind    map[inventory.DonorKind][]int // indexes into donors
@@ -287,6 +289,7 @@ const (
 	streamDevice
 	streamPartner
 	streamQueue
+	streamSignature
 )
 
 // pick returns an index into a list of n, favouring the head: catalogues list the common

@@ -26,6 +26,7 @@ type chunk struct {
 
 	requests      []requestRow
 	requestEvents []requestEventRow
+	signatures    []signatureRow
 }
 
 // load copies the donors and donations, then the devices chunk by chunk while the next chunk
@@ -35,6 +36,11 @@ func (g *generator) load(ctx context.Context, tx pgx.Tx, res *Result) error {
 		return err
 	}
 	if err := copyRows(ctx, tx, res, "donations", donationColumns, g.donations, (*donationRow).values, &res.Donations); err != nil {
+		return err
+	}
+
+	var err error
+	if g.signaturePNGs, err = g.signatures(); err != nil {
 		return err
 	}
 
@@ -98,13 +104,17 @@ func (g *generator) copyChunk(ctx context.Context, tx pgx.Tx, c *chunk, res *Res
 	return g.copyRequests(ctx, tx, c, res)
 }
 
-// copyRequests copies a chunk's device requests and their events, after the devices they hold.
+// copyRequests copies a chunk's device requests, their events and signatures, after the devices
+// they hold.
 func (g *generator) copyRequests(ctx context.Context, tx pgx.Tx, c *chunk, res *Result) error {
 	if err := copyRows(ctx, tx, res, "device_requests", requestColumns, c.requests, (*requestRow).values, &res.Requests); err != nil {
 		return err
 	}
 	var n int64
-	return copyRows(ctx, tx, res, "device_request_events", requestEventColumns, c.requestEvents, (*requestEventRow).values, &n)
+	if err := copyRows(ctx, tx, res, "device_request_events", requestEventColumns, c.requestEvents, (*requestEventRow).values, &n); err != nil {
+		return err
+	}
+	return copyRows(ctx, tx, res, "device_request_signatures", signatureColumns, c.signatures, (*signatureRow).values, &res.Signatures)
 }
 
 func copyRows[T any](ctx context.Context, tx pgx.Tx, res *Result, table string, columns []string, rows []T, values func(*T, []any), count *int64) error {

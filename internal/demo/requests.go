@@ -193,6 +193,12 @@ func (g *generator) requestFor(c *chunk, l *life, h hold) {
 		events = append(events, requestEventRow{at: h.handedAt, actor: h.staff, kind: "handed_out", from: requests.StatusAllocated, to: requests.StatusHandedOut})
 	}
 	g.closeRequest(c, &req, events)
+	// The beneficiary signed at the counter; anonymisation deleted the signature of a request
+	// closed longer ago than the retention period.
+	if req.status == requests.StatusHandedOut && req.anonymisedAt.IsZero() {
+		c.signatures = append(c.signatures, signatureRow{requestID: req.id, png: g.signaturePNGs[req.id%int64(len(g.signaturePNGs))],
+			signedAt: req.handedOutAt, recordedBy: req.handedOutBy})
+	}
 }
 
 // newRequest invents a request of kind submitted at, by a social worker (or, one in ten, staff
