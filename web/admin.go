@@ -70,7 +70,7 @@ type usersData struct {
 	// the last page).
 	Query     auth.UserQuery
 	NextAfter string
-	Roles []auth.Role
+	Roles     []auth.Role
 	// DefaultRole is the role the creation form offers first.
 	DefaultRole string
 	Partners    []requests.Partner
