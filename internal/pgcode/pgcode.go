@@ -92,6 +92,7 @@ func Own() []string {
 	return []string{TransitionRefused, WipeRequired, ReadyRefused, TagNeverIssued, SupersedeRefused,
 		RequestTransitionRefused, DeviceNeedsRequest, AllocationRefused,
 		DayCapExceeded, HoursInFuture, HoursTransitionRefused, SessionFull, HourEntryFrozen,
+		TraineeAnonymised, AssessmentFrozen,
 		FollowUpRefused, FollowUpAnswered,
 
 		WipeReportMismatch}

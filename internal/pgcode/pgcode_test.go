@@ -29,6 +29,8 @@ func TestOwnCodesMatchTheMigrations(t *testing.T) {
 		pgcode.HoursTransitionRefused:   "HoursTransitionRefused",
 		pgcode.SessionFull:              "SessionFull",
 		pgcode.HourEntryFrozen:          "HourEntryFrozen",
+		pgcode.TraineeAnonymised:        "TraineeAnonymised",
+		pgcode.AssessmentFrozen:         "AssessmentFrozen",
 		pgcode.FollowUpRefused:          "FollowUpRefused",
 		pgcode.FollowUpAnswered:         "FollowUpAnswered",
 		pgcode.WipeReportMismatch:       "WipeReportMismatch",
