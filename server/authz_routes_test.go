@@ -178,6 +178,7 @@ var azRoutes = map[string][]azRoute{
 	"POST /requests/{id}/cancel":            {{path: requestPath("/cancel"), form: form(), kind: kindRequest}},
 	"POST /requests/{id}/decide":            {{path: requestPath("/decide"), form: form("decision", "approve"), kind: kindRequest}},
 	"POST /requests/{id}/handout":           {{path: requestPath("/handout"), form: form("signature", "x"), kind: kindRequest}},
+	"POST /requests/{id}/receipt":           {{path: requestPath("/receipt"), form: form("language", "fr"), kind: kindRequest}},
 	"POST /requests/{id}/release":           {{path: requestPath("/release"), form: form(), kind: kindRequest}},
 	"POST /hours": {{path: path("/hours"), form: func(_ *azWorld, s *azSide) url.Values {
 		return url.Values{"trainee": {strconv.FormatInt(s.trainee.ID, 10)}, "date": {wt.Today().AddDate(0, 0, -1).Format("2006-01-02")}, "minutes": {"5"}, "activity": {"repair"}}

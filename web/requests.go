@@ -33,6 +33,7 @@ func (h *Handler) requestRoutes(m *http.ServeMux) {
 	m.HandleFunc("POST /requests/{id}/cancel", h.cancelRequest)
 	m.HandleFunc("GET /requests/{id}/handout", h.handOutPage)
 	m.HandleFunc("POST /requests/{id}/handout", h.handOut)
+	m.HandleFunc("POST /requests/{id}/receipt", h.issueReceipt)
 	h.adminRoutes(m)
 }
 
@@ -275,8 +276,10 @@ type requestData struct {
 	Device    *inventory.Device
 	Matches   []matchRow
 	Receipts  []certificates.Certificate
-	Error     string
-	Reason    string
+	// ReceiptLanguages are the languages a receipt may be issued in, the request's first.
+	ReceiptLanguages []string
+	Error            string
+	Reason           string
 }
 
 type eventRow struct {
@@ -376,6 +379,7 @@ func (h *Handler) showRequest(w http.ResponseWriter, r *http.Request, v *view, s
 		return
 	}
 	d.Receipts = cs[id]
+	d.ReceiptLanguages = receiptLanguages(req.Language)
 	v.Title = v.T("req.page.heading", "ID", req.ID)
 	v.Nav, v.Data = "requests", d
 	h.render(w, r, status, "request.html", v)

@@ -107,3 +107,40 @@ func (h *Handler) handOut(w http.ResponseWriter, r *http.Request) {
 	h.flash(r, v.T("req.handed_out"), false)
 	http.Redirect(w, r, fmt.Sprintf("/requests/%d", id), http.StatusSeeOther)
 }
+
+// receiptLanguages are the hand-over receipt's languages, the beneficiary's first when it is
+// one of them.
+func receiptLanguages(beneficiary *string) []string {
+	out := []string{}
+	if beneficiary != nil && slices.Contains(certificates.HandoverLanguages, *beneficiary) {
+		out = append(out, *beneficiary)
+	}
+	for _, l := range certificates.HandoverLanguages {
+		if !slices.Contains(out, l) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// issueReceipt issues the receipt of a handed-out request, or issues it again in another
+// language (the one before is superseded): a hand-out recorded without its receipt (the demo
+// data's) gets one, and a beneficiary who reads another language gets theirs. An anonymised
+// request has no signature left: the domain refuses with why.
+func (h *Handler) issueReceipt(w http.ResponseWriter, r *http.Request) {
+	v, ok := h.signedInForm(w, r, "req.page.title", 1<<12)
+	if !ok {
+		return
+	}
+	id, ok := requestID(r)
+	if !ok {
+		h.notFound(w, r)
+		return
+	}
+	if _, err := h.certificates.Issue(r.Context(), id, certificates.KindHandover, r.PostForm.Get("language")); err != nil {
+		h.requestProblem(w, r, v, err)
+		return
+	}
+	h.flash(r, v.T("req.receipt.issued"), false)
+	http.Redirect(w, r, fmt.Sprintf("/requests/%d", id), http.StatusSeeOther)
+}

@@ -152,6 +152,22 @@ func TestRequestPages(t *testing.T) {
 	if got := e.device(d.Tag); got.Status != inventory.StatusHandedOut {
 		t.Errorf("device after the hand-out: %s", got.Status)
 	}
+	// The receipt again, in Arabic: the Portuguese one is replaced and both are listed.
+	if !strings.Contains(r.body, `action="/requests/`+id+`/receipt"`) || !strings.Contains(r.body, `<option value="ar">AR</option>`) {
+		t.Errorf("no form to issue the receipt again: %.3000s", r.body)
+	}
+	if r = st.post("/requests/"+id+"/receipt", url.Values{"language": {"ar"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("receipt again: %d\n%.2000s", r.status, r.body)
+	}
+	if r = st.get("/requests/" + id); strings.Count(r.body, "/certificates/HC-") != 2 || !strings.Contains(r.body, "(AR)") || !strings.Contains(r.body, "Receipt issued") {
+		t.Errorf("after issuing the receipt again: %.3000s", r.body)
+	}
+	if r = st.post("/requests/"+id+"/receipt", url.Values{"language": {"xx"}}); r.status != http.StatusUnprocessableEntity {
+		t.Errorf("a receipt in no language: %d\n%.2000s", r.status, r.body)
+	}
+	if r = sw.post("/requests/"+id+"/receipt", url.Values{"language": {"fr"}}); r.status != http.StatusForbidden && r.status != http.StatusNotFound {
+		t.Errorf("the social worker issues a receipt: %d", r.status)
+	}
 	// The social worker sees it handed out.
 	if r = sw.get("/requests"); !strings.Contains(r.body, "Handed out") {
 		t.Errorf("the social worker's list: %.2000s", r.body)
