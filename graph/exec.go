@@ -77,7 +77,9 @@ type column struct {
 	def    *graphql.FieldDefinition // nil for __typename
 	args   map[string]any
 	varies bool // args use variables
-	info   graphql.ResolveInfo
+	// argsPrint is args printed when the column was built, for docPlan.argsChanged.
+	argsPrint string
+	info      graphql.ResolveInfo
 }
 
 // batch is objects of one runtime type reached by the same selections.

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"fmt"
 	"sync"
 
 	"github.com/graphql-go/graphql"
@@ -23,6 +24,22 @@ type docPlan struct {
 	mu   sync.Mutex
 	cols map[planKey][]*column
 	n    int // columns kept
+}
+
+// argsChanged reports a kept column whose arguments are no longer what they were when the
+// plan kept them: a resolver wrote to its p.Args, which every request running the document
+// shares. Config.Reference checks it after each query (tests); servers never call it.
+func (p *docPlan) argsChanged() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, cols := range p.cols {
+		for _, c := range cols {
+			if c.args != nil && fmt.Sprint(c.args) != c.argsPrint {
+				return fmt.Sprintf("a resolver of %s.%s changed its arguments: %s, was %s", c.info.ParentType.Name(), c.info.FieldName, fmt.Sprint(c.args), c.argsPrint)
+			}
+		}
+	}
+	return ""
 }
 
 // Bounds of the memory plans hold (a column is some 320 bytes): planColumns columns a
@@ -174,6 +191,7 @@ func (e *execution) collect(t *graphql.Object, sets []*ast.SelectionSet) []*colu
 		c.def, c.typ = def, def.Type
 		if c.varies = usesVariables(c.asts[0].Arguments); !c.varies {
 			c.args = argumentValues(def.Args, c.asts[0].Arguments, nil)
+			c.argsPrint = fmt.Sprint(c.args) // fmt prints maps sorted: see argsChanged
 		}
 		c.info = graphql.ResolveInfo{FieldName: name, FieldASTs: c.asts, ReturnType: def.Type, ParentType: t,
 			Schema: *e.schema, Fragments: e.fragments, Operation: e.op}

@@ -8,6 +8,7 @@ import (
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
@@ -214,4 +215,28 @@ func FuzzExecutor(f *testing.F) {
 			t.Fatalf("%s: %d %s", q, w.Code, w.Body)
 		}
 	})
+}
+
+// TestResolverWritingItsArgsIsCaught: the executor shares a field's arguments between the
+// objects of a level and the requests of a document, so a resolver that writes to them would
+// leak one request's values into the next; with Config.Reference (tests) that is reported.
+func TestResolverWritingItsArgsIsCaught(t *testing.T) {
+	query := graphql.NewObject(graphql.ObjectConfig{Name: "Query", Fields: graphql.Fields{
+		"greet": {Type: graphql.String, Args: graphql.FieldConfigArgument{"name": {Type: graphql.String}},
+			Resolve: func(p graphql.ResolveParams) (any, error) {
+				name, _ := p.Args["name"].(string)
+				p.Args["name"] = name + "!" // the bug
+				return "hello " + name, nil
+			}},
+	}})
+	s, err := graphql.NewSchema(graphql.SchemaConfig{Query: query})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reported []string
+	h := NewHandler(&s, Config{Reference: func(_, d string) { reported = append(reported, d) }}, nil)
+	h.ServeHTTP(httptest.NewRecorder(), jsonRequest(`{"query": "{ greet(name: \"ana\") }"}`))
+	if !slices.ContainsFunc(reported, func(d string) bool { return strings.Contains(d, "Query.greet changed its arguments") }) {
+		t.Errorf("reported %q, want the changed arguments of Query.greet", reported)
+	}
 }

@@ -260,6 +260,9 @@ func (h *Handler) execute(w http.ResponseWriter, r *http.Request, p params) *htt
 		if _, ok := errors.AsType[errVariables](err); !ok {
 			if h.cfg.Reference != nil {
 				h.compare(r, p, doc, scope, data, errs, err)
+				if changed := h.plans.get(doc).argsChanged(); changed != "" {
+					h.cfg.Reference(p.Query, changed)
+				}
 			}
 			if je, ok := errors.AsType[jsonError](err); ok {
 				h.encodingFailed(w, r, je.err)
