@@ -10,6 +10,7 @@ import (
 	"github.com/go-fonts/dejavu/dejavusans"
 	"github.com/go-fonts/dejavu/dejavusansbold"
 
+	"github.com/digital-inclusion/refurb/internal/calendar"
 	"github.com/digital-inclusion/refurb/internal/pdf"
 	"github.com/digital-inclusion/refurb/inventory"
 )
@@ -48,10 +49,7 @@ func Render(w io.Writer, doc *Document) error {
 	}
 	tz := doc.TimeZone
 	if tz == nil {
-		var err error
-		if tz, err = time.LoadLocation("Europe/Luxembourg"); err != nil {
-			return err
-		}
+		tz = calendar.Zone()
 	}
 	r := &renderer{doc: doc, l: l, tz: tz, d: pdf.New(pdf.A4Width, pdf.A4Height)}
 	r.d.SetTitle(doc.Number+" "+r.title(), true)

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/uptrace/bun"
 
+	"github.com/digital-inclusion/refurb/internal/calendar"
 	"github.com/digital-inclusion/refurb/internal/pgcode"
 	"github.com/digital-inclusion/refurb/internal/ratelimit"
 )
@@ -29,11 +30,7 @@ type Store struct {
 // NewStore returns a Store on db (connected as the application role). publicURL is where
 // people reach the server, without a trailing slash: QR codes point there.
 func NewStore(db bun.IDB, publicURL string) *Store {
-	tz, err := time.LoadLocation("Europe/Luxembourg")
-	if err != nil {
-		tz = time.UTC
-	}
-	s := &Store{db: db, publicURL: strings.TrimRight(publicURL, "/"), tz: tz}
+	s := &Store{db: db, publicURL: strings.TrimRight(publicURL, "/"), tz: calendar.Zone()}
 	s.SetVerifyLimit(DefaultVerifyLimit)
 	return s
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/certificates"
+	"github.com/digital-inclusion/refurb/internal/calendar"
 	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/requests"
 	"github.com/digital-inclusion/refurb/workshops"
@@ -246,7 +247,7 @@ func (s *Store) devices(ctx context.Context, tx bun.Tx, l *Ledger) error {
 	monthKinds := map[mk]*MonthKindFlows{}
 	ages := map[inventory.Kind]*ageSums{}
 	for _, r := range rows {
-		r.Month = dateOf(r.Month)
+		r.Month = calendar.Date(r.Month)
 		var f Flows
 		switch r.Outcome {
 		case "received":
@@ -401,7 +402,7 @@ func (s *Store) requests(ctx context.Context, tx bun.Tx, l *Ledger) error {
 		if end.After(l.To) {
 			end = l.To
 		}
-		for ; i < len(deltas) && !dateOf(deltas[i].Day).After(end); i++ {
+		for ; i < len(deltas) && !calendar.Date(deltas[i].Day).After(end); i++ {
 			waiting += deltas[i].Waiting
 			waitlisted += deltas[i].Waitlisted
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/digital-inclusion/refurb/internal/calendar"
 	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/validation"
 )
@@ -23,21 +24,11 @@ type Store struct {
 
 // NewStore returns a Store on db, connected as the application role.
 func NewStore(db bun.IDB) *Store {
-	tz, err := time.LoadLocation("Europe/Luxembourg")
-	if err != nil {
-		tz = time.UTC
-	}
-	return &Store{db: db, tz: tz, now: time.Now}
+	return &Store{db: db, tz: calendar.Zone(), now: time.Now}
 }
 
 // Today is the workshop's calendar day (Europe/Luxembourg), as a date.
-func (s *Store) Today() time.Time { return dateOf(s.now().In(s.tz)) }
-
-// dateOf is the calendar day of t, as a date (midnight UTC, how dates are read from the
-// database).
-func dateOf(t time.Time) time.Time {
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-}
+func (s *Store) Today() time.Time { return calendar.Date(s.now().In(s.tz)) }
 
 // monthOf is the first day of t's month.
 func monthOf(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC) }
@@ -53,7 +44,7 @@ func period(from, to time.Time) (time.Time, time.Time, error) {
 	if to.IsZero() {
 		return from, to, validation.Field("to", "is required")
 	}
-	from, to = dateOf(from), dateOf(to)
+	from, to = calendar.Date(from), calendar.Date(to)
 	if to.Before(from) {
 		return from, to, validation.Field("to", "the period must end on or after its start")
 	}

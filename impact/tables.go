@@ -4,6 +4,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/digital-inclusion/refurb/internal/calendar"
 	"github.com/digital-inclusion/refurb/requests"
 )
 
@@ -104,7 +105,7 @@ func (l *Ledger) Tables() []Table {
 	sets := Table{Name: "factor_sets", Title: "impact.table.factor_sets",
 		Columns: []string{"impact.col.set", "impact.col.version", "impact.col.in_force", "impact.col.handed_out", "impact.col.co2e"}}
 	for _, s := range l.FactorSets {
-		sets.Rows = append(sets.Rows, []Cell{plain(s.Name), plain(s.Version), day(dateOf(s.InForceFrom)), count(s.Devices), number(s.CO2eAvoidedKG, 1)})
+		sets.Rows = append(sets.Rows, []Cell{plain(s.Name), plain(s.Version), day(calendar.Date(s.InForceFrom)), count(s.Devices), number(s.CO2eAvoidedKG, 1)})
 	}
 	if len(l.FactorSets) > 0 {
 		sets.Total = []Cell{text("impact.total"), plain(""), plain(""), count(l.Devices.HandedOut), number(l.Devices.CO2eAvoidedKG, 1)}

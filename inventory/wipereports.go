@@ -14,6 +14,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/digital-inclusion/refurb/auth"
+	"github.com/digital-inclusion/refurb/internal/calendar"
 	"github.com/digital-inclusion/refurb/inventory/wipereport"
 	"github.com/digital-inclusion/refurb/validation"
 )
@@ -408,8 +409,5 @@ func strOr(s *string) string {
 
 // zone is where times written without a zone (nwipe's) are read: the workshop's.
 func (s *Store) zone() *time.Location {
-	if tz, err := time.LoadLocation("Europe/Luxembourg"); err == nil {
-		return tz
-	}
-	return time.UTC
+	return calendar.Zone()
 }

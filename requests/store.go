@@ -13,6 +13,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/digital-inclusion/refurb/auth"
+	"github.com/digital-inclusion/refurb/internal/calendar"
 	"github.com/digital-inclusion/refurb/internal/pgcode"
 	"github.com/digital-inclusion/refurb/validation"
 )
@@ -30,11 +31,7 @@ type Store struct {
 // NewStore returns a Store on db, connected as the application role. It issues no hand-over
 // receipts until WithIssuer gives it an Issuer.
 func NewStore(db bun.IDB) *Store {
-	tz, err := time.LoadLocation("Europe/Luxembourg")
-	if err != nil {
-		tz = time.UTC
-	}
-	return &Store{db: db, now: time.Now, tz: tz}
+	return &Store{db: db, now: time.Now, tz: calendar.Zone()}
 }
 
 // WithIssuer returns a copy of the Store that issues hand-over receipts through i on the

@@ -22,6 +22,7 @@ import (
 	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/certificates"
 	"github.com/digital-inclusion/refurb/impact"
+	"github.com/digital-inclusion/refurb/internal/calendar"
 	"github.com/digital-inclusion/refurb/internal/reqinfo"
 	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/requests"
@@ -79,11 +80,7 @@ type Handler struct {
 func NewHandler(deps Deps) (*Handler, error) {
 	cfg := deps.Config
 	if cfg.TimeZone == nil {
-		tz, err := time.LoadLocation("Europe/Luxembourg")
-		if err != nil {
-			return nil, err
-		}
-		cfg.TimeZone = tz
+		cfg.TimeZone = calendar.Zone()
 	}
 	tr, err := loadTranslations(files)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/digital-inclusion/refurb/auth"
+	"github.com/digital-inclusion/refurb/internal/calendar"
 )
 
 // CertificateData is what an attendance and skills certificate shows about a trainee
@@ -86,7 +87,7 @@ func (s *Store) CertificateData(ctx context.Context, traineeID int64) (*Certific
 			}
 			d.From, d.To = today, today
 			if span.From != nil {
-				d.From, d.To = dateOf(*span.From), dateOf(*span.To)
+				d.From, d.To = calendar.Date(*span.From), calendar.Date(*span.To)
 			}
 		}
 		if err := tx.NewRaw(`
@@ -96,7 +97,7 @@ func (s *Store) CertificateData(ctx context.Context, traineeID int64) (*Certific
 			return dbError("select weeks", err)
 		}
 		for i := range d.Weeks {
-			d.Weeks[i].Start = dateOf(d.Weeks[i].Start)
+			d.Weeks[i].Start = calendar.Date(d.Weeks[i].Start)
 			d.TotalMinutes += d.Weeks[i].Approved
 		}
 		var catalogue []Skill

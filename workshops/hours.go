@@ -11,6 +11,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/digital-inclusion/refurb/auth"
+	"github.com/digital-inclusion/refurb/internal/calendar"
 	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/validation"
 )
@@ -127,7 +128,7 @@ const maxDevices = 20
 // validate checks an entry on its own: minutes more than 0 and at most 12 hours, a date not in
 // the future, a start that lets the hours end by midnight, a known activity.
 func (n NewHours) validate(today time.Time) (*HourEntry, error) {
-	h := &HourEntry{TraineeID: n.TraineeID, Date: dateOf(n.Date), StartMinute: n.StartMinute, Minutes: n.Minutes,
+	h := &HourEntry{TraineeID: n.TraineeID, Date: calendar.Date(n.Date), StartMinute: n.StartMinute, Minutes: n.Minutes,
 		Activity: n.Activity, Source: SourceManual, Status: StatusPending}
 	if n.TraineeID == 0 {
 		return nil, validation.Field("traineeID", "a trainee is required")
@@ -342,10 +343,10 @@ func (s *Store) HourEntries(ctx context.Context, f HourFilter, p Page) (*HourPag
 			q = q.Where("h.status IN (?)", bun.List(f.Statuses))
 		}
 		if !f.From.IsZero() {
-			q = q.Where("h.on_date >= ?", dateOf(f.From))
+			q = q.Where("h.on_date >= ?", calendar.Date(f.From))
 		}
 		if !f.To.IsZero() {
-			q = q.Where("h.on_date <= ?", dateOf(f.To))
+			q = q.Where("h.on_date <= ?", calendar.Date(f.To))
 		}
 		n, err := q.OrderExpr("h.on_date DESC, h.start_minute DESC NULLS LAST, h.id DESC").Limit(int64(limit) + 1).Offset(offset).ScanAndCount(ctx)
 		out.TotalCount = int(n)

@@ -8,6 +8,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/digital-inclusion/refurb/auth"
+	"github.com/digital-inclusion/refurb/internal/calendar"
 	"github.com/digital-inclusion/refurb/validation"
 )
 
@@ -85,7 +86,7 @@ func review(ctx context.Context, tx bun.Tx, a auth.Actor, ids []int64, to Status
 
 // WeekStart returns the Monday of the week of date (ISO 8601 weeks).
 func WeekStart(date time.Time) time.Time {
-	d := dateOf(date)
+	d := calendar.Date(date)
 	return d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7))
 }
 
@@ -189,7 +190,7 @@ func (s *Store) ReviewQueue(ctx context.Context) ([]QueueWeek, error) {
 			return dbError("select approved hours", err)
 		}
 		for _, r := range approved {
-			if i, ok := index[key{r.TraineeID, dateOf(r.Week)}]; ok {
+			if i, ok := index[key{r.TraineeID, calendar.Date(r.Week)}]; ok {
 				out[i].ApprovedMinutes = r.Minutes
 			}
 		}

@@ -7,6 +7,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/digital-inclusion/refurb/auth"
+	"github.com/digital-inclusion/refurb/internal/calendar"
 )
 
 // What the impact ledger (package impact) reads of the school: approved hours by programme and
@@ -57,14 +58,14 @@ func (s *Store) approvedHours(ctx context.Context, from, to time.Time, byMonth b
 			LEFT JOIN programmes p ON p.id = e.programme_id
 			WHERE h.status = 'approved' AND h.on_date BETWEEN ? AND ?
 			GROUP BY p.id, p.name, p.funder`+group+`
-			ORDER BY p.name NULLS LAST, p.id`+group, dateOf(from), dateOf(to)).Scan(ctx, &out))
+			ORDER BY p.name NULLS LAST, p.id`+group, calendar.Date(from), calendar.Date(to)).Scan(ctx, &out))
 	})
 	if err != nil {
 		return nil, err
 	}
 	for i := range out {
 		if !out[i].Month.IsZero() {
-			out[i].Month = dateOf(out[i].Month)
+			out[i].Month = calendar.Date(out[i].Month)
 		}
 	}
 	return out, nil
@@ -92,7 +93,7 @@ func (s *Store) SkillsCertified(ctx context.Context, from, to time.Time) ([]Cert
 			JOIN skills sk ON sk.id = a.skill_id
 			WHERE a.first BETWEEN ? AND ?
 			GROUP BY sk.id
-			ORDER BY sk.position, sk.id`, dateOf(from), dateOf(to)).Scan(ctx, &out))
+			ORDER BY sk.position, sk.id`, calendar.Date(from), calendar.Date(to)).Scan(ctx, &out))
 	})
 	return out, err
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/digital-inclusion/refurb/auth"
+	"github.com/digital-inclusion/refurb/internal/calendar"
 	"github.com/digital-inclusion/refurb/validation"
 )
 
@@ -41,7 +42,7 @@ type NewProgramme struct {
 
 func (n NewProgramme) validate() (*Programme, error) {
 	p := &Programme{TargetMinutes: n.TargetMinutes, WeeklyCapMinutes: n.WeeklyCapMinutes,
-		StartsOn: dateOf(n.StartsOn), EndsOn: dateOf(n.EndsOn), TutorID: n.TutorID}
+		StartsOn: calendar.Date(n.StartsOn), EndsOn: calendar.Date(n.EndsOn), TutorID: n.TutorID}
 	var err error
 	if p.Name, err = required("name", n.Name, 200); err != nil {
 		return nil, err

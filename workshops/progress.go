@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/digital-inclusion/refurb/internal/calendar"
 	"github.com/uptrace/bun"
 )
 
@@ -130,7 +131,7 @@ func (s *Store) Progress(ctx context.Context, traineeID int64) (*Progress, error
 	p.TargetMinutes = target
 	for i := range p.Weeks {
 		w := &p.Weeks[i]
-		w.Start = dateOf(w.Start)
+		w.Start = calendar.Date(w.Start)
 		p.ApprovedMinutes += w.Approved
 		p.PendingMinutes += w.Pending
 		for _, e := range p.Enrolments {

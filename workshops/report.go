@@ -7,6 +7,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/digital-inclusion/refurb/auth"
+	"github.com/digital-inclusion/refurb/internal/calendar"
 	"github.com/digital-inclusion/refurb/validation"
 )
 
@@ -76,7 +77,7 @@ func (s *Store) HoursReport(ctx context.Context, from, to time.Time, programmeID
 		return nil, err
 	}
 	for i := range out {
-		out[i].Month = dateOf(out[i].Month)
+		out[i].Month = calendar.Date(out[i].Month)
 	}
 	return out, nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/digital-inclusion/refurb/auth"
+	"github.com/digital-inclusion/refurb/internal/calendar"
 	"github.com/digital-inclusion/refurb/validation"
 )
 
@@ -122,7 +123,7 @@ func (s *Store) Retention(ctx context.Context, ids []int64) (map[int64]Retention
 	}
 	out := make(map[int64]Retention, len(rows))
 	for _, r := range rows {
-		rt := Retention{LastDay: dateOf(r.LastDay), AnonymisedAt: r.AnonymisedAt}
+		rt := Retention{LastDay: calendar.Date(r.LastDay), AnonymisedAt: r.AnonymisedAt}
 		if r.AnonymisedAt == nil && (r.Consent == nil || !*r.Consent) {
 			on := rt.LastDay.AddDate(0, 0, days+1)
 			rt.AnonymisesOn = &on

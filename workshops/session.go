@@ -9,6 +9,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/digital-inclusion/refurb/auth"
+	"github.com/digital-inclusion/refurb/internal/calendar"
 	"github.com/digital-inclusion/refurb/validation"
 )
 
@@ -46,7 +47,7 @@ type NewSession struct {
 }
 
 func (n NewSession) validate() (*Session, error) {
-	s := &Session{ProgrammeID: n.ProgrammeID, Date: dateOf(n.Date), StartMinute: n.StartMinute, EndMinute: n.EndMinute,
+	s := &Session{ProgrammeID: n.ProgrammeID, Date: calendar.Date(n.Date), StartMinute: n.StartMinute, EndMinute: n.EndMinute,
 		SupervisorID: n.SupervisorID, Capacity: n.Capacity}
 	var err error
 	if s.Topic, err = required("topic", n.Topic, 200); err != nil {
@@ -118,7 +119,7 @@ func (s *Store) Sessions(ctx context.Context, from, to time.Time) ([]Session, er
 	err := s.run(ctx, func(ctx context.Context, tx bun.Tx) error {
 		return dbError("select sessions", tx.NewSelect().Model(&out).ColumnExpr("s.*").
 			ColumnExpr("(SELECT count(*) FROM attendance a WHERE a.session_id = s.id) AS attending").
-			Where("s.on_date BETWEEN ? AND ?", dateOf(from), dateOf(to)).OrderExpr("s.on_date, s.start_minute, s.id").Scan(ctx))
+			Where("s.on_date BETWEEN ? AND ?", calendar.Date(from), calendar.Date(to)).OrderExpr("s.on_date, s.start_minute, s.id").Scan(ctx))
 	})
 	return out, err
 }

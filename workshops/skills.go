@@ -12,6 +12,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/digital-inclusion/refurb/auth"
+	"github.com/digital-inclusion/refurb/internal/calendar"
 	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/validation"
 )
@@ -246,7 +247,7 @@ func (s *Store) AssessSkill(ctx context.Context, n NewAssessment) (*Assessment, 
 	if !n.Level.Valid() {
 		return nil, validation.Field("level", "unknown level %q: observed, assisted or independent", n.Level)
 	}
-	as := &Assessment{TraineeID: n.TraineeID, SkillID: n.SkillID, Level: n.Level, AssessedBy: a.UserID, AssessedOn: dateOf(n.AssessedOn)}
+	as := &Assessment{TraineeID: n.TraineeID, SkillID: n.SkillID, Level: n.Level, AssessedBy: a.UserID, AssessedOn: calendar.Date(n.AssessedOn)}
 	if n.AssessedOn.IsZero() {
 		as.AssessedOn = s.today()
 	}

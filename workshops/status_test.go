@@ -1,6 +1,10 @@
 package workshops
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/digital-inclusion/refurb/internal/calendar"
+)
 
 func TestCanTransition(t *testing.T) {
 	for _, tt := range []struct {
@@ -22,7 +26,7 @@ func TestCanTransition(t *testing.T) {
 }
 
 func TestNewHoursValidate(t *testing.T) {
-	today := dateOf(mustDate("2026-12-07"))
+	today := calendar.Date(mustDate("2026-12-07"))
 	ok := NewHours{TraineeID: 1, Date: today, Minutes: 60, Activity: ActivityRepair}
 	start := 23*60 + 30
 	for _, tt := range []struct {
@@ -37,7 +41,7 @@ func TestNewHoursValidate(t *testing.T) {
 		{"tomorrow", func(n *NewHours) { n.Date = today.AddDate(0, 0, 1) }, RuleFuture, "date"},
 		{"past midnight", func(n *NewHours) { n.StartMinute = &start }, "", "startTime"},
 		{"unknown activity", func(n *NewHours) { n.Activity = "napping" }, "", "activity"},
-		{"no date", func(n *NewHours) { n.Date = dateOf(mustDate("0001-01-01")) }, "", "date"},
+		{"no date", func(n *NewHours) { n.Date = calendar.Date(mustDate("0001-01-01")) }, "", "date"},
 	} {
 		n := ok
 		tt.edit(&n)

@@ -15,6 +15,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/digital-inclusion/refurb/auth"
+	"github.com/digital-inclusion/refurb/internal/calendar"
 	"github.com/digital-inclusion/refurb/internal/pgcode"
 	"github.com/digital-inclusion/refurb/validation"
 )
@@ -30,21 +31,12 @@ type Store struct {
 
 // NewStore returns a Store on db, connected as the application role.
 func NewStore(db bun.IDB) *Store {
-	tz, err := time.LoadLocation("Europe/Luxembourg")
-	if err != nil {
-		tz = time.UTC
-	}
-	return &Store{db: db, tz: tz, now: time.Now}
+	return &Store{db: db, tz: calendar.Zone(), now: time.Now}
 }
 
 // today is the workshop's calendar day, as a date (midnight UTC, how dates are read from the
 // database).
-func (s *Store) today() time.Time { return dateOf(s.now().In(s.tz)) }
-
-// dateOf is the calendar day of t, as a date.
-func dateOf(t time.Time) time.Time {
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-}
+func (s *Store) today() time.Time { return calendar.Date(s.now().In(s.tz)) }
 
 // rls is who row-level security sees acting in a transaction.
 type rls struct {

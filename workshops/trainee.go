@@ -11,6 +11,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/digital-inclusion/refurb/auth"
+	"github.com/digital-inclusion/refurb/internal/calendar"
 	"github.com/digital-inclusion/refurb/internal/database"
 	"github.com/digital-inclusion/refurb/validation"
 )
@@ -89,7 +90,7 @@ func (n NewTrainee) validate(today time.Time) (*Trainee, error) {
 		return nil, validation.Field("targetMinutes", "must be between 1 minute and 5,000 hours")
 	}
 	if n.Consent != nil {
-		on := dateOf(n.ConsentOn)
+		on := calendar.Date(n.ConsentOn)
 		if n.ConsentOn.IsZero() {
 			on = today
 		}
@@ -352,7 +353,7 @@ type Enrolment struct {
 
 // Covers reports whether the enrolment's period holds the date.
 func (e *Enrolment) Covers(date time.Time) bool {
-	d := dateOf(date)
+	d := calendar.Date(date)
 	return !d.Before(e.StartsOn) && !d.After(e.EndsOn)
 }
 
@@ -388,10 +389,10 @@ func (s *Store) Enrol(ctx context.Context, n NewEnrolment) (*Enrolment, error) {
 		}
 		e.StartsOn, e.EndsOn = p.StartsOn, p.EndsOn
 		if !n.StartsOn.IsZero() {
-			e.StartsOn = dateOf(n.StartsOn)
+			e.StartsOn = calendar.Date(n.StartsOn)
 		}
 		if !n.EndsOn.IsZero() {
-			e.EndsOn = dateOf(n.EndsOn)
+			e.EndsOn = calendar.Date(n.EndsOn)
 		}
 		if e.StartsOn.Before(p.StartsOn) || e.StartsOn.After(p.EndsOn) {
 			return validation.Field("startsOn", "must be within the programme (%s to %s)", p.StartsOn.Format(time.DateOnly), p.EndsOn.Format(time.DateOnly))

@@ -9,6 +9,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/digital-inclusion/refurb/auth"
+	"github.com/digital-inclusion/refurb/internal/calendar"
 	"github.com/digital-inclusion/refurb/inventory"
 )
 
@@ -175,7 +176,7 @@ func (s *Store) ProposeFromWork(ctx context.Context, traineeID int64) ([]HourEnt
 			if proposed[[2]any{w.Kind, w.RecordID}] {
 				continue
 			}
-			k := key{dateOf(w.At.In(s.tz)), w.Kind}
+			k := key{calendar.Date(w.At.In(s.tz)), w.Kind}
 			if _, ok := groups[k]; !ok {
 				keys = append(keys, k)
 			}

@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/digital-inclusion/refurb/auth"
+	"github.com/digital-inclusion/refurb/internal/calendar"
 	"github.com/digital-inclusion/refurb/inventory"
 )
 
@@ -60,9 +61,7 @@ type generator struct {
 func newGenerator(ctx context.Context, tx pgx.Tx, opts Options) (*generator, error) {
 	g := &generator{opts: opts, now: opts.Now.Truncate(time.Second), counters: map[int]int{}}
 	var err error
-	if g.loc, err = time.LoadLocation("Europe/Luxembourg"); err != nil {
-		g.loc = time.FixedZone("CET", 3600)
-	}
+	g.loc = calendar.Zone()
 	settings := []struct {
 		key string
 		v   any

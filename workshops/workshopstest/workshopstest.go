@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/digital-inclusion/refurb/auth"
+	"github.com/digital-inclusion/refurb/internal/calendar"
 	"github.com/digital-inclusion/refurb/internal/pgtest"
 	"github.com/digital-inclusion/refurb/inventory/inventorytest"
 	"github.com/digital-inclusion/refurb/workshops"
@@ -52,14 +53,7 @@ func New(t testing.TB) *Env {
 }
 
 // Today is the workshop's calendar day (Europe/Luxembourg), as a date.
-func Today() time.Time {
-	tz, err := time.LoadLocation("Europe/Luxembourg")
-	if err != nil {
-		tz = time.UTC
-	}
-	now := time.Now().In(tz)
-	return time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
-}
+func Today() time.Time { return calendar.Today() }
 
 // Programme creates a programme of 200 hours with a 40-hour weekly cap.
 func Programme(t testing.TB, st *workshops.Store, ctx context.Context, name string, tutorID int64, from, to time.Time) *workshops.Programme {
