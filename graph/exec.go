@@ -100,9 +100,17 @@ func (errVariables) Error() string { return "variables do not fit the operation"
 
 func (e jsonError) Error() string { return e.err.Error() }
 
-// fastPath reports whether our executor runs op: a query that does not introspect.
-func fastPath(doc *ast.Document, op *ast.OperationDefinition) bool {
-	return op.Operation == ast.OperationTypeQuery && !introspects(op.SelectionSet, fragmentsOf(doc), 0)
+// queryPlan is the plan our executor runs op of doc with, or nil when graphql-go's runs it: a
+// mutation, or a query that introspects.
+func (h *Handler) queryPlan(doc *ast.Document, op *ast.OperationDefinition) *docPlan {
+	if op.Operation != ast.OperationTypeQuery {
+		return nil
+	}
+	plan := h.plans.get(doc)
+	if introspects(op.SelectionSet, plan.fragments, 0) {
+		return nil
+	}
+	return plan
 }
 
 // introspects reports whether set selects __schema or __type on the query type.
@@ -320,7 +328,7 @@ func (e *execution) complete(c *column, t graphql.Type, v any, o *object, index 
 }
 
 func (e *execution) completeNullable(c *column, t graphql.Type, v any, o *object, index []int, add func(*graphql.Object, *object, any)) (any, bool) {
-	if reflect.TypeOf(v) != nil && reflect.TypeOf(v).Kind() == reflect.Func {
+	if t := reflect.TypeOf(v); t != nil && t.Kind() == reflect.Func {
 		// A thunk inside a list: called where it is found.
 		if v = e.dethunk(c, o, v); v == (failure{}) {
 			return nil, false

@@ -254,13 +254,13 @@ func (h *Handler) execute(w http.ResponseWriter, r *http.Request, p params) *htt
 	if herr != nil {
 		return herr
 	}
-	if fastPath(doc, op) {
+	if plan := h.queryPlan(doc, op); plan != nil {
 		scope := &requestScope{budget: &responseBudget{limit: h.cfg.MaxResponseBytes}} // see loaders.go and budget.go
-		data, errs, err := executeQuery(r.Context(), h.schema, h.plans.get(doc), op, p.Variables, scope)
+		data, errs, err := executeQuery(r.Context(), h.schema, plan, op, p.Variables, scope)
 		if _, ok := errors.AsType[errVariables](err); !ok {
 			if h.cfg.Reference != nil {
 				h.compare(r, p, doc, scope, data, errs, err)
-				if changed := h.plans.get(doc).argsChanged(); changed != "" {
+				if changed := plan.argsChanged(); changed != "" {
 					h.cfg.Reference(p.Query, changed)
 				}
 			}
