@@ -169,9 +169,9 @@ func fragmentsOf(doc *ast.Document) map[string]ast.Definition {
 	return fragments
 }
 
-// executeQuery runs the query op of doc and returns its data as JSON and its errors; an
-// errVariables error means the variables do not fit and nothing ran.
-func executeQuery(ctx context.Context, schema *graphql.Schema, plan *docPlan, op *ast.OperationDefinition, variables map[string]any, root any) (data []byte, errs []gqlerrors.FormattedError, err error) {
+// executeQuery runs the query op of doc and returns its data as JSON, appended to out, and its
+// errors; an errVariables error means the variables do not fit and nothing ran.
+func executeQuery(ctx context.Context, schema *graphql.Schema, plan *docPlan, op *ast.OperationDefinition, variables map[string]any, root any, out []byte) (data []byte, errs []gqlerrors.FormattedError, err error) {
 	e := &execution{schema: schema, ctx: ctx, root: root, op: op, fragments: plan.fragments, plan: plan}
 	vars, ok := e.variables(op.VariableDefinitions, variables)
 	if !ok {
@@ -199,7 +199,7 @@ func executeQuery(ctx context.Context, schema *graphql.Schema, plan *docPlan, op
 			data, errs, err = nil, nil, je
 		}
 	}()
-	return appendObject(make([]byte, 0, 4096), result), e.errs, nil
+	return appendObject(out, result), e.errs, nil
 }
 
 // run resolves, then completes, every field of a batch's objects, and returns the batches of

@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
+	"sync"
 	"sync/atomic"
 
 	"github.com/graphql-go/graphql"
@@ -123,6 +124,33 @@ type Handler struct {
 	validations atomic.Int64 // documents parsed and validated, i.e. cache misses
 	// jsonType is every response's Content-Type, shared: Header.Set would allocate it each time.
 	jsonType []string
+	// buffers hold the JSON our executor writes, from one response to the next.
+	buffers bufferPool
+}
+
+// bufferPool keeps the buffers responses are written into. Making (and zeroing) a fresh
+// buffer for every response was a third of the bytes a scan allocated, and the collector's
+// work grows with them.
+type bufferPool struct{ pool sync.Pool }
+
+// maxPooledBuffer bounds the buffers kept: the odd large response (a page of 100 devices)
+// should not leave its buffer to every scan after it.
+const maxPooledBuffer = 64 << 10
+
+func (b *bufferPool) get() *[]byte {
+	if buf, ok := b.pool.Get().(*[]byte); ok {
+		return buf
+	}
+	buf := make([]byte, 0, 4096)
+	return &buf
+}
+
+// put returns buf to the pool once the response written from it has left the handler
+// (net/http copied it into its own buffer).
+func (b *bufferPool) put(buf *[]byte) {
+	if cap(*buf) <= maxPooledBuffer {
+		b.pool.Put(buf)
+	}
 }
 
 // NewHandler returns a Handler that executes requests against schema. The logger receives the
@@ -256,7 +284,12 @@ func (h *Handler) execute(w http.ResponseWriter, r *http.Request, p params) *htt
 	}
 	if plan := h.queryPlan(doc, op); plan != nil {
 		scope := &requestScope{budget: &responseBudget{limit: h.cfg.MaxResponseBytes}} // see loaders.go and budget.go
-		data, errs, err := executeQuery(r.Context(), h.schema, plan, op, p.Variables, scope)
+		buf := h.buffers.get()
+		defer h.buffers.put(buf)
+		data, errs, err := executeQuery(r.Context(), h.schema, plan, op, p.Variables, scope, (*buf)[:0])
+		if cap(data) > cap(*buf) {
+			*buf = data[:0] // grown, it is kept grown
+		}
 		if _, ok := errors.AsType[errVariables](err); !ok {
 			if h.cfg.Reference != nil {
 				h.compare(r, p, doc, scope, data, errs, err)
@@ -323,18 +356,16 @@ func (h *Handler) respond(w http.ResponseWriter, r *http.Request, scope *request
 	}
 	if raw, ok := data.(json.RawMessage); ok {
 		// Our executor's data, written as they are: json.Marshal would check and copy them.
-		body := make([]byte, 0, len(raw)+32)
-		body = append(body, '{')
+		var errs []byte
 		if presented != nil {
-			errs, err := json.Marshal(presented)
-			if err != nil {
+			var err error
+			if errs, err = json.Marshal(presented); err != nil {
 				h.encodingFailed(w, r, err)
 				return
 			}
-			body = append(append(append(body, `"errors":`...), errs...), ',')
+			errs = append(append([]byte(`"errors":`), errs...), ',')
 		}
-		body = append(append(append(body, `"data":`...), raw...), '}')
-		h.write(w, status, body)
+		h.write(w, status, []byte(`{`), errs, []byte(`"data":`), raw, []byte(`}`))
 		return
 	}
 	h.writeJSON(w, r, status, struct {
@@ -487,14 +518,20 @@ func (h *Handler) writeJSON(w http.ResponseWriter, r *http.Request, status int, 
 }
 
 // write sends a JSON body.
-func (h *Handler) write(w http.ResponseWriter, status int, body []byte) {
+func (h *Handler) write(w http.ResponseWriter, status int, body ...[]byte) {
+	n := 0
+	for _, b := range body {
+		n += len(b)
+	}
 	header := w.Header()
 	header["Content-Type"] = h.jsonType
 	// With its length known net/http sends the response in one piece, not chunked (it chunks
 	// a body of over 2 KiB written by a handler that did not say its length).
-	header["Content-Length"] = []string{strconv.Itoa(len(body))}
+	header["Content-Length"] = []string{strconv.Itoa(n)}
 	w.WriteHeader(status)
-	w.Write(body)
+	for _, b := range body {
+		w.Write(b) // buffered by net/http: the pieces leave together
+	}
 }
 
 // encodingFailed answers a request whose result JSON cannot hold: a resolver returned a value

@@ -30,11 +30,13 @@ type Store struct {
 	sqldb *sql.DB
 	// parsing holds a slot for each asset list being parsed (import.go, maxParsing).
 	parsing chan struct{}
+	// scanPlans decode the scan's row (scan.go).
+	scanPlans *rowPlans
 }
 
 // NewStore returns a Store on db, connected as the application role.
 func NewStore(db bun.IDB) *Store {
-	s := &Store{db: db, now: time.Now, parsing: make(chan struct{}, maxParsing)}
+	s := &Store{db: db, now: time.Now, parsing: make(chan struct{}, maxParsing), scanPlans: newRowPlans()}
 	if b, ok := db.(*bun.DB); ok {
 		s.sqldb = b.DB
 	}
