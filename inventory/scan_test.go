@@ -82,7 +82,7 @@ func TestScanPlansKept(t *testing.T) {
 		inventorytest.Laptop("PLAN-1", inventorytest.SSD("PLAN-D1"), inventorytest.HDD("PLAN-D2")),
 		inventorytest.Laptop("PLAN-2", inventorytest.SSD("PLAN-D3")))
 	wiped := inventorytest.Wipe(t, store, a.Trainee, ds[0].ID) // records and a status change
-	fresh := ds[1]                                              // no record: latest is NULL
+	fresh := ds[1]                                             // no record: latest is NULL
 	want := map[int64]*inventory.Scan{}
 	err := db.App.RunInTx(context.Background(), nil, func(_ context.Context, tx bun.Tx) error {
 		for _, tag := range []string{wiped.Tag, fresh.Tag} {
