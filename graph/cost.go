@@ -21,8 +21,9 @@ import (
 // 100 + 100 x 100. Single objects (a device's donation) add nothing of their own but carry
 // their parent's multiplier. Depth, alias and field limits bound the text of a document; only
 // a cost limit bounds what it asks for, which grows exponentially with depth. The estimate
-// depends on the variables (first: $n), so it is computed for every request on the cached
-// document; it walks the document once (fragments memoised), in about a microsecond.
+// may depend on the variables (first: $n): one that reads none is kept with the query's plan
+// (Handler.cost), the others are computed for every request on the cached document; it walks
+// the document once (fragments memoised), in about a microsecond.
 
 // costCeiling caps estimates, which overflow int64 quickly with nesting.
 const costCeiling = math.MaxInt32
@@ -35,6 +36,7 @@ type costEstimator struct {
 	listEstimate int
 	memo         map[fragmentKey]int
 	inProgress   map[string]bool
+	readVars     bool // a page size came from a variable
 }
 
 type fragmentKey struct {
@@ -42,9 +44,10 @@ type fragmentKey struct {
 	pending int
 }
 
-// estimateCost returns the estimated number of list items op builds with vars. Unknown fields
-// and fragments count nothing: validation has already refused such documents.
-func estimateCost(schema *graphql.Schema, doc *ast.Document, op *ast.OperationDefinition, vars map[string]any, listEstimate int) int {
+// estimateCost returns the estimated number of list items op builds with vars, and whether
+// it read a variable to say so. Unknown fields and fragments count nothing: validation has
+// already refused such documents.
+func estimateCost(schema *graphql.Schema, doc *ast.Document, op *ast.OperationDefinition, vars map[string]any, listEstimate int) (cost int, readVars bool) {
 	e := &costEstimator{
 		schema:       schema,
 		fragments:    map[string]*ast.FragmentDefinition{},
@@ -77,9 +80,10 @@ func estimateCost(schema *graphql.Schema, doc *ast.Document, op *ast.OperationDe
 		root = schema.QueryType()
 	}
 	if root == nil {
-		return 0
+		return 0, false
 	}
-	return e.selections(root, op.SelectionSet, -1)
+	cost = e.selections(root, op.SelectionSet, -1)
+	return cost, e.readVars
 }
 
 // selections returns the cost of set for one object of type parent. pending is the page size
@@ -204,6 +208,7 @@ func (e *costEstimator) argument(f *ast.Field, name string) (int, bool) {
 			if v.Name == nil {
 				return 0, false
 			}
+			e.readVars = true
 			return toCount(e.vars[v.Name.Value])
 		default:
 			return toCount(a.Value)

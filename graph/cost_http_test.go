@@ -91,9 +91,22 @@ func TestCostLimitIsASetting(t *testing.T) {
 	staff := e.as(auth.RoleStaff)
 	e.intakeMany(staff, 3)
 	e.ok(staff, `{devices(first:20){nodes{tag}}}`, nil, nil)
-	err := e.fails(staff, `query($n: Int) {devices(first:$n){nodes{tag}}}`, map[string]any{"n": 21}, graph.CodeBadUserInput)
+	// A page size from a variable: the estimate of one request is not the next one's.
+	const byVariable = `query($n: Int) {devices(first:$n){nodes{tag}}}`
+	e.ok(staff, byVariable, map[string]any{"n": 5}, nil)
+	err := e.fails(staff, byVariable, map[string]any{"n": 21}, graph.CodeBadUserInput)
 	if !strings.Contains(err.Message, "estimated 21 items") || err.Extensions["maxCost"] != float64(20) {
 		t.Errorf("got %q %v, want the estimate 21 and maxCost 20", err.Message, err.Extensions)
+	}
+	e.ok(staff, byVariable, map[string]any{"n": 5}, nil)
+	// Nor when the variable's default decides it.
+	const byDefault = `query($n: Int = 21) {devices(first:$n){nodes{tag}}}`
+	e.fails(staff, byDefault, nil, graph.CodeBadUserInput)
+	e.ok(staff, byDefault, map[string]any{"n": 5}, nil)
+	e.fails(staff, byDefault, nil, graph.CodeBadUserInput)
+	// A literal page size is estimated once for the document, and refused every time.
+	for range 2 {
+		e.fails(staff, `{devices(first:21){nodes{tag}}}`, nil, graph.CodeBadUserInput)
 	}
 }
 

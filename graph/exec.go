@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"strconv"
 
 	"github.com/graphql-go/graphql"
 	"github.com/graphql-go/graphql/gqlerrors"
@@ -111,6 +112,33 @@ func (h *Handler) queryPlan(doc *ast.Document, op *ast.OperationDefinition) *doc
 		return nil
 	}
 	return plan
+}
+
+// cost estimates what op asks for (cost.go). A query's estimate that reads no variable is
+// the same for every request of its document: it is kept with the document's plan, as the
+// scan's is (its tag is a variable, its events' count a literal).
+func (h *Handler) cost(doc *ast.Document, op *ast.OperationDefinition, vars map[string]any) int {
+	if op.Operation != ast.OperationTypeQuery {
+		cost, _ := estimateCost(h.schema, doc, op, vars, h.cfg.ListEstimate)
+		return cost
+	}
+	plan := h.plans.get(doc)
+	plan.mu.Lock()
+	cost, ok := plan.costs[op]
+	plan.mu.Unlock()
+	if ok {
+		return cost
+	}
+	cost, readVars := estimateCost(h.schema, doc, op, vars, h.cfg.ListEstimate)
+	if !readVars {
+		plan.mu.Lock()
+		if plan.costs == nil {
+			plan.costs = make(map[*ast.OperationDefinition]int)
+		}
+		plan.costs[op] = cost
+		plan.mu.Unlock()
+	}
+	return cost
 }
 
 // introspects reports whether set selects __schema or __type on the query type.
@@ -341,6 +369,10 @@ func (e *execution) completeNullable(c *column, t graphql.Type, v any, o *object
 	case *graphql.List:
 		return e.completeList(c, t, v, o, index, add)
 	case *graphql.Scalar:
+		if id, ok := v.(int64); ok && t == graphql.ID {
+			// Every object's id: graphql-go's ID formats it with fmt ("%v"), the same digits.
+			return strconv.FormatInt(id, 10), true
+		}
 		return leaf(t.Serialize(v)), true
 	case *graphql.Enum:
 		return leaf(t.Serialize(v)), true

@@ -21,9 +21,10 @@ type docPlan struct {
 	fragments map[string]ast.Definition
 	cacheable bool // no @skip or @include takes a variable
 
-	mu   sync.Mutex
-	cols map[planKey][]*column
-	n    int // columns kept
+	mu    sync.Mutex
+	cols  map[planKey][]*column
+	n     int                              // columns kept
+	costs map[*ast.OperationDefinition]int // estimates that read no variable (Handler.cost)
 }
 
 // argsChanged reports a kept column whose arguments are no longer what they were when the

@@ -363,9 +363,8 @@ func (h *Handler) respond(w http.ResponseWriter, r *http.Request, scope *request
 				h.encodingFailed(w, r, err)
 				return
 			}
-			errs = append(append([]byte(`"errors":`), errs...), ',')
 		}
-		h.write(w, status, []byte(`{`), errs, []byte(`"data":`), raw, []byte(`}`))
+		h.writeResult(w, status, errs, raw)
 		return
 	}
 	h.writeJSON(w, r, status, struct {
@@ -410,7 +409,7 @@ func (h *Handler) prepare(w http.ResponseWriter, r *http.Request, p params) (*as
 	case ast.OperationTypeSubscription:
 		return nil, nil, badRequest(http.StatusBadRequest, "subscriptions are not supported")
 	}
-	if cost := estimateCost(h.schema, doc, op, p.Variables, h.cfg.ListEstimate); cost > h.cfg.MaxCost {
+	if cost := h.cost(doc, op, p.Variables); cost > h.cfg.MaxCost {
 		return nil, nil, &httpError{status: http.StatusBadRequest, errors: []gqlError{{
 			Message:    costMessage(cost, h.cfg.MaxCost),
 			Locations:  locationOf(op),
@@ -518,20 +517,38 @@ func (h *Handler) writeJSON(w http.ResponseWriter, r *http.Request, status int, 
 }
 
 // write sends a JSON body.
-func (h *Handler) write(w http.ResponseWriter, status int, body ...[]byte) {
-	n := 0
-	for _, b := range body {
-		n += len(b)
+func (h *Handler) write(w http.ResponseWriter, status int, body []byte) {
+	h.writeHeader(w, status, len(body))
+	w.Write(body)
+}
+
+// writeResult sends {"errors":errs,"data":data} (without errors when errs is nil) from its
+// pieces, without copying them into one body first.
+func (h *Handler) writeResult(w http.ResponseWriter, status int, errs, data []byte) {
+	n := len(`{"data":}`) + len(data)
+	if errs != nil {
+		n += len(`"errors":,`) + len(errs)
 	}
+	h.writeHeader(w, status, n)
+	// net/http buffers the pieces: they leave together.
+	io.WriteString(w, "{")
+	if errs != nil {
+		io.WriteString(w, `"errors":`)
+		w.Write(errs)
+		io.WriteString(w, ",")
+	}
+	io.WriteString(w, `"data":`)
+	w.Write(data)
+	io.WriteString(w, "}")
+}
+
+func (h *Handler) writeHeader(w http.ResponseWriter, status, length int) {
 	header := w.Header()
 	header["Content-Type"] = h.jsonType
 	// With its length known net/http sends the response in one piece, not chunked (it chunks
 	// a body of over 2 KiB written by a handler that did not say its length).
-	header["Content-Length"] = []string{strconv.Itoa(n)}
+	header["Content-Length"] = []string{strconv.Itoa(length)}
 	w.WriteHeader(status)
-	for _, b := range body {
-		w.Write(b) // buffered by net/http: the pieces leave together
-	}
 }
 
 // encodingFailed answers a request whose result JSON cannot hold: a resolver returned a value

@@ -2,6 +2,7 @@ package inventory_test
 
 import (
 	"errors"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -86,3 +87,19 @@ func FuzzCheckChar(f *testing.F) {
 }
 
 func lastChar(s string) string { return s[len(s)-1:] }
+
+// TestFormatTagAsPrinted keeps FormatTag's hand-built text equal to the printf it replaced.
+func TestFormatTagAsPrinted(t *testing.T) {
+	for _, prefix := range []string{"DI", "R2", "LUX", "a-b", ""} {
+		for _, n := range []int64{-12, 0, 1, 7, 123, 99999, 999999, 1000000, 1234567, 999999999999} {
+			body := fmt.Sprintf("%s-%06d", prefix, n)
+			want := body + "-?"
+			if c, err := inventory.CheckChar(strings.ReplaceAll(body, "-", "")); err == nil {
+				want = body + "-" + string(c)
+			}
+			if got := inventory.FormatTag(prefix, n); got != want {
+				t.Errorf("FormatTag(%q, %d) = %q, want %q", prefix, n, got, want)
+			}
+		}
+	}
+}

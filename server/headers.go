@@ -1,6 +1,7 @@
 package server
 
 import (
+	"io"
 	"net/http"
 	"strings"
 )
@@ -80,6 +81,14 @@ func (w *cachingWriter) Write(b []byte) (int, error) {
 		w.WriteHeader(http.StatusOK)
 	}
 	return w.ResponseWriter.Write(b)
+}
+
+// WriteString passes strings on as they are (io.WriteString would convert them to bytes).
+func (w *cachingWriter) WriteString(s string) (int, error) {
+	if !w.wrote {
+		w.WriteHeader(http.StatusOK)
+	}
+	return io.WriteString(w.ResponseWriter, s)
 }
 
 func (w *cachingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
