@@ -71,8 +71,10 @@ type scanRow struct {
 	ids               []int64
 	ats               []time.Time
 	kinds             []string
-	froms, tos, notes []*string
-	actors            []*int64
+	// The arrays with NULL elements as pgtype's FlatArrays: into []*string pgx decodes by
+	// reflection, a twentieth of the server's CPU on a scan.
+	froms, tos, notes pgtype.FlatArray[pgtype.Text]
+	actors            pgtype.FlatArray[pgtype.Int8]
 }
 
 // dest returns where the row's columns go; array wraps the event arrays for database/sql.
@@ -135,10 +137,24 @@ func (s *Store) Scan(ctx context.Context, tagOrURL string, lastEvents int) (*Sca
 	sc.Events = make([]Event, len(r.ids))
 	for i := range r.ids {
 		sc.Events[i] = Event{ID: r.ids[i], DeviceID: r.d.ID, At: r.ats[i], Kind: r.kinds[i],
-			FromStatus: (*Status)(r.froms[i]), ToStatus: (*Status)(r.tos[i]), ActorID: r.actors[i], Note: r.notes[i]}
+			FromStatus: (*Status)(textPtr(r.froms[i])), ToStatus: (*Status)(textPtr(r.tos[i])), ActorID: int8Ptr(r.actors[i]), Note: textPtr(r.notes[i])}
 	}
 	sc.order()
 	return sc, nil
+}
+
+func textPtr(t pgtype.Text) *string {
+	if !t.Valid {
+		return nil
+	}
+	return &t.String
+}
+
+func int8Ptr(n pgtype.Int8) *int64 {
+	if !n.Valid {
+		return nil
+	}
+	return &n.Int64
 }
 
 // order puts the media by id and the events newest first (by id descending), the order
