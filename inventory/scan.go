@@ -66,11 +66,11 @@ const MaxScanEvents = 200
 
 // scanRow is scanQuery's row.
 type scanRow struct {
-	d                 Device
-	storage           []byte
-	ids               []int64
-	ats               []time.Time
-	kinds             []string
+	d       Device
+	storage []byte
+	ids     []int64
+	ats     []time.Time
+	kinds   []string
 	// The arrays with NULL elements as pgtype's FlatArrays: into []*string pgx decodes by
 	// reflection, a twentieth of the server's CPU on a scan.
 	froms, tos, notes pgtype.FlatArray[pgtype.Text]
