@@ -47,6 +47,17 @@ type execution struct {
 	errs      []gqlerrors.FormattedError
 	plan      *docPlan
 	args      []columnArgs // of the columns whose arguments use variables
+	objects   []object     // where newObject takes the response's objects from, a slab at a time
+}
+
+// newObject returns a new response object. A scan's response has some 25 objects (its events
+// among them): they are allocated a slab at a time (8, 16, 32 ... 128), not one by one.
+func (e *execution) newObject(o object) *object {
+	if len(e.objects) == cap(e.objects) {
+		e.objects = make([]object, 0, min(max(8, 2*cap(e.objects)), 128))
+	}
+	e.objects = append(e.objects, o)
+	return &e.objects[len(e.objects)-1]
 }
 
 type columnArgs struct {
@@ -234,13 +245,17 @@ func executeQuery(ctx context.Context, schema *graphql.Schema, plan *docPlan, op
 // the objects its fields returned.
 func (e *execution) run(b *batch) []*batch {
 	cols := e.plan.columns(e, b.typ, b.parent)
-	for _, o := range b.objects {
-		o.cols, o.values = cols, make([]any, len(cols))
+	// The objects' values and the batch's resolved values, each in one allocation.
+	n := len(b.objects)
+	cells := make([]any, 2*len(cols)*n)
+	for oi, o := range b.objects {
+		o.cols, o.values = cols, cells[oi*len(cols):(oi+1)*len(cols):(oi+1)*len(cols)]
 	}
+	resolved := cells[len(cols)*n:]
 	// Every resolver of the batch runs before any thunk is called: a loader sees every key.
 	values := make([][]any, len(cols))
 	for ci, c := range cols {
-		values[ci] = make([]any, len(b.objects))
+		values[ci] = resolved[ci*n : (ci+1)*n : (ci+1)*n]
 		for oi, o := range b.objects {
 			values[ci][oi] = e.resolve(c, b.typ, b.sources[oi], o)
 		}
@@ -416,7 +431,7 @@ func (e *execution) completeObject(c *column, t *graphql.Object, v any, o *objec
 		e.fail(fmt.Errorf(`Expected value of type "%v" but got: %T.`, t, v), c, o, index)
 		return nil, false
 	}
-	child := &object{parent: o, key: c.key, index: index}
+	child := e.newObject(object{parent: o, key: c.key, index: index})
 	add(t, child, v)
 	return child, true
 }
