@@ -353,6 +353,26 @@ func (h *Handler) adminPolicy(w http.ResponseWriter, r *http.Request) {
 	h.showPolicy(w, r, v, http.StatusOK, "")
 }
 
+// policySaved ends a form that changes the policy page's settings: a refusal shows the page
+// again with why, another error the problem page, a change saved says saved (a message key).
+func (h *Handler) policySaved(w http.ResponseWriter, r *http.Request, v *view, err error, saved string) {
+	if msg, status, ok := refusal(v, err); ok {
+		h.showPolicy(w, r, v, status, msg)
+		return
+	}
+	if err != nil {
+		h.problem(w, r, v, err)
+		return
+	}
+	h.backToPolicy(w, r, v.T(saved))
+}
+
+// backToPolicy says done and goes back to the policy page.
+func (h *Handler) backToPolicy(w http.ResponseWriter, r *http.Request, done string) {
+	h.flash(r, done, false)
+	http.Redirect(w, r, "/admin/requests", http.StatusSeeOther)
+}
+
 func (h *Handler) adminSetPolicy(w http.ResponseWriter, r *http.Request) {
 	v, ok := h.admin(w, r, "admin.policy.title", true)
 	if !ok {
@@ -366,16 +386,7 @@ func (h *Handler) adminSetPolicy(w http.ResponseWriter, r *http.Request) {
 		p.OpenKinds = append(p.OpenKinds, inventory.Kind(k))
 	}
 	_, err := h.requests.SetPolicy(r.Context(), p)
-	if msg, status, ok := refusal(v, err); ok {
-		h.showPolicy(w, r, v, status, msg)
-		return
-	}
-	if err != nil {
-		h.problem(w, r, v, err)
-		return
-	}
-	h.flash(r, v.T("admin.policy.saved"), false)
-	http.Redirect(w, r, "/admin/requests", http.StatusSeeOther)
+	h.policySaved(w, r, v, err, "admin.policy.saved")
 }
 
 func (h *Handler) adminAnonymise(w http.ResponseWriter, r *http.Request) {
@@ -388,8 +399,7 @@ func (h *Handler) adminAnonymise(w http.ResponseWriter, r *http.Request) {
 		h.problem(w, r, v, err)
 		return
 	}
-	h.flash(r, v.T("admin.policy.anonymised", "Count", len(ids)), false)
-	http.Redirect(w, r, "/admin/requests", http.StatusSeeOther)
+	h.backToPolicy(w, r, v.T("admin.policy.anonymised", "Count", len(ids)))
 }
 
 func (h *Handler) adminSetTraineeRetention(w http.ResponseWriter, r *http.Request) {
@@ -403,16 +413,7 @@ func (h *Handler) adminSetTraineeRetention(w http.ResponseWriter, r *http.Reques
 	}
 	days, _ := strconv.Atoi(r.PostForm.Get("trainee_days"))
 	_, err := h.workshops.SetRetentionDays(r.Context(), days)
-	if msg, status, ok := refusal(v, err); ok {
-		h.showPolicy(w, r, v, status, msg)
-		return
-	}
-	if err != nil {
-		h.problem(w, r, v, err)
-		return
-	}
-	h.flash(r, v.T("retention.admin.saved"), false)
-	http.Redirect(w, r, "/admin/requests", http.StatusSeeOther)
+	h.policySaved(w, r, v, err, "retention.admin.saved")
 }
 
 func (h *Handler) adminAnonymiseTrainees(w http.ResponseWriter, r *http.Request) {
@@ -429,6 +430,5 @@ func (h *Handler) adminAnonymiseTrainees(w http.ResponseWriter, r *http.Request)
 		h.problem(w, r, v, err)
 		return
 	}
-	h.flash(r, v.T("retention.admin.anonymised", "Count", len(ids)), false)
-	http.Redirect(w, r, "/admin/requests", http.StatusSeeOther)
+	h.backToPolicy(w, r, v.T("retention.admin.anonymised", "Count", len(ids)))
 }
