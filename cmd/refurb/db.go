@@ -252,5 +252,12 @@ func claimServer(dataDir string) (func(), error) {
 	if err := f.Truncate(0); err == nil {
 		f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0) //nolint:errcheck // only a note
 	}
-	return func() { f.Close() }, nil
+	// Unlocked before the close: a child forked by another goroutine and not yet at its exec
+	// holds a copy of the descriptor, and with it the lock, until the exec closes it; the next
+	// server started at once would be refused (a flaky test showed it). LOCK_UN on any copy
+	// releases the lock for all of them.
+	return func() {
+		syscall.Flock(int(f.Fd()), syscall.LOCK_UN) //nolint:errcheck // the close releases it too
+		f.Close()
+	}, nil
 }

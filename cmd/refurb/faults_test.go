@@ -422,3 +422,44 @@ func TestServeWithFullDisk(t *testing.T) {
 		t.Errorf("serve: %v\n%s", err, s.log)
 	}
 }
+
+// TestServeLockFreedWithACopyOpen: when a server stops, the next one started at once on its
+// data directory gets it, even while a child forked by another goroutine of the process (not
+// yet at its exec) still holds a copy of the lock's descriptor. A close alone left the lock
+// to that copy and refused the next server; it failed TestServeTwiceOnOneDataDir in CI once.
+func TestServeLockFreedWithACopyOpen(t *testing.T) {
+	dataDir := filepath.Join(t.TempDir(), "postgres")
+	release, err := claimServer(dataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copyFD := dupOpenFile(t, dataDir+".serve.lock")
+	defer syscall.Close(copyFD)
+	release()
+	again, err := claimServer(dataDir)
+	if err != nil {
+		t.Fatalf("the next server after the first released the data directory: %v", err)
+	}
+	again()
+}
+
+// dupOpenFile duplicates this process's descriptor of path, as fork gives a child a copy.
+func dupOpenFile(t *testing.T, path string) int {
+	t.Helper()
+	entries, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Skip("needs /proc")
+	}
+	for _, e := range entries {
+		if target, err := os.Readlink("/proc/self/fd/" + e.Name()); err == nil && target == path {
+			fd, _ := strconv.Atoi(e.Name())
+			dup, err := syscall.Dup(fd)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return dup
+		}
+	}
+	t.Fatalf("no descriptor of %s open", path)
+	return -1
+}

@@ -318,7 +318,8 @@ func prepareSocketDir(dataDir string, u *osUser) (string, error) {
 
 // lockDir takes an exclusive flock on dir, waiting for other processes until ctx ends. The
 // returned function releases it. The descriptor is close-on-exec, so the server that pg_ctl
-// starts does not inherit the lock.
+// starts does not inherit the lock; it is unlocked before the close all the same, since a
+// child forked elsewhere in the process holds a copy of the descriptor until its exec.
 func lockDir(ctx context.Context, dir string) (func(), error) {
 	f, err := os.Open(dir)
 	if err != nil {
@@ -327,7 +328,10 @@ func lockDir(ctx context.Context, dir string) (func(), error) {
 	for {
 		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
 		if err == nil {
-			return func() { f.Close() }, nil
+			return func() {
+				syscall.Flock(int(f.Fd()), syscall.LOCK_UN) //nolint:errcheck // the close releases it too
+				f.Close()
+			}, nil
 		}
 		if !errors.Is(err, syscall.EWOULDBLOCK) {
 			f.Close()
