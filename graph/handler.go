@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"github.com/graphql-go/graphql/gqlerrors"
 	"github.com/graphql-go/graphql/language/ast"
 	"github.com/graphql-go/graphql/language/parser"
+	"golang.org/x/sync/semaphore"
 
 	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/internal/reqinfo"
@@ -44,6 +46,14 @@ type Config struct {
 	// MaxResponseBytes bounds the response while it executes (budget.go); a response that
 	// grows past it is cut and answered with one error (default 4 MiB).
 	MaxResponseBytes int64
+	// MaxConcurrent is how many operations execute at once; the others wait for a place in
+	// their order of arrival (0: no limit). Only the execution holds a place: reading the
+	// request and writing the answer to a slow client do not. With PostgreSQL on the same
+	// cores, twice their number kept the scan's p99 under that of no limit in every paired
+	// round (docs/performance.md, "Operations in turn"): eight operations at once left eight
+	// PostgreSQL backends and the server's goroutines to the kernel's scheduler, which served
+	// some of them late; a queue serves them first come, first served.
+	MaxConcurrent int
 	// Reference, when set, runs every query that our executor runs (exec.go) on graphql-go's
 	// executor as well and calls Reference with the query and the difference whenever the two
 	// answers differ. It doubles the work of a query: tests set it, servers do not.
@@ -118,7 +128,9 @@ type Handler struct {
 	signedInRules     []graphql.ValidationRuleFn
 	signedInDocuments *docCache
 
-	validations atomic.Int64 // documents parsed and validated, i.e. cache misses
+	validations atomic.Int64        // documents parsed and validated, i.e. cache misses
+	turns       *semaphore.Weighted // Config.MaxConcurrent places, nil for no limit
+	waiting     atomic.Int64        // operations waiting for a place
 	// jsonType is every response's Content-Type, shared: Header.Set would allocate it each time.
 	jsonType []string
 	// buffers hold the JSON our executor writes, from one response to the next.
@@ -158,7 +170,32 @@ func NewHandler(schema *graphql.Schema, cfg Config, logger *slog.Logger) *Handle
 	if cfg.GraphiQL {
 		h.graphiql = newGraphiQL()
 	}
+	if cfg.MaxConcurrent > 0 {
+		// x/sync's semaphore gives places in the order they were asked for.
+		h.turns = semaphore.NewWeighted(int64(cfg.MaxConcurrent))
+	}
 	return h
+}
+
+// Waiting returns how many operations are waiting for a place to execute (Config.MaxConcurrent),
+// for the server's metrics.
+func (h *Handler) Waiting() int64 { return h.waiting.Load() }
+
+// turn waits for a place to execute an operation and returns the function that frees it, or
+// the answer when ctx ended first: the client went away (or gave up) before the operation's
+// turn, and nothing ran. It is a 503, not an internal error: a queue that clients abandon is a
+// server too busy for its load.
+func (h *Handler) turn(ctx context.Context) (func(), *httpError) {
+	if h.turns == nil {
+		return func() {}, nil
+	}
+	h.waiting.Add(1)
+	err := h.turns.Acquire(ctx, 1)
+	h.waiting.Add(-1)
+	if err != nil {
+		return nil, badRequest(http.StatusServiceUnavailable, "the request ended before its turn to execute came (%v)", err)
+	}
+	return func() { h.turns.Release(1) }, nil
 }
 
 // params are the parameters of a GraphQL request.
@@ -256,9 +293,14 @@ func (h *Handler) execute(w http.ResponseWriter, r *http.Request, p params) *htt
 	}
 	if plan := h.queryPlan(doc, op); plan != nil {
 		scope := &requestScope{budget: &responseBudget{limit: h.cfg.MaxResponseBytes}} // see loaders.go and budget.go
+		release, herr := h.turn(r.Context())
+		if herr != nil {
+			return herr
+		}
 		buf := h.buffers.get()
 		defer h.buffers.put(buf)
 		data, errs, err := executeQuery(r.Context(), h.schema, plan, op, p.Variables, scope, (*buf)[:0])
+		release()
 		if cap(data) > cap(*buf) {
 			*buf = data[:0] // grown, it is kept grown
 		}
@@ -282,7 +324,12 @@ func (h *Handler) execute(w http.ResponseWriter, r *http.Request, p params) *htt
 		}
 	}
 	scope := &requestScope{budget: &responseBudget{limit: h.cfg.MaxResponseBytes}}
+	release, herr := h.turn(r.Context())
+	if herr != nil {
+		return herr
+	}
 	result := h.executeReference(r, doc, p, scope)
+	release()
 	// The GraphQL spec leaves data out when execution did not start (a variable that does not
 	// fit the operation) and has it null when a non-null root field failed.
 	data := any(result.Data)

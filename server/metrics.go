@@ -47,6 +47,15 @@ func newMetrics(db *sql.DB) *metrics {
 	return m
 }
 
+// watchWaiting exposes how many GraphQL operations wait for a place to execute: a queue that
+// is seldom empty says -graphql-concurrency is too low for the load, or the machine too small.
+func (m *metrics) watchWaiting(waiting func() int64) {
+	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "refurb_graphql_waiting",
+		Help: "GraphQL operations waiting for a place to execute (-graphql-concurrency).",
+	}, func() float64 { return float64(waiting()) }))
+}
+
 func (m *metrics) observe(route, operation string, code int, seconds float64) {
 	operation = m.operationLabel(operation)
 	m.requests.WithLabelValues(route, operation, strconv.Itoa(code)).Inc()

@@ -92,6 +92,7 @@ func Handler(cfg Config, deps Deps) (http.Handler, error) {
 
 	mux := http.NewServeMux()
 	gql := graph.NewHandler(schema, cfg.GraphQL, deps.Logger) // one document cache for both paths
+	m.watchWaiting(gql.Waiting)
 	mux.Handle("/graphql", gql)
 	mux.Handle("/graphql/", gql)
 	mux.Handle("/", pages)

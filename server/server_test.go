@@ -350,6 +350,7 @@ func TestProbesMetricsAndAccessLog(t *testing.T) {
 		`refurb_http_requests_total{code="200",operation="WhoAmI",route="/graphql"} 1`,
 		`refurb_http_request_duration_seconds_bucket{operation="WhoAmI",route="/graphql"`,
 		`go_sql_open_connections{db_name="refurb"}`,
+		"refurb_graphql_waiting 0", // nothing queues for a place after the request is answered
 	} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("/metrics lacks %s", want)

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -407,5 +408,25 @@ func TestServeIntrospection(t *testing.T) {
 		if anonymous != tc.anonymous || user != tc.user {
 			t.Errorf("%s: introspection got %d anonymously and %d with a token, want %d and %d", tc.name, anonymous, user, tc.anonymous, tc.user)
 		}
+	}
+}
+
+// TestGraphQLConcurrency: -graphql-concurrency set is taken as it is; left at 0 it is twice the
+// cores when PostgreSQL is the private cluster on them, the pool's size with DATABASE_URL; a
+// negative one is refused before anything starts.
+func TestGraphQLConcurrency(t *testing.T) {
+	cores := runtime.GOMAXPROCS(0)
+	for _, c := range []struct {
+		setting  int
+		embedded bool
+		want     int
+	}{{3, true, 3}, {3, false, 3}, {0, true, 2 * cores}, {0, false, 20}} {
+		if got := concurrencyFor(c.setting, c.embedded, 20); got != c.want {
+			t.Errorf("concurrencyFor(%d, embedded %v, pool 20) = %d, want %d", c.setting, c.embedded, got, c.want)
+		}
+	}
+	_, _, err := refurb(t, t.Context(), map[string]string{"DATABASE_URL": "postgres://nowhere.invalid/refurb"}, "", "serve", "-graphql-concurrency", "-1")
+	if err == nil || !strings.Contains(err.Error(), "-graphql-concurrency (-1) must be 0 (automatic) or positive") {
+		t.Errorf("serve -graphql-concurrency -1: got %v, want the flag named and refused", err)
 	}
 }

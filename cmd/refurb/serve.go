@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"net/url"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"syscall"
@@ -31,6 +32,7 @@ type serveConfig struct {
 	introspection string
 	maxCost       int
 	maxResponse   int
+	concurrency   int
 	trustProxy    bool
 	adminEmail    string
 	orgName       string
@@ -52,6 +54,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	fs.String(&c.introspection, "introspection", "INTROSPECTION", "auto", "GraphQL introspection (__schema, __type): on, off, or auto (signed-in callers always, anonymous ones with the private database); true and false mean on and off")
 	fs.Int(&c.maxCost, "graphql-max-cost", "GRAPHQL_MAX_COST", graph.DefaultMaxCost, "largest number of list items a GraphQL query may ask for, estimated before it runs (first/last multiplied down nested lists)")
 	fs.Int(&c.maxResponse, "graphql-max-response-bytes", "GRAPHQL_MAX_RESPONSE_BYTES", graph.DefaultMaxResponseBytes, "size past which a GraphQL response is cut and answered with an error")
+	fs.Int(&c.concurrency, "graphql-concurrency", "GRAPHQL_CONCURRENCY", 0, "GraphQL operations executed at once, the others waiting their turn in order of arrival; 0: twice the cores with the private database (PostgreSQL on the same cores), -db-max-conns with DATABASE_URL (docs/operations.md)")
 	fs.Bool(&c.trustProxy, "trust-proxy", "TRUST_PROXY", false, "take the client address from X-Forwarded-For (only behind a reverse proxy you run)")
 	fs.String(&c.adminEmail, "admin-email", "ADMIN_EMAIL", "admin@refurb.local", "e-mail address of the administrator created on first start, when no user exists")
 	fs.String(&c.orgName, "org-name", "ORG_NAME", "", "the organisation's name, shown to anyone who scans a label without signing in (default: the issuer set with `refurb org set`)")
@@ -69,6 +72,9 @@ func runServe(ctx context.Context, e env, args []string) error {
 	}
 	if c.db.MaxConns <= 0 {
 		return fmt.Errorf("-db-max-conns (%d) must be positive", c.db.MaxConns)
+	}
+	if c.concurrency < 0 {
+		return fmt.Errorf("-graphql-concurrency (%d) must be 0 (automatic) or positive", c.concurrency)
 	}
 	if c.maxCost <= 0 || c.maxResponse <= 0 {
 		return fmt.Errorf("-graphql-max-cost (%d) and -graphql-max-response-bytes (%d) must be positive", c.maxCost, c.maxResponse)
@@ -140,7 +146,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		OrgContact: c.orgContact,
 		TrustProxy: c.trustProxy,
 		GraphQL: graph.Config{GraphiQL: graphiql, Introspection: introspection, IntrospectionSignedIn: introspectionSignedIn,
-			MaxCost: c.maxCost, MaxResponseBytes: int64(c.maxResponse)},
+			MaxCost: c.maxCost, MaxResponseBytes: int64(c.maxResponse), MaxConcurrent: concurrencyFor(c.concurrency, h.embedded(), c.db.MaxConns)},
 	}, server.Deps{
 		DB:        db,
 		Auth:      authSvc,
@@ -258,4 +264,20 @@ func introspectionLog(everyone, signedIn bool) string {
 		return "signed-in"
 	}
 	return "off"
+}
+
+// concurrencyFor returns how many GraphQL operations execute at once (-graphql-concurrency),
+// working out 0, automatic: with the private database PostgreSQL shares the server's cores,
+// and twice their number at once serves a queue of requests with a shorter tail than more
+// (docs/performance.md, "Operations in turn"); with DATABASE_URL the database may be elsewhere,
+// where an operation mostly waits for the network, so the pool's size bounds it.
+func concurrencyFor(setting int, embedded bool, poolSize int) int {
+	switch {
+	case setting > 0:
+		return setting
+	case embedded:
+		return 2 * runtime.GOMAXPROCS(0)
+	default:
+		return poolSize
+	}
 }
