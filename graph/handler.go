@@ -195,7 +195,15 @@ func (h *Handler) turn(ctx context.Context) (func(), *httpError) {
 	if err != nil {
 		return nil, badRequest(http.StatusServiceUnavailable, "the request ended before its turn to execute came (%v)", err)
 	}
-	return func() { h.turns.Release(1) }, nil
+	// Freed once, whether by the caller after the execution or by its deferred call should the
+	// execution panic: a place kept by a panic would be lost to every later request.
+	freed := false
+	return func() {
+		if !freed {
+			freed = true
+			h.turns.Release(1)
+		}
+	}, nil
 }
 
 // params are the parameters of a GraphQL request.
@@ -297,6 +305,7 @@ func (h *Handler) execute(w http.ResponseWriter, r *http.Request, p params) *htt
 		if herr != nil {
 			return herr
 		}
+		defer release()
 		buf := h.buffers.get()
 		defer h.buffers.put(buf)
 		data, errs, err := executeQuery(r.Context(), h.schema, plan, op, p.Variables, scope, (*buf)[:0])
@@ -328,6 +337,7 @@ func (h *Handler) execute(w http.ResponseWriter, r *http.Request, p params) *htt
 	if herr != nil {
 		return herr
 	}
+	defer release()
 	result := h.executeReference(r, doc, p, scope)
 	release()
 	// The GraphQL spec leaves data out when execution did not start (a variable that does not

@@ -46,6 +46,10 @@ func newGates(t *testing.T, cfg Config) (*gates, *Handler) {
 				return p.Args["n"], nil
 			},
 		},
+		"boom": {
+			Type:    graphql.Int,
+			Resolve: func(graphql.ResolveParams) (any, error) { panic("resolver bug") },
+		},
 	}})
 	schema, err := graphql.NewSchema(graphql.SchemaConfig{Query: query})
 	if err != nil {
@@ -150,5 +154,25 @@ func TestWaitingClientGone(t *testing.T) {
 	case n := <-g.started:
 		t.Errorf("operation %d executed after its client went away", n)
 	default:
+	}
+}
+
+// TestPanicFreesItsPlace: an operation whose resolver panics is answered with an error and
+// gives its place back; with one place, the next operation still executes.
+func TestPanicFreesItsPlace(t *testing.T) {
+	g, h := newGates(t, Config{MaxConcurrent: 1})
+	for range 3 {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, jsonRequest(`{"query":"{ boom }"}`))
+		if !strings.Contains(w.Body.String(), "INTERNAL") {
+			t.Fatalf("a panicking resolver answered %d %s, want an internal error", w.Code, w.Body)
+		}
+	}
+	w, done := gateRequest(t.Context(), h, 7)
+	<-g.started
+	g.finish <- struct{}{}
+	<-done
+	if w.Body.String() != `{"data":{"gate":7}}` {
+		t.Errorf("after three panics, operation 7 answered %d %s", w.Code, w.Body)
 	}
 }
