@@ -412,8 +412,8 @@ func TestServeIntrospection(t *testing.T) {
 }
 
 // TestGraphQLConcurrency: -graphql-concurrency set is taken as it is; left at 0 it is twice the
-// cores when PostgreSQL is the private cluster on them, the pool's size with DATABASE_URL; a
-// negative one is refused before anything starts.
+// cores when PostgreSQL is on this machine (the private cluster, a socket, a loopback address),
+// the pool's size when it is elsewhere; a negative one is refused before anything starts.
 func TestGraphQLConcurrency(t *testing.T) {
 	cores := runtime.GOMAXPROCS(0)
 	for _, c := range []struct {
@@ -423,6 +423,20 @@ func TestGraphQLConcurrency(t *testing.T) {
 	}{{3, true, 3}, {3, false, 3}, {0, true, 2 * cores}, {0, false, 20}} {
 		if got := concurrencyFor(c.setting, c.embedded, 20); got != c.want {
 			t.Errorf("concurrencyFor(%d, embedded %v, pool 20) = %d, want %d", c.setting, c.embedded, got, c.want)
+		}
+	}
+	for url, want := range map[string]bool{
+		"": false, // the private database: the caller knows
+		"postgres://refurb@/refurb?host=/srv/pg&sslmode=disable": true,
+		"postgres://refurb@localhost:5432/refurb":                true,
+		"postgres://refurb@127.0.0.1/refurb":                     true,
+		"postgres://refurb@[::1]:5433/refurb":                    true,
+		"postgres://refurb@db.example.org/refurb":                false,
+		"postgres://refurb@10.0.0.5/refurb":                      false,
+		"host=/var/run/postgresql dbname=refurb":                 true,
+	} {
+		if got := sameMachine(url); got != want {
+			t.Errorf("sameMachine(%q) = %v, want %v", url, got, want)
 		}
 	}
 	_, _, err := refurb(t, t.Context(), map[string]string{"DATABASE_URL": "postgres://nowhere.invalid/refurb"}, "", "serve", "-graphql-concurrency", "-1")

@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/graph"
 	"github.com/digital-inclusion/refurb/inventory"
@@ -54,7 +56,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	fs.String(&c.introspection, "introspection", "INTROSPECTION", "auto", "GraphQL introspection (__schema, __type): on, off, or auto (signed-in callers always, anonymous ones with the private database); true and false mean on and off")
 	fs.Int(&c.maxCost, "graphql-max-cost", "GRAPHQL_MAX_COST", graph.DefaultMaxCost, "largest number of list items a GraphQL query may ask for, estimated before it runs (first/last multiplied down nested lists)")
 	fs.Int(&c.maxResponse, "graphql-max-response-bytes", "GRAPHQL_MAX_RESPONSE_BYTES", graph.DefaultMaxResponseBytes, "size past which a GraphQL response is cut and answered with an error")
-	fs.Int(&c.concurrency, "graphql-concurrency", "GRAPHQL_CONCURRENCY", 0, "GraphQL operations executed at once, the others waiting their turn in order of arrival; 0: twice the cores with the private database (PostgreSQL on the same cores), -db-max-conns with DATABASE_URL (docs/operations.md)")
+	fs.Int(&c.concurrency, "graphql-concurrency", "GRAPHQL_CONCURRENCY", 0, "GraphQL operations executed at once, the others waiting their turn in order of arrival; 0: twice the cores when PostgreSQL is on this machine (the private database, or a DATABASE_URL to a socket or loopback address), else -db-max-conns (docs/operations.md)")
 	fs.Bool(&c.trustProxy, "trust-proxy", "TRUST_PROXY", false, "take the client address from X-Forwarded-For (only behind a reverse proxy you run)")
 	fs.String(&c.adminEmail, "admin-email", "ADMIN_EMAIL", "admin@refurb.local", "e-mail address of the administrator created on first start, when no user exists")
 	fs.String(&c.orgName, "org-name", "ORG_NAME", "", "the organisation's name, shown to anyone who scans a label without signing in (default: the issuer set with `refurb org set`)")
@@ -146,7 +148,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		OrgContact: c.orgContact,
 		TrustProxy: c.trustProxy,
 		GraphQL: graph.Config{GraphiQL: graphiql, Introspection: introspection, IntrospectionSignedIn: introspectionSignedIn,
-			MaxCost: c.maxCost, MaxResponseBytes: int64(c.maxResponse), MaxConcurrent: concurrencyFor(c.concurrency, h.embedded(), c.db.MaxConns)},
+			MaxCost: c.maxCost, MaxResponseBytes: int64(c.maxResponse), MaxConcurrent: concurrencyFor(c.concurrency, h.embedded() || sameMachine(c.db.URL), c.db.MaxConns)},
 	}, server.Deps{
 		DB:        db,
 		Auth:      authSvc,
@@ -267,17 +269,32 @@ func introspectionLog(everyone, signedIn bool) string {
 }
 
 // concurrencyFor returns how many GraphQL operations execute at once (-graphql-concurrency),
-// working out 0, automatic: with the private database PostgreSQL shares the server's cores,
-// and twice their number at once serves a queue of requests with a shorter tail than more
-// (docs/performance.md, "Operations in turn"); with DATABASE_URL the database may be elsewhere,
-// where an operation mostly waits for the network, so the pool's size bounds it.
-func concurrencyFor(setting int, embedded bool, poolSize int) int {
+// working out 0, automatic: with PostgreSQL on the same machine (the private database, or a
+// DATABASE_URL to a socket or a loopback address) it shares the server's cores, and twice their
+// number at once serves a queue of requests with a shorter tail than more (docs/performance.md,
+// "Operations in turn"); a PostgreSQL elsewhere leaves an operation mostly waiting for the
+// network, so the pool's size bounds it.
+func concurrencyFor(setting int, local bool, poolSize int) int {
 	switch {
 	case setting > 0:
 		return setting
-	case embedded:
+	case local:
 		return 2 * runtime.GOMAXPROCS(0)
 	default:
 		return poolSize
 	}
+}
+
+// sameMachine reports whether the database URL names a PostgreSQL on this machine: a unix
+// socket directory or a loopback address. An unparsable URL is not (opening it fails anyway).
+func sameMachine(databaseURL string) bool {
+	if databaseURL == "" {
+		return false
+	}
+	cfg, err := pgx.ParseConfig(databaseURL)
+	if err != nil {
+		return false
+	}
+	host := cfg.Host
+	return strings.HasPrefix(host, "/") || host == "localhost" || net.ParseIP(host).IsLoopback()
 }
