@@ -181,29 +181,24 @@ func NewHandler(schema *graphql.Schema, cfg Config, logger *slog.Logger) *Handle
 // for the server's metrics.
 func (h *Handler) Waiting() int64 { return h.waiting.Load() }
 
-// turn waits for a place to execute an operation and returns the function that frees it, or
-// the answer when ctx ended first: the client went away (or gave up) before the operation's
-// turn, and nothing ran. It is a 503, not an internal error: a queue that clients abandon is a
+// inTurn runs an operation's execution once a place is free (Config.MaxConcurrent), and frees
+// it after, a panic included. When ctx ends first the client went away (or gave up) before its
+// turn and nothing runs: a 503, not an internal error, since a queue that clients abandon is a
 // server too busy for its load.
-func (h *Handler) turn(ctx context.Context) (func(), *httpError) {
+func (h *Handler) inTurn(ctx context.Context, run func()) *httpError {
 	if h.turns == nil {
-		return func() {}, nil
+		run()
+		return nil
 	}
 	h.waiting.Add(1)
 	err := h.turns.Acquire(ctx, 1)
 	h.waiting.Add(-1)
 	if err != nil {
-		return nil, badRequest(http.StatusServiceUnavailable, "the request ended before its turn to execute came (%v)", err)
+		return badRequest(http.StatusServiceUnavailable, "the request ended before its turn to execute came (%v)", err)
 	}
-	// Freed once, whether by the caller after the execution or by its deferred call should the
-	// execution panic: a place kept by a panic would be lost to every later request.
-	freed := false
-	return func() {
-		if !freed {
-			freed = true
-			h.turns.Release(1)
-		}
-	}, nil
+	defer h.turns.Release(1)
+	run()
+	return nil
 }
 
 // params are the parameters of a GraphQL request.
@@ -301,15 +296,16 @@ func (h *Handler) execute(w http.ResponseWriter, r *http.Request, p params) *htt
 	}
 	if plan := h.queryPlan(doc, op); plan != nil {
 		scope := &requestScope{budget: &responseBudget{limit: h.cfg.MaxResponseBytes}} // see loaders.go and budget.go
-		release, herr := h.turn(r.Context())
-		if herr != nil {
-			return herr
-		}
-		defer release()
 		buf := h.buffers.get()
 		defer h.buffers.put(buf)
-		data, errs, err := executeQuery(r.Context(), h.schema, plan, op, p.Variables, scope, (*buf)[:0])
-		release()
+		var data []byte
+		var errs []gqlerrors.FormattedError
+		var err error
+		if herr := h.inTurn(r.Context(), func() {
+			data, errs, err = executeQuery(r.Context(), h.schema, plan, op, p.Variables, scope, (*buf)[:0])
+		}); herr != nil {
+			return herr
+		}
 		if cap(data) > cap(*buf) {
 			*buf = data[:0] // grown, it is kept grown
 		}
@@ -333,13 +329,10 @@ func (h *Handler) execute(w http.ResponseWriter, r *http.Request, p params) *htt
 		}
 	}
 	scope := &requestScope{budget: &responseBudget{limit: h.cfg.MaxResponseBytes}}
-	release, herr := h.turn(r.Context())
-	if herr != nil {
+	var result *graphql.Result
+	if herr := h.inTurn(r.Context(), func() { result = h.executeReference(r, doc, p, scope) }); herr != nil {
 		return herr
 	}
-	defer release()
-	result := h.executeReference(r, doc, p, scope)
-	release()
 	// The GraphQL spec leaves data out when execution did not start (a variable that does not
 	// fit the operation) and has it null when a non-null root field failed.
 	data := any(result.Data)
