@@ -276,6 +276,9 @@ func TestRequestErrors(t *testing.T) {
 		{"type definition", `{"query": "{ hello } type Foo { a: Int }"}`, "application/json", 400, "only hold operations and fragments"},
 		{"subscription", `{"query": "subscription { hello }"}`, "application/json", 400, "subscriptions are not supported"},
 		{"variables of the wrong shape", `{"query": "{ hello }", "variables": [1]}`, "application/json", 400, "not a valid GraphQL request"},
+		// Two values for one name: which one a proxy checked and which one we ran could differ.
+		{"query given twice", `{"query": "{ hello }", "query": "mutation { setName(name: \"Eve\") }"}`, "application/json", 400, "duplicate"},
+		{"not UTF-8", "{\"query\": \"{ hello(name: \\\"\xff\\\") }\"}", "application/json", 400, "not a valid GraphQL request in JSON"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
