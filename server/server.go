@@ -50,6 +50,9 @@ type Deps struct {
 	Inventory *inventory.Store
 	Sessions  *scs.SessionManager
 	Logger    *slog.Logger
+	// AccessLog takes each answered request's line; nil: Logger. refurb serve gives it a
+	// logger whose lines may wait a moment to be written in batches (internal/logsink).
+	AccessLog *slog.Logger
 }
 
 // New returns the HTTP server with every route and middleware in place.
@@ -141,7 +144,11 @@ func Handler(cfg Config, deps Deps) (http.Handler, error) {
 	root.Handle("GET /metrics", promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}))
 	root.Handle("/", authed)
 
-	return observe(cfg, deps.Logger, m, secureHeaders(isHTTPS(cfg.PublicURL), root)), nil
+	access := deps.AccessLog
+	if access == nil {
+		access = deps.Logger
+	}
+	return observe(cfg, access, m, secureHeaders(isHTTPS(cfg.PublicURL), root)), nil
 }
 
 // ready reports why the server cannot serve yet: the database is unreachable or its schema is

@@ -271,6 +271,11 @@ func TestServeEmbeddedDatabase(t *testing.T) {
 	if !strings.Contains(out, "e-mail:   admin@refurb.local") || !strings.Contains(out, "password: ") {
 		t.Errorf("first start did not print the administrator:\n%s", out)
 	}
+	// The access log's lines are written in batches (internal/logsink): the request's line
+	// is there once the server has stopped, ids and no query text.
+	if !strings.Contains(out, "msg=request method=GET path=/graphql status=200") || strings.Contains(out, "%7Bme") {
+		t.Errorf("the access log lacks GET /graphql, or shows its query:\n%s", out)
+	}
 	if _, err := os.Stat(filepath.Join(dataDir, "postmaster.pid")); !os.IsNotExist(err) {
 		t.Errorf("PostgreSQL still running after the server stopped (postmaster.pid: %v)", err)
 	}

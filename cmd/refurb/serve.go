@@ -19,6 +19,7 @@ import (
 
 	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/graph"
+	"github.com/digital-inclusion/refurb/internal/logsink"
 	"github.com/digital-inclusion/refurb/inventory"
 	"github.com/digital-inclusion/refurb/notify"
 	"github.com/digital-inclusion/refurb/server"
@@ -68,7 +69,15 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err := fs.parse(args); err != nil {
 		return err
 	}
-	logger, err := newLogger(c.log, e.stderr)
+	// One output for every line; the access log's lines are written in batches (at most a
+	// tenth of a second late), the others at once and in order (internal/logsink).
+	sink := logsink.New(e.stderr, 0, 0)
+	defer sink.Close()
+	logger, err := newLogger(c.log, sink)
+	if err != nil {
+		return err
+	}
+	accessLog, err := newLogger(c.log, sink.Held())
 	if err != nil {
 		return err
 	}
@@ -155,6 +164,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		Inventory: inventory.NewStore(db),
 		Sessions:  auth.NewSessions(db.DB, pub.Scheme == "https"),
 		Logger:    logger,
+		AccessLog: accessLog,
 	})
 	if err != nil {
 		return err
