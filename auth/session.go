@@ -40,6 +40,7 @@ func NewSessions(db *sql.DB, secure bool) *scs.SessionManager {
 	sm := scs.New()
 	sm.Store = sessionStore{postgresstore.NewWithCleanupInterval(db, 30*time.Minute), db}
 	sm.HashTokenInStore = true
+	sm.Codec = sessionCodec{} // gob's decoding was a tenth of a session request's CPU (session_codec.go)
 	// A workshop bench device stays signed in for a working week; an idle one is signed out
 	// after a day.
 	sm.Lifetime = 7 * 24 * time.Hour // the session row lives this long; SessionIdleTimeout signs out sooner

@@ -1,12 +1,16 @@
 package auth_test
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
 
 	"github.com/digital-inclusion/refurb/auth"
 	"github.com/digital-inclusion/refurb/internal/pgtest"
@@ -137,5 +141,31 @@ func TestSessionFollowsTheAccount(t *testing.T) {
 	}
 	if got := get(t, srv.URL+"/me", cookie); got != "anonymous" {
 		t.Errorf("a disabled user's session: got %q, want anonymous", got)
+	}
+}
+
+// Sessions are stored in the compact form of session_codec.go, and a session stored with gob
+// before it (scs's default) still signs its browser in: the upgrade signs nobody out.
+func TestSessionStoredCompactGobStillRead(t *testing.T) {
+	t.Parallel()
+	srv, _, u, pg := sessionServerDB(t)
+	cookie := sessionCookie(t, post(t, srv.URL+"/login", "email=ana@example.org&password=correct+horse+battery"))
+	ctx := context.Background()
+	var first byte
+	if err := pg.Owner.QueryRowContext(ctx, "SELECT get_byte(data, 0) FROM sessions").Scan(&first); err != nil {
+		t.Fatal(err)
+	}
+	if first != 0 {
+		t.Errorf("the session row starts with %#x, want 0 (the compact form)", first)
+	}
+	old, err := scs.GobCodec{}.Encode(time.Now().Add(time.Hour), map[string]any{"user_id": u.ID, "seen": time.Now().Unix()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pg.Owner.ExecContext(ctx, "UPDATE sessions SET data = ?", old); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := get(t, srv.URL+"/me", cookie), fmt.Sprintf("%d staff", u.ID); got != want {
+		t.Errorf("a session stored with gob: got %q, want %q", got, want)
 	}
 }
