@@ -176,3 +176,75 @@ func TestPanicFreesItsPlace(t *testing.T) {
 		t.Errorf("after three panics, operation 7 answered %d %s", w.Code, w.Body)
 	}
 }
+
+// lockedBuffer is a log output the handler's goroutines and the test share.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestClientGoneDuringExecution: a client that goes away while its operation executes cancels
+// the operation's statements (their error wraps context.Canceled); that is logged as
+// information, not as an internal error, while the same error with the request still there
+// is one.
+func TestClientGoneDuringExecution(t *testing.T) {
+	started := make(chan struct{}, 1)
+	query := graphql.NewObject(graphql.ObjectConfig{Name: "Query", Fields: graphql.Fields{
+		"waits": {
+			Type: graphql.Int,
+			Resolve: func(p graphql.ResolveParams) (any, error) {
+				started <- struct{}{}
+				<-p.Context.Done()
+				return nil, fmt.Errorf("scan device: %w", p.Context.Err())
+			},
+		},
+		"cancelledInside": {
+			Type: graphql.Int,
+			Resolve: func(graphql.ResolveParams) (any, error) {
+				return nil, fmt.Errorf("a context of its own: %w", context.Canceled)
+			},
+		},
+	}})
+	schema, err := graphql.NewSchema(graphql.SchemaConfig{Query: query})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs lockedBuffer
+	h := NewHandler(&schema, Config{}, slog.New(slog.NewTextHandler(&logs, nil)))
+
+	ctx, cancel := context.WithCancel(context.Background())
+	w := httptest.NewRecorder()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		h.ServeHTTP(w, jsonRequest(`{"query":"{ waits }"}`).WithContext(ctx))
+	}()
+	<-started
+	cancel()
+	<-done
+	if got := logs.String(); strings.Contains(got, "level=ERROR") || !strings.Contains(got, "level=INFO msg=\"graphql: request ended during execution\"") {
+		t.Errorf("a client gone during execution was logged as:\n%s", got)
+	}
+
+	logs = lockedBuffer{}
+	w = httptest.NewRecorder()
+	h.ServeHTTP(w, jsonRequest(`{"query":"{ cancelledInside }"}`))
+	if got := logs.String(); !strings.Contains(got, "level=ERROR msg=\"graphql: internal error\"") {
+		t.Errorf("context.Canceled with the request still there was logged as:\n%s", got)
+	}
+	if !strings.Contains(w.Body.String(), "internal error (request") {
+		t.Errorf("answer: %s", w.Body.String())
+	}
+}
