@@ -69,15 +69,9 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err := fs.parse(args); err != nil {
 		return err
 	}
-	// One output for every line; the access log's lines are written in batches (at most a
-	// tenth of a second late), the others at once and in order (internal/logsink).
 	sink := logsink.New(e.stderr, 0, 0)
 	defer sink.Close()
-	logger, err := newLogger(c.log, sink)
-	if err != nil {
-		return err
-	}
-	accessLog, err := newLogger(c.log, sink.Held())
+	logger, accessLog, err := serveLoggers(c.log, sink)
 	if err != nil {
 		return err
 	}
@@ -197,6 +191,19 @@ func runServe(ctx context.Context, e env, args []string) error {
 	}()
 	defer func() { stopJobs(); <-jobsDone }()
 	return server.Run(ctx, srv, ln, c.shutdownGrace)
+}
+
+// serveLoggers returns the server's logger and its access log, both writing to sink: the
+// access log's lines in batches (at most a tenth of a second late), the others at once and in
+// order (internal/logsink).
+func serveLoggers(c logConfig, sink *logsink.Sink) (logger, accessLog *slog.Logger, err error) {
+	if logger, err = newLogger(c, sink); err != nil {
+		return nil, nil, err
+	}
+	if accessLog, err = newLogger(c, sink.Held()); err != nil {
+		return nil, nil, err
+	}
+	return logger, accessLog, nil
 }
 
 // servePprof serves Go's profiles (CPU, heap, allocations, goroutines) on their own listener
