@@ -177,24 +177,6 @@ func TestPanicFreesItsPlace(t *testing.T) {
 	}
 }
 
-// lockedBuffer is a log output the handler's goroutines and the test share.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // TestClientGoneDuringExecution: a client that goes away while its operation executes cancels
 // the operation's statements (their error wraps context.Canceled); that is logged as
 // information, not as an internal error, while the same error with the request still there
@@ -221,8 +203,8 @@ func TestClientGoneDuringExecution(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var logs lockedBuffer
-	h := NewHandler(&schema, Config{}, slog.New(slog.NewTextHandler(&logs, nil)))
+	var logs strings.Builder // read once the request is done
+	h := NewHandler(&schema, Config{}, slog.New(slog.NewTextHandler(&syncWriter{w: &logs}, nil)))
 
 	ctx, cancel := context.WithCancel(context.Background())
 	w := httptest.NewRecorder()
@@ -238,7 +220,7 @@ func TestClientGoneDuringExecution(t *testing.T) {
 		t.Errorf("a client gone during execution was logged as:\n%s", got)
 	}
 
-	logs = lockedBuffer{}
+	logs.Reset()
 	w = httptest.NewRecorder()
 	h.ServeHTTP(w, jsonRequest(`{"query":"{ cancelledInside }"}`))
 	if got := logs.String(); !strings.Contains(got, "level=ERROR msg=\"graphql: internal error\"") {
