@@ -269,19 +269,19 @@ func (p *presenter) present(ctx context.Context, e gqlerrors.FormattedError) gql
 	}
 	info := reqinfo.From(ctx)
 	id := info.ID
+	message := "internal error (request %s)"
 	if errors.Is(cause, context.Canceled) && ctx.Err() != nil {
 		// The client went away (or the server is stopping) while the operation executed: its
 		// statements were cancelled with the request, nobody reads this answer, and there is
 		// no bug to look for. Logged as information, not as an error that pages someone.
 		p.logger.InfoContext(ctx, "graphql: request ended during execution",
 			"request_id", id, "operation", info.Operation, "path", pathString(e.Path))
-		out.Message = fmt.Sprintf("the request ended before its operation finished (request %s)", id)
-		out.Extensions = map[string]any{"code": CodeInternal, "requestId": id}
-		return out
+		message = "the request ended before its operation finished (request %s)"
+	} else {
+		p.logger.ErrorContext(ctx, "graphql: internal error",
+			"request_id", id, "operation", info.Operation, "path", pathString(e.Path), "err", cause)
 	}
-	p.logger.ErrorContext(ctx, "graphql: internal error",
-		"request_id", id, "operation", info.Operation, "path", pathString(e.Path), "err", cause)
-	out.Message = fmt.Sprintf("internal error (request %s)", id)
+	out.Message = fmt.Sprintf(message, id)
 	out.Extensions = map[string]any{"code": CodeInternal, "requestId": id}
 	return out
 }
